@@ -1,0 +1,107 @@
+"""The ``wedge`` command.
+
+``wedge run SCENARIO`` runs a scenario and writes its results folder;
+``wedge schema`` prints the JSON Schema of scenario files; ``wedge docs``
+regenerates the generated parts of ``docs/``. A bad input file ends in one
+line naming the file, the field and what is allowed, and exit status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from sim.scenario.errors import InputError
+
+EXIT_BAD_INPUT = 2
+
+
+def _run(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from sim.ensemble import load_inputs, run_ensemble
+    from sim.io import argv, write_results
+    from sim.report import format_summary_table
+
+    if args.runs < 1:
+        raise InputError("--runs", "", f"must be at least 1, got {args.runs}")
+    if args.seed < 0:
+        raise InputError("--seed", "", f"must be a non-negative integer, got {args.seed}")
+    inputs = load_inputs(args.scenario)
+    sc = inputs.scenario
+    out = Path(args.out) if args.out else Path("results") / sc.name
+    steps = round((sc.time.horizon - sc.time.start) / sc.time.step)
+    began = time.perf_counter()
+    with tqdm(
+        total=args.runs * steps,
+        unit=" world-steps",
+        unit_scale=True,
+        disable=None if not args.quiet else True,
+        desc=sc.name,
+        file=sys.stderr,
+    ) as bar:
+        result = run_ensemble(inputs, runs=args.runs, seed=args.seed, progress=bar.update)
+    seconds = time.perf_counter() - began
+    write_results(result, out, argv(), seconds)
+    print(format_summary_table(result.summary()))
+    print(f"\n{args.runs} runs in {seconds:.1f} s; results in {out}/ (report.md)")
+    return 0
+
+
+def _schema(args: argparse.Namespace) -> int:
+    from sim.scenario.schema import Scenario
+
+    print(json.dumps(Scenario.model_json_schema(), indent=2))
+    return 0
+
+
+def _docs(args: argparse.Namespace) -> int:
+    from sim.docs import write_docs
+
+    for path in write_docs(Path(args.dir)):
+        print(f"wrote {path}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    """The argument parser of ``wedge``."""
+    from sim.ensemble import DEFAULT_SEED
+
+    p = argparse.ArgumentParser(
+        prog="wedge",
+        description="Could the United States split China and Russia? Agent-based scenarios.",
+    )
+    sub = p.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="run a scenario file and write its results folder")
+    run.add_argument("scenario", help="scenario TOML file, e.g. scenarios/us_offer_to_moscow.toml")
+    run.add_argument("--runs", type=int, default=1000, help="Monte Carlo runs (default 1000)")
+    run.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"root seed (default {DEFAULT_SEED})")
+    run.add_argument("--out", help="results folder (default results/<scenario name>/)")
+    run.add_argument("--quiet", action="store_true", help="no progress bar")
+    run.set_defaults(func=_run)
+    schema = sub.add_parser("schema", help="print the JSON Schema of scenario files")
+    schema.set_defaults(func=_schema)
+    docs = sub.add_parser("docs", help="regenerate docs/scenarios.md and the ODD parameter table")
+    docs.add_argument("--dir", default="docs", help="docs folder (default docs/)")
+    docs.set_defaults(func=_docs)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: parse, dispatch, and turn bad input into one line and exit 2."""
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except InputError as exc:
+        print(f"wedge: error: {exc.line()}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("wedge: interrupted; no results were written", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,402 @@
+"""Run an ensemble of worlds and summarise it.
+
+Worlds run in chunks of a fixed size through one vectorised
+:class:`~sim.model.model.WedgeModel` per chunk. A chunk's result holds its
+per-world table and mergeable per-step counts, so chunks can run anywhere
+(in this process, in worker processes, on a cluster) and combine into the
+same numbers: world ``w`` draws from streams keyed by ``w`` alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy.stats import binomtest
+
+from sim.model.model import WedgeModel
+from sim.model.setup import check_uncertain
+from sim.model.streams import BLOCK
+from sim.outcomes import BINS, CONFIGURATIONS, ROLES, Observer, pair_name
+from sim.scenario.calibration import Calibration, load_calibration
+from sim.scenario.errors import InputError
+from sim.scenario.loader import load_scenario
+from sim.scenario.schema import Scenario
+
+DEFAULT_SEED = 20241008
+"""Default root seed (the date of the first seed article, 8 Oct 2024)."""
+
+CHUNK = 8 * BLOCK
+"""Worlds per chunk: bounds memory; results do not depend on it."""
+
+SHORT = {
+    "menage_a_trois": "MT",
+    "romantic_triangle": "RT",
+    "stable_marriage": "SM",
+    "unit_veto": "UV",
+}
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """A validated scenario with its calibration and the file it came from."""
+
+    scenario: Scenario
+    calibration: Calibration
+    path: str
+
+
+def load_inputs(path: str | Path, overrides: dict | None = None) -> Inputs:
+    """Load a scenario file, its calibration, and check its uncertain parameters.
+
+    Raises
+    ------
+    InputError
+        With the file, field and what is allowed, for any bad input.
+    """
+    scenario = load_scenario(path, overrides)
+    cal_path = Path(scenario.calibration)
+    if not cal_path.is_file():
+        raise InputError(path, "calibration", f"calibration file {cal_path} not found")
+    calibration = load_calibration(cal_path)
+    check_uncertain(scenario, calibration, path)
+    return Inputs(scenario, calibration, str(path))
+
+
+@dataclass
+class ChunkResult:
+    """What one chunk of worlds produced; chunks merge by concatenation and addition."""
+
+    runs: pd.DataFrame
+    hist: np.ndarray
+    sums: np.ndarray
+    aligned: np.ndarray
+    hostile: np.ndarray
+    hazard: np.ndarray
+    configs: np.ndarray
+
+
+def run_chunk(
+    inputs: Inputs,
+    seed: int,
+    offset: int,
+    size: int,
+    unit_draws: np.ndarray | None = None,
+    sample: bool = True,
+    paths: bool = True,
+    progress: Callable[[int], None] | None = None,
+) -> ChunkResult:
+    """Simulate worlds ``[offset, offset + size)`` of a run with root ``seed``.
+
+    Parameters
+    ----------
+    inputs
+        Scenario and calibration.
+    seed
+        Root seed of the whole run.
+    offset, size
+        Global index of the first world and number of worlds.
+    unit_draws
+        Optional ``(size, n_uncertain)`` design points in the unit cube.
+    sample
+        Sample uncertain parameters (``False``: point values).
+    paths
+        Also build the readable configuration path of each world.
+    progress
+        Called with the number of world-steps done after each step.
+    """
+    sc = inputs.scenario
+    observer = Observer(sc.outcomes)
+    model = WedgeModel(
+        sc,
+        inputs.calibration,
+        size,
+        seed,
+        offset,
+        unit_draws=unit_draws,
+        sample=sample,
+        observer=observer,
+    )
+    while model.running:
+        model.step()
+        if progress is not None:
+            progress(size)
+    return ChunkResult(
+        runs=_runs_table(model, observer, offset, paths),
+        hist=observer.hist,
+        sums=observer.sums,
+        aligned=observer.aligned,
+        hostile=observer.hostile,
+        hazard=observer.hazard,
+        configs=observer.configs,
+    )
+
+
+def _runs_table(model: WedgeModel, obs: Observer, offset: int, paths: bool) -> pd.DataFrame:
+    codes = model.codes
+    cols: dict[str, np.ndarray | list] = {"run": np.arange(offset, offset + model.worlds)}
+    for name, values in model.inputs.sampled.items():
+        cols[name] = values
+    cols["rupture_year"] = obs.rupture_year
+    cols["split_year"] = obs.split_year
+    movers = np.array([*codes, ""], dtype=object)
+    cols["first_mover"] = movers[obs.first_mover]  # -1 picks the empty string
+    cols["configuration"] = np.array(CONFIGURATIONS, dtype=object)[obs.path[:, -1]]
+    for code, roles in obs.roles_at_end(model).items():
+        cols[f"role_{code}"] = np.array(ROLES, dtype=object)[roles]
+    if paths:
+        cols["configuration_path"] = _paths(obs.path, obs.years)
+    for i, j in obs.pairs:
+        cols[f"r_{pair_name(codes, i, j)}"] = model.relation[:, i, j]
+    for i, j in obs.pairs:
+        cols[f"crises_{pair_name(codes, i, j)}"] = model.counts["crises"][:, i, j]
+    cols["aid_cutoffs"] = model.counts["cutoffs"].sum(axis=(1, 2))
+    for k, code in enumerate(codes):
+        cols[f"leader_changes_{code}"] = model.counts["leader_changes"][:, k]
+    for k, code in enumerate(codes):
+        cols[f"capability_{code}"] = model.state.capability[:, k]
+    return pd.DataFrame(cols)
+
+
+def _paths(path: np.ndarray, years: np.ndarray) -> list[str]:
+    """``"RT 2024>SM 2031.25"``: each world's watched-triad configurations and when they began."""
+    names = [SHORT[c] for c in CONFIGURATIONS]
+    change = np.ones_like(path, dtype=bool)
+    change[:, 1:] = path[:, 1:] != path[:, :-1]
+    worlds, steps = np.nonzero(change)
+    bounds = np.searchsorted(worlds, np.arange(path.shape[0] + 1))
+    labels = [f"{names[c]} {y:g}" for c, y in zip(path[worlds, steps], years[steps], strict=True)]
+    return [">".join(labels[bounds[w] : bounds[w + 1]]) for w in range(path.shape[0])]
+
+
+@dataclass
+class EnsembleResult:
+    """A whole run: per-world table and merged per-step counts, with summaries."""
+
+    inputs: Inputs
+    seed: int
+    runs: pd.DataFrame
+    years: np.ndarray
+    hist: np.ndarray
+    sums: np.ndarray
+    aligned: np.ndarray
+    hostile: np.ndarray
+    hazard: np.ndarray
+    configs: np.ndarray
+    meta: dict = field(default_factory=dict)
+
+    @property
+    def scenario(self) -> Scenario:
+        """The scenario that was run."""
+        return self.inputs.scenario
+
+    @property
+    def n(self) -> int:
+        """Number of worlds."""
+        return len(self.runs)
+
+    def pair_names(self) -> list[tuple[str, str, str]]:
+        """``(name, a, b)`` for each pair, in the order of the count arrays."""
+        codes = list(self.scenario.actors)
+        out = []
+        for i in range(len(codes)):
+            for j in range(i + 1, len(codes)):
+                out.append((pair_name(codes, i, j), codes[i], codes[j]))
+        return out
+
+    def triad_names(self) -> list[str]:
+        """``"CHN-RUS-USA"`` for each triad, in the order of the count arrays."""
+        from itertools import combinations
+
+        codes = list(self.scenario.actors)
+        return ["-".join(codes[k] for k in t) for t in combinations(range(len(codes)), 3)]
+
+    def trajectories(self) -> pd.DataFrame:
+        """Per step and pair: mean and quantiles of the relation, shares aligned and hostile."""
+        qs = {"q05": 0.05, "q25": 0.25, "q50": 0.5, "q75": 0.75, "q95": 0.95}
+        quant = _hist_quantiles(self.hist, list(qs.values()))  # (steps, pairs, q)
+        rows = []
+        for k, (name, a, b) in enumerate(self.pair_names()):
+            frame = {
+                "step": np.arange(len(self.years)),
+                "year": self.years,
+                "pair": name,
+                "a": a,
+                "b": b,
+                "mean": self.sums[:, k] / self.n,
+            }
+            for m, label in enumerate(qs):
+                frame[label] = quant[:, k, m]
+            frame["p_aligned"] = self.aligned[:, k] / self.n
+            frame["p_hostile"] = self.hostile[:, k] / self.n
+            frame["crisis_hazard"] = self.hazard[:, k] / self.n
+            rows.append(pd.DataFrame(frame))
+        return pd.concat(rows, ignore_index=True)
+
+    def configurations(self) -> pd.DataFrame:
+        """Per step, triad and configuration: the share of worlds."""
+        rows = []
+        for m, triad in enumerate(self.triad_names()):
+            for c, conf in enumerate(CONFIGURATIONS):
+                rows.append(
+                    pd.DataFrame(
+                        {
+                            "step": np.arange(len(self.years)),
+                            "year": self.years,
+                            "triad": triad,
+                            "configuration": conf,
+                            "share": self.configs[:, m, c] / self.n,
+                        }
+                    )
+                )
+        return pd.concat(rows, ignore_index=True)
+
+    def events(self) -> pd.DataFrame:
+        """Cumulative probability of rupture and split by each year, with 95% Wilson intervals."""
+        rows = []
+        for event in ("rupture", "split"):
+            times = self.runs[f"{event}_year"].to_numpy()
+            for year in self.years:
+                k = int(np.sum(times <= year + 1e-9))
+                p, lo, hi = proportion(k, self.n)
+                rows.append({"year": year, "event": event, "p": p, "low": lo, "high": hi})
+        return pd.DataFrame(rows)
+
+    def summary(self) -> dict:
+        """Headline numbers of the run (see README: Outputs)."""
+        sc = self.scenario
+        a, b = sc.watch.partnership
+        triad = "-".join(sorted((a, b, sc.watch.third), key=list(sc.actors).index))
+        m = self.triad_names().index(triad)
+        horizon_shares = self.configs[-1, m] / self.n
+        movers = self.runs.loc[self.runs["first_mover"] != "", "first_mover"].value_counts()
+        out = {
+            "scenario": sc.name,
+            "title": sc.title,
+            "runs": self.n,
+            "seed": self.seed,
+            "start_year": sc.time.start,
+            "horizon": sc.time.horizon,
+            "step_years": sc.time.step,
+            "partnership": [a, b],
+            "third": sc.watch.third,
+            "actors": {k: (v.name or k) for k, v in sc.actors.items()},
+            "thresholds": sc.outcomes.model_dump(),
+        }
+        for event in ("rupture", "split"):
+            k = int(self.runs[f"{event}_year"].notna().sum())
+            p, lo, hi = proportion(k, self.n)
+            out[f"p_{event}"] = {"value": p, "low": lo, "high": hi}
+            out[f"median_{event}_year"] = _median_year(self.runs[f"{event}_year"].to_numpy())
+        out["first_mover"] = {code: int(movers.get(code, 0)) for code in (a, b)}
+        out["configurations_at_horizon"] = {
+            c: float(horizon_shares[i]) for i, c in enumerate(CONFIGURATIONS)
+        }
+        final = self.trajectories().groupby("pair").last()
+        out["relations_at_horizon"] = {
+            pair: {"median": float(row.q50), "q05": float(row.q05), "q95": float(row.q95)}
+            for pair, row in final.iterrows()
+        }
+        out["uncertain_parameters"] = [
+            c for c in self.runs.columns if c in self.meta.get("sampled", [])
+        ]
+        return out
+
+
+def proportion(k: int, n: int) -> tuple[float, float, float]:
+    """Share ``k / n`` with its 95% Wilson score interval (scipy)."""
+    ci = binomtest(k, n).proportion_ci(confidence_level=0.95, method="wilson")
+    return k / n, float(ci.low), float(ci.high)
+
+
+def _median_year(times: np.ndarray) -> float | None:
+    """Median event year over all runs (no event = later than any year); ``None`` if under half."""
+    filled = np.where(np.isnan(times), np.inf, times)
+    med = float(np.median(filled)) if len(filled) else np.inf
+    return None if not np.isfinite(med) else med
+
+
+def _hist_quantiles(hist: np.ndarray, qs: list[float]) -> np.ndarray:
+    """Quantiles from per-bin counts over [-1, 1], linear within a bin; ``(steps, pairs, len(qs))``."""
+    width = 2.0 / BINS
+    cum = np.cumsum(hist, axis=-1)
+    total = cum[..., -1:]
+    out = np.empty((*hist.shape[:2], len(qs)))
+    for m, q in enumerate(qs):
+        target = q * total
+        k = np.minimum((cum < target).sum(axis=-1, keepdims=True), BINS - 1)
+        below = np.take_along_axis(cum, k, axis=-1) - np.take_along_axis(hist, k, axis=-1)
+        inside = np.take_along_axis(hist, k, axis=-1)
+        frac = np.where(inside > 0, (target - below) / np.maximum(inside, 1), 0.5)
+        out[..., m] = (-1.0 + (k + frac) * width)[..., 0]
+    return out
+
+
+def merge(
+    inputs: Inputs, seed: int, chunks: list[ChunkResult], meta: dict | None = None
+) -> EnsembleResult:
+    """Combine chunk results (in any order) into one :class:`EnsembleResult`."""
+    runs = pd.concat([c.runs for c in chunks], ignore_index=True).sort_values(
+        "run", ignore_index=True
+    )
+    sc = inputs.scenario
+    steps = round((sc.time.horizon - sc.time.start) / sc.time.step) + 1
+    return EnsembleResult(
+        inputs=inputs,
+        seed=seed,
+        runs=runs,
+        years=sc.time.start + sc.time.step * np.arange(steps),
+        hist=sum(c.hist for c in chunks),
+        sums=sum(c.sums for c in chunks),
+        aligned=sum(c.aligned for c in chunks),
+        hostile=sum(c.hostile for c in chunks),
+        hazard=sum(c.hazard for c in chunks),
+        configs=sum(c.configs for c in chunks),
+        meta=meta or {},
+    )
+
+
+def run_ensemble(
+    inputs: Inputs,
+    runs: int = 1000,
+    seed: int = DEFAULT_SEED,
+    sample: bool = True,
+    chunk_size: int = CHUNK,
+    progress: Callable[[int], None] | None = None,
+) -> EnsembleResult:
+    """Run ``runs`` worlds of a scenario in this process.
+
+    Parameters
+    ----------
+    inputs
+        From :func:`load_inputs`.
+    runs
+        Number of worlds (Monte Carlo runs).
+    seed
+        Root seed; the same seed gives the same numbers for any chunk size.
+    sample
+        Sample uncertain parameters; ``False`` uses point values.
+    chunk_size
+        Worlds simulated at once (memory bound only).
+    progress
+        Called with world-steps done, for a progress bar.
+    """
+    if runs < 1:
+        raise ValueError("runs must be at least 1")
+    chunks = [
+        run_chunk(
+            inputs, seed, start, min(chunk_size, runs - start), sample=sample, progress=progress
+        )
+        for start in range(0, runs, chunk_size)
+    ]
+    from sim.model.setup import uncertain_parameters
+
+    sampled = (
+        [d.parameter for d in uncertain_parameters(inputs.scenario, inputs.calibration)]
+        if sample
+        else []
+    )
+    return merge(inputs, seed, chunks, {"sampled": sampled})

@@ -1,0 +1,83 @@
+"""Stance choice: what each state wants its stance toward each other to be.
+
+i's desired stance toward j sums motives, each a documented term, and is
+squashed by ``tanh`` into (-1, 1); the stance then moves toward it with
+inertia (:func:`move`). The motives follow BRIEF section 3:
+
+- security: the threat j poses (Walt 1987);
+- balancing: j's hostility toward those who threaten i, the enemy of my
+  enemy, a structural-balance field (Heider 1946; Marvel et al. 2011);
+- dependence: gain from a trusted partner, vulnerability to a feared one;
+- ideology, leaders' trust, institutions, open disputes, sanctions;
+- partial reciprocity of j's stance toward i, weight below one (Goldstein
+  and Freeman 1990);
+- the alliance security dilemma (Snyder 1984): resentment of a partner who
+  courts one's own threat (abandonment), a counter-bid by a partner strong
+  enough to pay, and distance from a partner whose crises could drag one in
+  (entrapment);
+- wedge levers, supplied by :mod:`sim.model.mechanisms.levers`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def balancing(own_threat: np.ndarray, relation: np.ndarray) -> np.ndarray:
+    """Enemy-of-my-enemy field on i's row: ``sum_k T_ik (-r_jk)``, shape ``(worlds, n)``.
+
+    ``own_threat`` is i's threat row ``(worlds, n)`` (zero at i), ``relation``
+    the full ``(worlds, n, n)`` matrix (zero diagonal). Positive when j is
+    hostile to what i fears, negative when j is aligned with it.
+    """
+    return -np.einsum("wk,wjk->wj", own_threat, relation)
+
+
+def abandonment(own_threat: np.ndarray, own_relation: np.ndarray, stance: np.ndarray) -> np.ndarray:
+    """Abandonment fear of i toward each partner j, shape ``(worlds, n)``.
+
+    ``r+_ij sum_k T_ik s+_jk``: how warmly an aligned partner j treats the
+    states i fears (Snyder 1984). Zero toward non-partners.
+    """
+    courting = np.einsum("wk,wjk->wj", own_threat, np.maximum(0.0, stance))
+    return np.maximum(0.0, own_relation) * courting
+
+
+def entrapment(own_threat: np.ndarray, own_relation: np.ndarray, crisis: np.ndarray) -> np.ndarray:
+    """Entrapment fear of i toward each partner j, shape ``(worlds, n)``.
+
+    ``r+_ij sum_k X_jk (1 - T_ik)``: partner j's live crises (intensity
+    ``X``) with states i itself does not fear, which could drag i in.
+    """
+    n = own_threat.shape[1]
+    stake = 1.0 - own_threat
+    courting = np.einsum("wk,wjk->wj", stake, crisis * (1.0 - np.eye(n)))
+    return np.maximum(0.0, own_relation) * courting
+
+
+def desired(motives: np.ndarray, gain: np.ndarray) -> np.ndarray:
+    """Desired stance from the summed motives: ``tanh(gain * sum)``, in (-1, 1).
+
+    ``gain`` (decisiveness, ``(worlds, 1)``) sets how far motives push a
+    stance toward the extremes: states hedge rather than go all the way.
+    """
+    return np.tanh(gain * motives)
+
+
+def move(
+    stance: np.ndarray,
+    desired_: np.ndarray,
+    speed: np.ndarray,
+    inertia_factor: np.ndarray,
+    dt: float,
+    shock: np.ndarray,
+) -> np.ndarray:
+    """New stance after ``dt`` years, clipped to [-1, 1].
+
+    The stance closes the gap to the desired stance at ``speed / inertia``
+    per year (exact exponential step) and takes the random ``shock``
+    (diplomatic incidents, domestic politics) on top.
+    """
+    rate = speed / inertia_factor
+    new = desired_ + (stance - desired_) * np.exp(-rate * dt) + shock
+    return np.clip(new, -1.0, 1.0)

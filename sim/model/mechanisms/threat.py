@@ -1,0 +1,74 @@
+"""Threat perception from Walt's balance of threat (Walt 1987).
+
+i's threat from j combines j's *capacity* to hurt i (aggregate power relative
+to i, scaled by proximity, j's reach toward i and j's offensive capability)
+with j's perceived *intent* (j's hostility toward i and ideological friction,
+over a floor of baseline suspicion), plus any situational fear the scenario
+names (e.g. Russia's fear for its Far East). Because intent reads j's stance
+and i's stance follows threat, hostility and threat feed each other: the
+security-dilemma spiral (Jervis 1976).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def capacity(
+    own_capability: np.ndarray,
+    capability: np.ndarray,
+    proximity: np.ndarray,
+    reach_toward: np.ndarray,
+    offensive: np.ndarray,
+    w_proximity: np.ndarray,
+    w_reach: np.ndarray,
+    w_offensive: np.ndarray,
+) -> np.ndarray:
+    """Capacity of each j to threaten the perceiver i, in [0, 1], shape ``(worlds, n)``.
+
+    Parameters
+    ----------
+    own_capability
+        ``(worlds, 1)``, the perceiver's share of world capability.
+    capability
+        ``(worlds, n)``, every actor's share.
+    proximity
+        ``(worlds, n)``, proximity of i to each j (1 = long land border).
+    reach_toward
+        ``(worlds, n)``, each j's power-projection reach toward i.
+    offensive
+        ``(worlds, n)``, each j's offensive capability.
+    w_proximity, w_reach, w_offensive
+        ``(worlds, 1)`` weights, normalised here to sum to one.
+
+    Returns
+    -------
+    ``power_ij * means_ij`` with ``power_ij = C_j / (C_i + C_j)``: facing a far
+    stronger neighbour with long reach and strong offensive forces scores
+    near 1. The perceiver's own column is meaningless; callers mask it.
+    """
+    power = capability / (own_capability + capability)
+    means = (w_proximity * proximity + w_reach * reach_toward + w_offensive * offensive) / (
+        w_proximity + w_reach + w_offensive
+    )
+    return power * means
+
+
+def intent(
+    stance_toward_me: np.ndarray,
+    friction: np.ndarray,
+    baseline_suspicion: np.ndarray,
+    ideology_intent: np.ndarray,
+) -> np.ndarray:
+    """Hostile intent the perceiver reads in each j, in [0, 1], shape ``(worlds, n)``.
+
+    ``suspicion + max(0, -s_ji) + ideology_intent * friction_ij``, capped at 1:
+    what j shows toward i is what i reads as intent.
+    """
+    hostility = np.maximum(0.0, -stance_toward_me)
+    return np.minimum(1.0, baseline_suspicion + hostility + ideology_intent * friction)
+
+
+def target(capacity_: np.ndarray, intent_: np.ndarray, fear: np.ndarray) -> np.ndarray:
+    """Threat that i would perceive at rest: ``capacity * intent + fear``, in [0, 1]."""
+    return np.clip(capacity_ * intent_ + fear, 0.0, 1.0)

@@ -1,0 +1,425 @@
+"""The world: situation, schedule of shocks and levers, endogenous events, slow stocks.
+
+:class:`WedgeModel` is a Mesa model holding an ensemble of worlds. Its step:
+
+1. scheduled shocks due in this step, and the levers in force;
+2. every :class:`~sim.model.agents.State` perceives, evaluates and decides
+   (simultaneously; the model commits the new stances);
+3. endogenous events: crises, aid cut-offs, leader changes;
+4. slow stocks: trust, institutions, dependence, doctrinal rivalry, distress,
+   instability, capability;
+5. the observer records relations and outcomes.
+
+One world or 100,000 go through the same code: every array has a leading
+world axis, and random numbers come from :class:`~sim.model.streams.Streams`
+so that a world's draws do not depend on how many others run beside it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import combinations
+from typing import TYPE_CHECKING
+
+import mesa
+import numpy as np
+from scipy.special import ndtri
+
+from sim.model.agents import State
+from sim.model.mechanisms import dependence, economy, events, ideology, institutions, levers, trust
+from sim.model.mechanisms.common import occurs, relation, relax
+from sim.model.setup import Worlds, build_worlds, uncertain_parameters
+from sim.model.streams import Streams
+from sim.scenario.calibration import Calibration
+from sim.scenario.schema import Scenario
+
+if TYPE_CHECKING:
+    from sim.outcomes import Observer
+
+
+@dataclass
+class WorldState:
+    """Everything that changes during a run, per world.
+
+    Actor arrays are ``(worlds, n)``; pair arrays ``(worlds, n, n)`` with
+    ``x[w, i, j]`` i's value toward j. Units: capability is a share of world
+    capability; everything else is on [0, 1] except stance on [-1, 1] and
+    growth (fraction per year).
+    """
+
+    capability: np.ndarray
+    growth: np.ndarray
+    volatility: np.ndarray
+    offensive: np.ndarray
+    salience: np.ndarray
+    leader_hazard: np.ndarray
+    instability: np.ndarray
+    distress: np.ndarray
+    patronage: np.ndarray
+    stance: np.ndarray
+    threat: np.ndarray
+    trust: np.ndarray
+    dependence: np.ndarray
+    dependence_base: np.ndarray
+    reach: np.ndarray
+    fear: np.ndarray
+    sanctions_base: np.ndarray
+    sanctions: np.ndarray
+    institutions: np.ndarray
+    ideology_distance: np.ndarray
+    doctrinal_rivalry: np.ndarray
+    proximity: np.ndarray
+    disputes: np.ndarray
+    crisis: np.ndarray
+
+
+@dataclass
+class StepDraws:
+    """Uniform draws of one step, one set per entity (see :mod:`sim.model.streams`)."""
+
+    capability: np.ndarray  # (worlds, n)
+    leader: np.ndarray  # (worlds, n)
+    stance_noise: np.ndarray  # (worlds, n, n), [w, i, j] for i's stance toward j
+    cutoff: np.ndarray  # (worlds, n, n), [w, i, j] for j cutting i's aid
+    crisis: np.ndarray  # (worlds, n, n), symmetric
+
+
+class WedgeModel(mesa.Model):
+    """An ensemble of worlds of one scenario.
+
+    Parameters
+    ----------
+    scenario, calibration
+        Validated inputs.
+    worlds
+        Number of worlds simulated side by side.
+    seed
+        Root seed of the run.
+    world_offset
+        Global index of the first world: world ``world_offset + k`` here is
+        the same as world ``world_offset + k`` of any other run of the seed.
+    unit_draws
+        ``(worlds, n_uncertain)`` points of the unit cube for the uncertain
+        parameters (a sweep design); ``None`` draws them from the seed.
+    sample
+        ``False`` runs every world at the point values (no parameter
+        uncertainty; the dynamics stay stochastic).
+    observer
+        Optional recorder called after every step (see :mod:`sim.outcomes`).
+    """
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        calibration: Calibration,
+        worlds: int = 1,
+        seed: int = 0,
+        world_offset: int = 0,
+        unit_draws: np.ndarray | None = None,
+        sample: bool = True,
+        observer: Observer | None = None,
+    ) -> None:
+        # Mesa's own generator is unused by the dynamics (all draws are keyed
+        # streams); it is seeded so that nothing depends on OS entropy.
+        super().__init__(rng=np.random.SeedSequence(seed, spawn_key=(world_offset,)))
+        self.situation = scenario
+        self.worlds = int(worlds)
+        self.n = len(scenario.actors)
+        self.codes = list(scenario.actors)
+        self.dt = scenario.time.step
+        self.start = scenario.time.start
+        self.total_steps = round((scenario.time.horizon - scenario.time.start) / self.dt)
+        self.streams = Streams(seed, world_offset, self.worlds)
+        self.uncertain = uncertain_parameters(scenario, calibration)
+        if unit_draws is None and sample and self.uncertain:
+            unit_draws = self.streams.uniform("parameters", len(self.uncertain))
+        self.inputs: Worlds = build_worlds(
+            scenario, calibration, self.worlds, unit_draws if sample else None
+        )
+        self.behaviour = self.inputs.behaviour
+        self.state = self._initial_state(self.inputs)
+        self.lever_roles = [
+            levers.LeverRoles(
+                driver=self.codes.index(lv.actor),
+                target=self.codes.index(lv.target),
+                partner=self.codes.index(scenario.lever_partner(lv)),
+                reward=lv.kind == "reward",
+                conditional=lv.conditional,
+            )
+            for lv in scenario.levers
+        ]
+        # Shock draws are made once, up front, so that their timing in other
+        # worlds cannot shift this world's stream.
+        self.shock_draws = {s.name: self.streams.uniform(f"shock:{s.name}", 2) for s in scenario.shocks}
+        self.pairs = list(combinations(range(self.n), 2))
+        self.new_leader = np.zeros((self.worlds, self.n), dtype=bool)
+        self.next_stance = self.state.stance.copy()
+        self.lever_motives = np.zeros((self.worlds, self.n, self.n))
+        self.relation = relation(self.state.stance)
+        self.crisis_hazard = np.zeros((self.worlds, self.n, self.n))
+        self.counts = {
+            "crises": np.zeros((self.worlds, self.n, self.n), dtype=np.int32),
+            "cutoffs": np.zeros((self.worlds, self.n, self.n), dtype=np.int32),
+            "leader_changes": np.zeros((self.worlds, self.n), dtype=np.int32),
+        }
+        for k, code in enumerate(self.codes):
+            State(self, k, code, scenario.actors[code].name)
+        self.observer = observer
+        self._settle_initial_perceptions()
+        if observer is not None:
+            observer.start(self)
+
+    # -- construction --------------------------------------------------------------------
+    def _initial_state(self, w: Worlds) -> WorldState:
+        a, p = w.actor, w.pair
+        zeros = np.zeros((self.worlds, self.n, self.n))
+        return WorldState(
+            capability=a["capability"].copy(),
+            growth=a["growth"].copy(),
+            volatility=a["volatility"].copy(),
+            offensive=a["offensive"].copy(),
+            salience=a["salience"].copy(),
+            leader_hazard=a["leader_hazard"].copy(),
+            instability=a["instability"].copy(),
+            distress=a["distress"].copy(),
+            patronage=a["patronage"].copy(),
+            stance=p["stance"].copy(),
+            threat=zeros.copy(),
+            trust=p["trust"].copy(),
+            dependence=p["dependence"].copy(),
+            dependence_base=p["dependence"].copy(),
+            reach=p["reach"].copy(),
+            fear=p["fear"].copy(),
+            sanctions_base=p["sanctions"].copy(),
+            sanctions=p["sanctions"].copy(),
+            institutions=p["institutions"].copy(),
+            ideology_distance=p["ideology_distance"].copy(),
+            doctrinal_rivalry=p["doctrinal_rivalry"].copy(),
+            proximity=p["proximity"].copy(),
+            disputes=p["disputes"].copy(),
+            crisis=zeros.copy(),
+        )
+
+    def _settle_initial_perceptions(self) -> None:
+        """Start threat and realised dependence at their targets for the initial situation.
+
+        A scenario gives relations, not perceptions; starting perceptions at
+        zero would open every run with a spurious wave of rising threat.
+        """
+        b = self.behaviour
+        saved = b["threat_speed"]
+        b["threat_speed"] = np.full_like(saved, np.inf)  # relax() then lands on the target
+        for agent in self.agents:
+            agent.perceive()
+        b["threat_speed"] = saved
+        s = self.state
+        s.dependence = dependence.target(
+            s.dependence_base, self.relation, s.sanctions, b["dependence_elasticity"], b["trade_diversion"]
+        )
+
+    # -- time ----------------------------------------------------------------------------
+    @property
+    def year(self) -> float:
+        """Decimal year at the end of the last completed step."""
+        return self.start + self.steps * self.dt
+
+    def step(self) -> None:
+        """Advance every world by one time step of ``dt`` years."""
+        t0 = self.start + (self.steps - 1) * self.dt  # Mesa has already counted this step
+        draws = self._draw()
+        self.draws = draws
+        self._apply_shocks(t0)
+        self._apply_levers(t0)
+        self.relation = relation(self.state.stance)
+        self.agents.do("step")
+        self.state.stance = self.next_stance.copy()
+        self.new_leader[:] = False
+        self.relation = relation(self.state.stance)
+        self._events(draws)
+        self._slow_stocks(draws)
+        self.relation = relation(self.state.stance)
+        if self.observer is not None:
+            self.observer.record(self)
+        if self.steps >= self.total_steps:
+            self.running = False
+
+    def run(self) -> None:
+        """Run every world to the horizon."""
+        while self.running:
+            self.step()
+
+    # -- random draws ---------------------------------------------------------------------
+    def _draw(self) -> StepDraws:
+        n, w, codes, streams = self.n, self.worlds, self.codes, self.streams
+        cap = np.empty((w, n))
+        lead = np.empty((w, n))
+        for i, code in enumerate(codes):
+            u = streams.uniform(code, 2)
+            cap[:, i], lead[:, i] = u[:, 0], u[:, 1]
+        noise = np.full((w, n, n), 0.5)
+        cut = np.ones((w, n, n))
+        crisis = np.ones((w, n, n))
+        for i, j in self.pairs:
+            for a, b in ((i, j), (j, i)):
+                u = streams.uniform(f"{codes[a]}>{codes[b]}", 2)
+                noise[:, a, b], cut[:, a, b] = u[:, 0], u[:, 1]
+            key = "|".join(sorted((codes[i], codes[j])))
+            crisis[:, i, j] = crisis[:, j, i] = streams.uniform(key, 1)[:, 0]
+        eps = 1e-12  # keep ndtri finite
+        return StepDraws(
+            np.clip(cap, eps, 1 - eps), lead, np.clip(noise, eps, 1 - eps), cut, crisis
+        )
+
+    # -- scheduled shocks ----------------------------------------------------------------
+    def _apply_shocks(self, t0: float) -> None:
+        s, idx = self.state, self.codes.index
+        for shock in self.situation.shocks:
+            f = self.inputs.shock[shock.name]
+            u = self.shock_draws[shock.name]
+            hit = (f["year"] >= t0) & (f["year"] < t0 + self.dt) & (u[:, 0] < f["probability"])
+            if not hit.any():
+                continue
+            a = idx(shock.actor)
+            g = hit.astype(float)
+            s.capability[:, a] *= 1.0 + f["capability"] * g
+            s.growth[:, a] += f["growth"] * g
+            for name in ("distress", "instability", "salience", "patronage"):
+                arr = getattr(s, name)
+                arr[:, a] = np.clip(arr[:, a] + f[name] * g, 0.0, 1.0)
+            forced = hit & (u[:, 1] < f["leader_change"])
+            if forced.any():
+                flags = np.zeros((self.worlds, self.n), dtype=bool)
+                flags[:, a] = forced
+                self._change_leaders(flags)
+            if shock.toward is None:
+                continue
+            b = idx(shock.toward)
+            directions = [(a, b), (b, a)] if shock.mutual else [(a, b)]
+            for i, j in directions:
+                s.stance[:, i, j] = np.clip(s.stance[:, i, j] + f["stance"] * g, -1.0, 1.0)
+                for name, arr in (("fear", s.fear), ("trust", s.trust), ("dependence", s.dependence_base)):
+                    arr[:, i, j] = np.clip(arr[:, i, j] + f[name] * g, 0.0, 1.0)
+                if shock.sanctions is not None:
+                    s.sanctions_base[:, i, j] = np.where(hit, f["sanctions"], s.sanctions_base[:, i, j])
+            for name in ("doctrinal_rivalry", "ideology_distance", "disputes"):
+                arr = getattr(s, name)
+                arr[:, a, b] = arr[:, b, a] = np.clip(arr[:, a, b] + f[name] * g, 0.0, 1.0)
+            if shock.crisis:
+                mask = np.zeros((self.worlds, self.n, self.n), dtype=bool)
+                mask[:, a, b] = mask[:, b, a] = hit
+                self._crisis(mask)
+
+    # -- levers --------------------------------------------------------------------------
+    def _apply_levers(self, t0: float) -> None:
+        s, b = self.state, self.behaviour
+        self.lever_motives[:] = 0.0
+        s.sanctions = s.sanctions_base.copy()
+        for lever, roles in zip(self.situation.levers, self.lever_roles, strict=True):
+            f = self.inputs.lever[lever.name]
+            levers.apply(
+                roles,
+                levers.active(t0, f["start"], f["duration"]),
+                f["size"],
+                f["credibility"],
+                self.relation,
+                self.lever_motives,
+                s.sanctions,
+                b["w_reward"],
+                b["w_condition"],
+                b["w_coercion"],
+                b["sanction_relief"],
+            )
+
+    # -- endogenous events ---------------------------------------------------------------
+    def _events(self, draws: StepDraws) -> None:
+        s, b = self.state, self.behaviour
+        self.crisis_hazard = events.crisis_hazard(
+            self.relation, s.threat, b["crisis_rate"], b["crisis_hostility"], b["crisis_threat"]
+        )
+        self._crisis(occurs(self.crisis_hazard, self.dt, draws.crisis))
+        cut = occurs(events.cutoff_hazard(s.stance, s.dependence, b["cutoff_rate"]), self.dt, draws.cutoff)
+        if cut.any():
+            keep = 1.0 - b["cutoff_share"][:, :, None] * cut
+            s.dependence_base *= keep
+            s.dependence *= keep
+            s.trust = np.clip(s.trust - b["cutoff_trust_loss"][:, :, None] * cut, 0.0, 1.0)
+            self.counts["cutoffs"] += cut
+        hazard = events.leader_hazard(s.leader_hazard, s.instability, b["instability_hazard"])
+        changed = occurs(hazard, self.dt, draws.leader)
+        if changed.any():
+            self._change_leaders(changed)
+
+    def _crisis(self, mask: np.ndarray) -> None:
+        """Apply a crisis or clash to the pairs flagged in the symmetric ``mask``."""
+        if not mask.any():
+            return
+        s, b = self.state, self.behaviour
+        g = mask.astype(float)
+        s.stance = np.clip(s.stance - b["crisis_stance_drop"][:, :, None] * g, -1.0, 1.0)
+        s.threat = np.clip(s.threat + b["crisis_threat_jump"][:, :, None] * g, 0.0, 1.0)
+        s.trust = np.clip(s.trust - b["crisis_trust_loss"][:, :, None] * g, 0.0, 1.0)
+        s.crisis = np.where(mask, 1.0, s.crisis)
+        self.counts["crises"] += mask
+
+    def _change_leaders(self, changed: np.ndarray) -> None:
+        """New leaders for the actors flagged in ``changed`` ``(worlds, n)``."""
+        b = self.behaviour
+        self.state.trust = trust.reset(self.state.trust, changed, b["trust_reset"], b["trust_carryover"])
+        self.new_leader |= changed
+        self.counts["leader_changes"] += changed
+
+    # -- slow stocks ---------------------------------------------------------------------
+    def _slow_stocks(self, draws: StepDraws) -> None:
+        s, b, dt, r = self.state, self.behaviour, self.dt, relation(self.state.stance)
+        abandon = np.stack([agent.abandonment for agent in self.agents], axis=1)
+        s.trust = np.clip(
+            s.trust
+            + dt
+            * trust.change(
+                s.trust, r, abandon, s.dependence, s.doctrinal_rivalry,
+                b["trust_build"], b["trust_erosion"], b["betrayal"], b["humiliation"],
+            ),
+            0.0,
+            1.0,
+        )  # fmt: skip
+        s.institutions = np.clip(
+            s.institutions
+            + dt * institutions.change(s.institutions, r, b["institution_build"], b["institution_decay"]),
+            0.0,
+            1.0,
+        )
+        s.doctrinal_rivalry = np.clip(
+            s.doctrinal_rivalry
+            + dt
+            * ideology.rivalry_change(
+                s.doctrinal_rivalry, r, s.salience, s.ideology_distance, s.capability,
+                b["polemic_rate"], b["parity_rate"], b["rivalry_decay"],
+            ),
+            0.0,
+            1.0,
+        )  # fmt: skip
+        s.crisis *= np.exp(-b["crisis_memory"][:, :, None] * dt)
+        # Help in distress: speeds recovery and builds dependence on the helper.
+        help_ = economy.support(s.stance, s.capability, s.patronage, s.distress)
+        s.dependence_base = np.clip(
+            s.dependence_base + dt * b["aid_dependence"][:, :, None] * help_, 0.0, 1.0
+        )
+        target = dependence.target(
+            s.dependence_base, r, s.sanctions, b["dependence_elasticity"], b["trade_diversion"]
+        )
+        s.dependence = relax(s.dependence, target, b["dependence_speed"][:, :, None], dt)
+        exposure = (np.swapaxes(s.sanctions, 1, 2) * s.dependence_base).sum(axis=2)
+        growth = economy.log_growth(
+            s.growth, s.distress, exposure, b["distress_drag"], b["sanction_drag"]
+        )
+        shock = s.volatility * np.sqrt(dt) * ndtri(draws.capability)
+        s.capability = np.clip(s.capability * np.exp(growth * dt + shock), 1e-6, 1.0)
+        recovery = b["distress_recovery"] + b["support_recovery"] * help_.sum(axis=2)
+        s.instability = np.clip(
+            s.instability
+            + dt * (b["distress_instability"] * s.distress * (1.0 - s.instability))
+            - dt * b["instability_decay"] * s.instability,
+            0.0,
+            1.0,
+        )
+        s.distress = s.distress * np.exp(-recovery * dt)

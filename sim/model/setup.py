@@ -1,0 +1,266 @@
+"""From a scenario, a calibration and uncertain draws to per-world arrays.
+
+Everything the model reads is an array with a leading world axis: behaviour
+parameters ``(worlds, 1)``, actor fields ``(worlds, actors)``, pair fields
+``(worlds, actors, actors)``, lever and shock fields ``(worlds,)``. A value
+that is not uncertain is the same in every world; an uncertain one differs.
+This is what lets one world and 100,000 worlds run the same code.
+
+Uncertain parameters are addressed by path:
+
+- ``threat_speed`` (any calibration parameter);
+- ``actors.RUS.growth``;
+- ``pairs.CHN-RUS.institutions`` (symmetric) or ``pairs.CHN-RUS.dependence.RUS``
+  (directed: Russia's dependence on China);
+- ``levers.<name>.size``, ``levers.<name>.start``;
+- ``shocks.<name>.capability``, ``shocks.<name>.year``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from sim.sampling import from_unit, support
+from sim.scenario.calibration import PARAMETERS, Calibration, check_behaviour_overrides
+from sim.scenario.errors import InputError
+from sim.scenario.schema import Actor, Distribution, Lever, Pair, Scenario, Shock
+
+ACTOR_FIELDS = (
+    "capability", "growth", "volatility", "offensive", "salience", "leader_hazard",
+    "instability", "distress", "patronage",
+)  # fmt: skip
+SYMMETRIC_FIELDS = (
+    "institutions", "ideology_distance", "doctrinal_rivalry", "proximity", "disputes",
+)  # fmt: skip
+DIRECTED_FIELDS = ("stance", "trust", "dependence", "reach", "fear", "sanctions")
+DIRECTED_DEFAULTS = {"trust": 0.5, "dependence": 0.0, "reach": 0.0, "fear": 0.0, "sanctions": 0.0}
+LEVER_FIELDS = ("size", "start", "duration", "credibility")
+SHOCK_FIELDS = (
+    "year", "probability", "capability", "growth", "distress", "instability", "leader_change",
+    "salience", "patronage", "stance", "fear", "trust", "dependence", "sanctions",
+    "doctrinal_rivalry", "ideology_distance", "disputes",
+)  # fmt: skip
+
+
+@dataclass
+class Worlds:
+    """Per-world inputs of one ensemble: situation, behaviour and the sampled table.
+
+    Attributes
+    ----------
+    actors
+        Actor identifiers in scenario order; index ``i`` in every array.
+    behaviour
+        Calibration parameter -> array ``(worlds, 1)``.
+    actor
+        Actor field -> array ``(worlds, actors)``.
+    pair
+        Pair field -> array ``(worlds, actors, actors)``; directed fields read
+        ``[w, i, j]`` = i's value toward j, symmetric fields are symmetric.
+    lever
+        Lever name -> field -> array ``(worlds,)``.
+    shock
+        Shock name -> field -> array ``(worlds,)`` (``nan`` for an unset sanctions level).
+    sampled
+        Uncertain path -> sampled values ``(worlds,)``, in declaration order.
+    """
+
+    actors: list[str]
+    worlds: int
+    behaviour: dict[str, np.ndarray]
+    actor: dict[str, np.ndarray]
+    pair: dict[str, np.ndarray]
+    lever: dict[str, dict[str, np.ndarray]]
+    shock: dict[str, dict[str, np.ndarray]]
+    sampled: dict[str, np.ndarray] = field(default_factory=dict)
+
+    def index(self, actor: str) -> int:
+        """Position of an actor in every array."""
+        return self.actors.index(actor)
+
+
+def uncertain_parameters(scenario: Scenario, calibration: Calibration) -> list[Distribution]:
+    """Every uncertain parameter of a run, in a fixed order.
+
+    Calibration ranges come first (uniform over the calibrated range, when
+    ``calibration_uncertainty = "ranges"``), in calibration order; the
+    scenario's own ``uncertain`` entries then replace any of them and add the
+    situation values they name.
+    """
+    own = {u.parameter: u for u in scenario.uncertain}
+    out: list[Distribution] = []
+    if scenario.calibration_uncertainty == "ranges":
+        for name, (lo, hi) in calibration.ranges().items():
+            if name in scenario.behaviour:
+                continue  # an explicit override fixes the value
+            out.append(
+                own.pop(name, None)
+                or Distribution(parameter=name, dist="uniform", low=lo, high=hi, source="calibration")
+            )
+    out.extend(own.values())
+    return out
+
+
+def _bounds_of(scenario: Scenario, path: str) -> tuple[float, float]:
+    """Admissible bounds of the value a path names; raises ``KeyError`` with a reason."""
+    parts = path.split(".")
+    if len(parts) == 1:
+        spec = PARAMETERS.get(path)
+        if spec is None:
+            raise KeyError("unknown behaviour parameter; see docs/ODD.md")
+        return spec.lower, spec.upper
+    head, rest = parts[0], parts[1:]
+    if head == "actors" and len(rest) == 2 and rest[0] in scenario.actors:
+        return _field_bounds(Actor, rest[1], ACTOR_FIELDS)
+    if head == "pairs" and len(rest) in (2, 3):
+        members = rest[0].split("-")
+        if len(members) != 2 or any(m not in scenario.actors for m in members):
+            raise KeyError(f"pair {rest[0]!r} must be two actors 'A-B'")
+        if len(rest) == 2:
+            return _field_bounds(Pair, rest[1], SYMMETRIC_FIELDS)
+        if rest[2] not in members:
+            raise KeyError(f"{rest[2]!r} is not in pair {rest[0]}")
+        if rest[1] not in DIRECTED_FIELDS:
+            raise KeyError(f"directed pair fields are {', '.join(DIRECTED_FIELDS)}")
+        return (-1.0, 1.0) if rest[1] == "stance" else (0.0, 1.0)
+    if head == "levers" and len(rest) == 2:
+        if rest[0] not in {lv.name for lv in scenario.levers}:
+            raise KeyError(f"no lever named {rest[0]!r}")
+        return _field_bounds(Lever, rest[1], LEVER_FIELDS)
+    if head == "shocks" and len(rest) == 2:
+        if rest[0] not in {s.name for s in scenario.shocks}:
+            raise KeyError(f"no shock named {rest[0]!r}")
+        if rest[1] == "sanctions":
+            return 0.0, 1.0
+        return _field_bounds(Shock, rest[1], SHOCK_FIELDS)
+    raise KeyError(
+        "expected a calibration parameter, actors.<ID>.<field>, pairs.<A-B>.<field>[.<ID>], "
+        "levers.<name>.<field> or shocks.<name>.<field>"
+    )
+
+
+def _field_bounds(model: type, name: str, allowed: tuple[str, ...]) -> tuple[float, float]:
+    if name not in allowed:
+        raise KeyError(f"field {name!r} cannot be uncertain; allowed: {', '.join(allowed)}")
+    lo, hi = -np.inf, np.inf
+    for meta in model.model_fields[name].metadata:
+        lo = getattr(meta, "ge", None) if getattr(meta, "ge", None) is not None else lo
+        lo = getattr(meta, "gt", None) if getattr(meta, "gt", None) is not None else lo
+        hi = getattr(meta, "le", None) if getattr(meta, "le", None) is not None else hi
+        hi = getattr(meta, "lt", None) if getattr(meta, "lt", None) is not None else hi
+    return float(lo), float(hi)
+
+
+def check_uncertain(scenario: Scenario, calibration: Calibration, source: Path | str) -> None:
+    """Check every uncertain path and that its distribution stays in bounds."""
+    check_behaviour_overrides(scenario.behaviour, source)
+    for i, dist in enumerate(scenario.uncertain):
+        where = f"uncertain[{i}].parameter"
+        try:
+            lo, hi = _bounds_of(scenario, dist.parameter)
+        except KeyError as exc:
+            raise InputError(source, where, f"{dist.parameter!r}: {exc.args[0]}") from None
+        s_lo, s_hi = support(dist)
+        if s_lo < lo or s_hi > hi:
+            raise InputError(
+                source,
+                f"uncertain[{i}]",
+                f"{dist.parameter} may take values in [{s_lo:g}, {s_hi:g}] but must stay in "
+                f"[{lo:g}, {hi:g}]; bound the distribution with low and high",
+            )
+
+
+def build_worlds(
+    scenario: Scenario,
+    calibration: Calibration,
+    worlds: int,
+    unit_draws: np.ndarray | None = None,
+) -> Worlds:
+    """Per-world arrays for ``worlds`` worlds.
+
+    Parameters
+    ----------
+    scenario, calibration
+        The validated inputs.
+    worlds
+        Number of worlds.
+    unit_draws
+        ``(worlds, n_uncertain)`` points of the unit cube, one column per entry
+        of :func:`uncertain_parameters`; ``None`` uses point values everywhere.
+    """
+    actors = list(scenario.actors)
+    n = len(actors)
+    idx = {a: i for i, a in enumerate(actors)}
+    point = calibration.values() | scenario.behaviour
+    behaviour = {k: np.full((worlds, 1), float(v)) for k, v in point.items()}
+    actor = {
+        f: np.tile(np.array([float(getattr(scenario.actors[a], f)) for a in actors]), (worlds, 1))
+        for f in ACTOR_FIELDS
+    }
+    pair: dict[str, np.ndarray] = {}
+    for f in SYMMETRIC_FIELDS:
+        base = np.full((n, n), float(Pair.model_fields[f].default))
+        np.fill_diagonal(base, 0.0)
+        pair[f] = base
+    for f, default in DIRECTED_DEFAULTS.items():
+        base = np.full((n, n), default)
+        np.fill_diagonal(base, 0.0)
+        pair[f] = base
+    stance = np.zeros((n, n))
+    for key, p in scenario.pairs.items():
+        a, b = (idx[m] for m in key.split("-"))
+        for f in SYMMETRIC_FIELDS:
+            pair[f][a, b] = pair[f][b, a] = getattr(p, f)
+        stance[a, b] = stance[b, a] = p.relation
+        for f in DIRECTED_FIELDS:
+            for who, v in getattr(p, f).items():
+                i = idx[who]
+                j = b if i == a else a
+                (stance if f == "stance" else pair[f])[i, j] = v
+    pair["stance"] = stance
+    pair = {k: np.tile(v, (worlds, 1, 1)) for k, v in pair.items()}
+    lever = {
+        lv.name: {f: np.full(worlds, float(getattr(lv, f))) for f in LEVER_FIELDS}
+        for lv in scenario.levers
+    }
+    shock = {
+        s.name: {
+            f: np.full(worlds, np.nan if getattr(s, f) is None else float(getattr(s, f)))
+            for f in SHOCK_FIELDS
+        }
+        for s in scenario.shocks
+    }
+    out = Worlds(actors, worlds, behaviour, actor, pair, lever, shock)
+    dists = uncertain_parameters(scenario, calibration)
+    if unit_draws is not None and dists:
+        if unit_draws.shape != (worlds, len(dists)):
+            raise ValueError(f"unit_draws must be ({worlds}, {len(dists)}), got {unit_draws.shape}")
+        for col, dist in enumerate(dists):
+            values = from_unit(dist, unit_draws[:, col])
+            out.sampled[dist.parameter] = values
+            _assign(out, dist.parameter, values, idx)
+    return out
+
+
+def _assign(out: Worlds, path: str, values: np.ndarray, idx: dict[str, int]) -> None:
+    parts = path.split(".")
+    if len(parts) == 1:
+        out.behaviour[path] = values[:, None].copy()
+    elif parts[0] == "actors":
+        out.actor[parts[2]][:, idx[parts[1]]] = values
+    elif parts[0] == "pairs":
+        a, b = (idx[m] for m in parts[1].split("-"))
+        if len(parts) == 3:
+            out.pair[parts[2]][:, a, b] = values
+            out.pair[parts[2]][:, b, a] = values
+        else:
+            i = idx[parts[3]]
+            j = b if i == a else a
+            out.pair[parts[2]][:, i, j] = values
+    elif parts[0] == "levers":
+        out.lever[parts[1]][parts[2]] = values.copy()
+    else:
+        out.shock[parts[1]][parts[2]] = values.copy()

@@ -1,0 +1,718 @@
+"""Figures of an ensemble, drawn from its tidy result frames only.
+
+Every function here takes results (pandas frames and the ``summary`` dict) and
+returns a :class:`matplotlib.figure.Figure`; none runs a model, shows a window or
+touches pyplot's global state. Figures are built with the object-oriented
+``Figure()`` API, so they work headless and are freed like any Python object.
+
+Data contract (produced by the model layer):
+
+``trajectories``
+    One row per (step, pair): ``step``, ``year`` (decimal year), ``pair``
+    (``"CHN-RUS"``), ``a``, ``b``, ``mean``, ``q05``, ``q25``, ``q50``, ``q75``,
+    ``q95`` (the relation r on [-1, 1] across runs: -1 hostile, +1 allied),
+    ``p_aligned``, ``p_hostile`` (shares of runs) and ``crisis_hazard``
+    (mean crises per year).
+``configurations``
+    One row per (step, triad, configuration): ``step``, ``year``, ``triad``
+    (``"CHN-RUS-USA"``), ``configuration`` (Dittmer's four), ``share``.
+``events``
+    Cumulative incidence: ``year``, ``event`` (``"rupture"`` or ``"split"``),
+    ``p``, ``low``, ``high`` (share of runs with the event by that year and its
+    95% Wilson interval).
+``summary``
+    The ensemble summary; see :mod:`sim.report`.
+
+Style: one rc dictionary, :data:`STYLE`, applied with :func:`matplotlib.rc_context`
+inside each function, and the Okabe-Ito colour-blind-safe palette. Every
+encoding is doubled by something that survives greyscale printing: line style,
+marker, hatch or lightness.
+"""
+
+from __future__ import annotations
+
+import math
+import textwrap
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import matplotlib as mpl
+import numpy as np
+import pandas as pd
+from cycler import cycler
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from matplotlib.ticker import MaxNLocator, MultipleLocator, StrMethodFormatter
+
+from sim.report import (
+    CONFIGURATION_LABELS,
+    CONFIGURATIONS,
+    actor_name,
+    format_relation,
+    format_share,
+    format_year,
+    group_label,
+    thresholds_of,
+)
+
+# ---------------------------------------------------------------------- style
+
+OKABE_ITO: dict[str, str] = {
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "purple": "#CC79A7",
+}
+"""Okabe & Ito (2008) palette, distinguishable under the common colour-vision deficiencies."""
+
+STYLE: dict[str, Any] = {
+    "font.family": "DejaVu Sans",
+    "font.size": 9.0,
+    "axes.titlesize": 9.5,
+    "axes.titleweight": "bold",
+    "axes.labelsize": 9.0,
+    "figure.titlesize": 11.0,
+    "figure.titleweight": "bold",
+    "legend.fontsize": 8.0,
+    "legend.frameon": False,
+    "xtick.labelsize": 8.0,
+    "ytick.labelsize": 8.0,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.linewidth": 0.8,
+    "axes.grid": True,
+    "axes.axisbelow": True,
+    "grid.color": "0.9",
+    "grid.linewidth": 0.6,
+    "axes.prop_cycle": cycler(
+        color=[OKABE_ITO[k] for k in ("blue", "vermillion", "green", "orange", "purple")]
+    ),
+    "hatch.linewidth": 0.7,
+    "figure.facecolor": "white",
+    "savefig.facecolor": "white",
+    "svg.hashsalt": "wedge",
+    "svg.fonttype": "path",
+}
+"""The project's one plotting style, applied inside every function of this module."""
+
+FAN_COLOUR = OKABE_ITO["blue"]
+STATE_STYLE: dict[str, dict[str, Any]] = {
+    "aligned": {"color": OKABE_ITO["blue"], "linestyle": "-", "linewidth": 3.2},
+    "neutral": {"color": "0.45", "linestyle": (0, (1, 1.6)), "linewidth": 2.2},
+    "hostile": {"color": OKABE_ITO["vermillion"], "linestyle": (0, (5, 2.5)), "linewidth": 2.2},
+}
+"""Edge encoding of a pair's state in the triangle diagram: style, width and colour."""
+
+EVENT_STYLE: dict[str, dict[str, Any]] = {
+    "rupture": {
+        "color": OKABE_ITO["vermillion"],
+        "linestyle": "-",
+        "marker": "o",
+        "hatch": "////",
+    },
+    "split": {
+        "color": OKABE_ITO["blue"],
+        "linestyle": (0, (5, 2)),
+        "marker": "^",
+        "hatch": "\\\\\\\\",
+    },
+}
+"""Line style, marker and band hatch of each cumulative event curve."""
+
+CONFIGURATION_STYLE: dict[str, dict[str, str]] = {
+    "menage_a_trois": {"color": OKABE_ITO["green"], "hatch": ""},
+    "romantic_triangle": {"color": OKABE_ITO["sky_blue"], "hatch": "////"},
+    "stable_marriage": {"color": OKABE_ITO["orange"], "hatch": ".."},
+    "unit_veto": {"color": "#D9D9D9", "hatch": "xx"},
+}
+"""Fill colour and hatch of each configuration in the stacked area chart."""
+
+CONFIGURATION_SHORT: dict[str, str] = {
+    "menage_a_trois": "all 3 pairs aligned",
+    "romantic_triangle": "2 pairs aligned via a pivot",
+    "stable_marriage": "1 pair aligned",
+    "unit_veto": "no pair aligned",
+}
+"""Short meaning of each configuration for legends (full words in :mod:`sim.report`)."""
+
+RELATION_LABEL = "relation r (-1 hostile, +1 allied)"
+YEAR_LABEL = "year"
+
+TRAJECTORY_COLUMNS = ("step", "year", "pair", "a", "b", "q05", "q25", "q50", "q75", "q95")
+CONFIGURATION_COLUMNS = ("step", "year", "triad", "configuration", "share")
+EVENT_COLUMNS = ("year", "event", "p", "low", "high")
+
+
+# -------------------------------------------------------------------- helpers
+
+
+def _require(frame: pd.DataFrame, columns: Iterable[str], name: str) -> None:
+    """Raise a one-line ``ValueError`` naming the columns ``frame`` lacks."""
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise ValueError(f"{name}: missing column(s) {missing}; found {list(frame.columns)}")
+    if frame.empty:
+        raise ValueError(f"{name}: the frame is empty")
+
+
+def _new_figure(width: float, height: float) -> Figure:
+    """Make a white figure with constrained layout, without pyplot."""
+    return Figure(figsize=(width, height), layout="constrained")
+
+
+def _year_axis(ax: Axes, x: np.ndarray) -> None:
+    """Fit the x axis to the years ``x``, with integer year ticks and no offset."""
+    lo, hi = float(np.nanmin(x)), float(np.nanmax(x))
+    if hi <= lo:  # a single step: give the point some room
+        lo, hi = lo - 0.5, hi + 0.5
+    ax.set_xlim(lo, hi)
+    ax.xaxis.set_major_locator(
+        MaxNLocator(nbins=6, steps=[1, 2, 5, 10], integer=True, min_n_ticks=3)
+    )
+    ax.xaxis.set_major_formatter(StrMethodFormatter("{x:.0f}"))
+
+
+def _suptitle(fig: Figure, main: str, summary: Mapping[str, Any] | None) -> None:
+    """Figure title: what is shown, then the scenario and ensemble size on a second line."""
+    sub = ""
+    if summary:
+        title = summary.get("title") or summary.get("scenario") or ""
+        runs = summary.get("runs")
+        sub = f"{title} ({int(runs):,} runs)" if runs else str(title)
+    fig.suptitle(_wrap(fig, f"{main}\n{sub}" if sub else main))
+
+
+def _wrap(fig: Figure, text: str) -> str:
+    """Wrap each line of a figure title to the figure's width (bold title font)."""
+    size = float(mpl.rcParams["figure.titlesize"])
+    width = max(20, int(fig.get_figwidth() * 72.0 / (size * 0.66)))
+    return "\n".join(textwrap.fill(line, width) for line in text.split("\n"))
+
+
+def _pair_order(pairs: Sequence[str], frame: pd.DataFrame, summary: Mapping[str, Any]) -> list[str]:
+    """Pairs with the watched partnership first, then the third power's pairs with it."""
+    members = {p: frozenset(frame.loc[frame["pair"] == p, ["a", "b"]].iloc[0]) for p in pairs}
+    watched = frozenset(summary.get("partnership") or ())
+    third = summary.get("third")
+
+    def rank(p: str) -> int:
+        if members[p] == watched:
+            return 0
+        if third in members[p] and members[p] & watched:
+            return 1
+        return 2
+
+    return sorted(pairs, key=lambda p: (rank(p), pairs.index(p)))
+
+
+def _grid(n: int) -> tuple[int, int]:
+    """Rows and columns of a panel grid: one row up to 3 panels, then 2 or 3 columns."""
+    if n <= 3:
+        return 1, n
+    cols = 2 if n == 4 else 3
+    return math.ceil(n / cols), cols
+
+
+def nearest_years(available: Iterable[float], years: Iterable[float]) -> list[float]:
+    """Find the simulated year nearest to each requested year (ties go to the earlier one).
+
+    Parameters
+    ----------
+    available : iterable of float
+        Decimal years at which there are results (the ``year`` column).
+    years : iterable of float
+        Requested decimal years.
+
+    Returns
+    -------
+    list of float
+        One available year per requested year, in the requested order.
+    """
+    grid = np.unique(np.asarray(list(available), dtype=float))
+    if grid.size == 0:
+        raise ValueError("no years to choose from")
+    return [float(grid[int(np.argmin(np.abs(grid - float(y))))]) for y in years]
+
+
+def _state(r: float, thresholds: Mapping[str, float]) -> str:
+    """State of a pair from its relation: aligned, hostile or neutral (BRIEF section 4)."""
+    if r >= thresholds["aligned"]:
+        return "aligned"
+    if r <= thresholds["hostile"]:
+        return "hostile"
+    return "neutral"
+
+
+# -------------------------------------------------------------------- figures
+
+
+def plot_fans(trajectories: pd.DataFrame, summary: Mapping[str, Any]) -> Figure:
+    """Fan chart of the relation of every pair over time, one panel per pair.
+
+    Each panel shows the median relation across runs (line), the middle 50% of runs
+    (q25-q75, dark band) and the middle 90% (q05-q95, light band), with dashed lines
+    at the aligned and hostile thresholds, so a reader sees both where a pair is
+    heading and how sure the ensemble is about it.
+
+    Parameters
+    ----------
+    trajectories : DataFrame
+        Tidy trajectories (see the module docstring); relation r on [-1, 1].
+    summary : mapping
+        Ensemble summary: ``actors`` for readable names, ``thresholds``, ``title``,
+        ``runs``, ``partnership`` and ``third`` (the watched pairs come first).
+
+    Returns
+    -------
+    Figure
+        One panel per pair, a grid of 2 or 3 columns beyond 3 pairs. Bands are
+        ``PolyCollection`` objects with ``gid`` ``"band90:<pair>"`` and
+        ``"band50:<pair>"``, the median line ``"median:<pair>"``.
+    """
+    _require(trajectories, TRAJECTORY_COLUMNS, "trajectories")
+    actors = summary.get("actors")
+    thr = thresholds_of(summary)
+    pairs = _pair_order(list(dict.fromkeys(trajectories["pair"])), trajectories, summary)
+    rows, cols = _grid(len(pairs))
+    with mpl.rc_context(STYLE):
+        fig = _new_figure(3.1 * cols + 0.4, 2.35 * rows + 1.25)
+        fig.get_layout_engine().set(wspace=0.07)  # keep end-year ticks of neighbours apart
+        axes = fig.subplots(rows, cols, sharex=True, sharey=True, squeeze=False).ravel()
+        for i, (ax, pair) in enumerate(zip(axes, pairs, strict=False)):
+            df = trajectories[trajectories["pair"] == pair].sort_values("year")
+            x = df["year"].to_numpy(float)
+            band90 = ax.fill_between(
+                x, df["q05"], df["q95"], color=FAN_COLOUR, alpha=0.18, linewidth=0
+            )
+            band90.set_gid(f"band90:{pair}")
+            band50 = ax.fill_between(
+                x, df["q25"], df["q75"], color=FAN_COLOUR, alpha=0.42, linewidth=0
+            )
+            band50.set_gid(f"band50:{pair}")
+            (median,) = ax.plot(x, df["q50"], color="#08306B", linewidth=1.7)
+            median.set_gid(f"median:{pair}")
+            for level in (thr["aligned"], thr["hostile"]):
+                ax.axhline(level, color="0.25", linestyle=(0, (4, 3)), linewidth=0.8, zorder=1)
+            ax.axhline(0.0, color="0.6", linewidth=0.5, zorder=0)
+            a, b = df["a"].iloc[0], df["b"].iloc[0]
+            ax.set_title(group_label([a, b], actors))
+            ax.set_ylim(-1.05, 1.05)
+            ax.yaxis.set_major_locator(MultipleLocator(0.5))
+            _year_axis(ax, x)
+            if i % cols == 0:
+                ax.set_ylabel(RELATION_LABEL)
+            if i + cols >= len(pairs):
+                ax.set_xlabel(YEAR_LABEL)
+                ax.tick_params(labelbottom=True)
+        for ax in axes[len(pairs) :]:
+            ax.remove()
+        handles = [
+            Line2D([], [], color="#08306B", linewidth=1.7, label="median of runs"),
+            Patch(facecolor=FAN_COLOUR, alpha=0.42, label="middle 50% of runs"),
+            Patch(facecolor=FAN_COLOUR, alpha=0.18, label="middle 90% of runs"),
+            Line2D(
+                [],
+                [],
+                color="0.25",
+                linestyle=(0, (4, 3)),
+                linewidth=0.8,
+                label=f"aligned / hostile thresholds (r = {format_relation(thr['aligned'])} / "
+                f"{format_relation(thr['hostile'])})",
+            ),
+        ]
+        fig.legend(handles=handles, loc="outside lower center", ncols=min(4, 2 * cols))
+        _suptitle(fig, "Relations between pairs over time", summary)
+    return fig
+
+
+def plot_cumulative(events: pd.DataFrame, summary: Mapping[str, Any]) -> Figure:
+    """Cumulative probability of a rupture and of a 1970s-style split, with 95% bands.
+
+    Step curves (the estimate is a share of runs at each simulated step), each with
+    its own line style, marker and hatched 95% Wilson band so the two read apart in
+    greyscale. The legend states the value at the horizon.
+
+    Parameters
+    ----------
+    events : DataFrame
+        Cumulative incidence (see the module docstring): share of runs on [0, 1].
+    summary : mapping
+        Ensemble summary: ``partnership``, ``third``, ``actors``, ``horizon``,
+        ``p_rupture``, ``p_split``, ``title``, ``runs``.
+
+    Returns
+    -------
+    Figure
+        One axes; x in years, y the probability from 0 to 1.
+    """
+    _require(events, EVENT_COLUMNS, "events")
+    actors = summary.get("actors")
+    a, b = summary["partnership"]
+    third = actor_name(summary["third"], actors)
+    horizon = format_year(summary.get("horizon"))
+    labels = {
+        "rupture": f"rupture of {group_label([a, b], actors)}",
+        "split": f"split: {third} pivots or partners one of them",
+    }
+    headline = {"rupture": summary.get("p_rupture"), "split": summary.get("p_split")}
+    with mpl.rc_context(STYLE):
+        fig = _new_figure(6.4, 4.4)
+        ax = fig.add_subplot()
+        handles: list[Any] = []
+        present = set(events["event"])
+        order = [e for e in ("rupture", "split") if e in present] + sorted(
+            present - {"rupture", "split"}
+        )
+        for k, event in enumerate(order):
+            df = events[events["event"] == event].sort_values("year")
+            x = df["year"].to_numpy(float)
+            every = max(1, len(x) // 8)
+            style = EVENT_STYLE.get(event, {"color": "0.3", "linestyle": ":", "hatch": "..."})
+            band = ax.fill_between(
+                x,
+                df["low"],
+                df["high"],
+                step="post",
+                facecolor=mpl.colors.to_rgba(style["color"], 0.13),
+                edgecolor=mpl.colors.to_rgba(style["color"], 0.55),
+                hatch=style["hatch"],
+                linewidth=0,
+            )
+            band.set_gid(f"band:{event}")
+            label = labels.get(event, event)
+            value = (headline.get(event) or {}).get("value")
+            if value is not None:
+                label += f" ({format_share(value)} by {horizon})"
+            (line,) = ax.plot(
+                x,
+                df["p"],
+                drawstyle="steps-post",
+                color=style["color"],
+                linestyle=style["linestyle"],
+                linewidth=1.8,
+                marker=style.get("marker"),
+                markersize=4.5,
+                markevery=(k * every // len(order), every),  # staggered: no marker on marker
+                clip_on=False,
+                zorder=3,
+            )
+            line.set_gid(f"p:{event}")
+            handles.append((line, band, label))
+        ax.set_ylim(0.0, 1.0)
+        ax.yaxis.set_major_locator(MultipleLocator(0.2))
+        _year_axis(ax, events["year"].to_numpy(float))
+        ax.set_xlabel(YEAR_LABEL)
+        ax.set_ylabel("probability (share of runs)")
+        legend_handles = [Line2D([], [], **_line_kw(h[0]), label=h[2]) for h in handles]
+        legend_handles.append(
+            Patch(
+                facecolor="0.88",
+                edgecolor="0.4",
+                hatch="////",
+                linewidth=0,
+                label="95% interval (Wilson) of each curve",
+            )
+        )
+        fig.legend(handles=legend_handles, loc="outside lower center", ncols=1)
+        _suptitle(fig, "Cumulative probability of rupture and split", summary)
+    return fig
+
+
+def _line_kw(line: Line2D) -> dict[str, Any]:
+    """Style of a drawn line, to repeat it in a legend handle."""
+    return {
+        "color": line.get_color(),
+        "linestyle": line.get_linestyle(),
+        "linewidth": line.get_linewidth(),
+        "marker": line.get_marker(),
+        "markersize": line.get_markersize(),
+    }
+
+
+def plot_configurations(
+    configurations: pd.DataFrame,
+    triad: str,
+    actors: Mapping[str, str] | None = None,
+) -> Figure:
+    """Stacked area of the shares of Dittmer's configurations over time for one triad.
+
+    The four configurations are stacked from most aligned (ménage à trois, bottom)
+    to least (unit veto, top), each with a colour and a hatch so the chart reads
+    in greyscale.
+
+    Parameters
+    ----------
+    configurations : DataFrame
+        Tidy configuration shares (see the module docstring), summing to 1 per
+        step and triad.
+    triad : str
+        Triad to draw, e.g. ``"CHN-RUS-USA"``.
+    actors : mapping, optional
+        Actor id -> readable name (``summary["actors"]``), for the title.
+
+    Returns
+    -------
+    Figure
+        One axes; x in years, y the share of runs from 0 to 1. Each layer is a
+        ``PolyCollection`` with ``gid`` ``"configuration:<name>"``.
+    """
+    _require(configurations, CONFIGURATION_COLUMNS, "configurations")
+    df = configurations[configurations["triad"] == triad]
+    if df.empty:  # the same members in another order ("CHN-USA-RUS") name the same triad
+        members = frozenset(triad.split("-"))
+        same = [
+            t for t in dict.fromkeys(configurations["triad"]) if frozenset(t.split("-")) == members
+        ]
+        if same:
+            triad = same[0]
+            df = configurations[configurations["triad"] == triad]
+    if df.empty:
+        known = sorted(set(configurations["triad"]))
+        raise ValueError(f"configurations: no triad {triad!r}; available: {known}")
+    unknown = sorted(set(df["configuration"]) - set(CONFIGURATIONS))
+    if unknown:
+        raise ValueError(f"configurations: unknown configuration(s) {unknown}")
+    table = (
+        df.pivot_table(index="year", columns="configuration", values="share", aggfunc="sum")
+        .reindex(columns=list(CONFIGURATIONS))
+        .fillna(0.0)
+        .sort_index()
+    )
+    x = table.index.to_numpy(float)
+    with mpl.rc_context(STYLE):
+        fig = _new_figure(7.2, 4.0)
+        ax = fig.add_subplot()
+        bottom = np.zeros(len(x))
+        handles = []
+        for name in CONFIGURATIONS:
+            top = bottom + table[name].to_numpy(float)
+            style = CONFIGURATION_STYLE[name]
+            layer = ax.fill_between(
+                x,
+                bottom,
+                top,
+                facecolor=style["color"],
+                edgecolor="white",
+                hatch=style["hatch"],
+                linewidth=0.6,
+            )
+            if hasattr(layer, "set_hatchcolor"):  # matplotlib >= 3.10; older: edge colour
+                layer.set_hatchcolor("0.15")
+            layer.set_gid(f"configuration:{name}")
+            handles.append(
+                Patch(
+                    facecolor=style["color"],
+                    edgecolor="0.15",
+                    hatch=style["hatch"],
+                    linewidth=0,
+                    label=f"{CONFIGURATION_LABELS[name]}\n({CONFIGURATION_SHORT[name]})",
+                )
+            )
+            bottom = top
+        ax.set_ylim(0.0, 1.0)
+        ax.grid(False)
+        ax.yaxis.set_major_locator(MultipleLocator(0.2))
+        _year_axis(ax, x)
+        ax.set_xlabel(YEAR_LABEL)
+        ax.set_ylabel("share of runs")
+        fig.legend(
+            handles=handles[::-1],
+            loc="outside right center",
+            title="configuration",
+            alignment="left",
+            handleheight=2.0,
+            handlelength=2.4,
+            labelspacing=0.9,
+        )
+        members = triad.split("-")
+        fig.suptitle(
+            _wrap(fig, f"Strategic-triangle configurations: {group_label(members, actors)}")
+        )
+    return fig
+
+
+def plot_triangle(
+    trajectories: pd.DataFrame,
+    summary: Mapping[str, Any],
+    years: Sequence[float] | None = None,
+) -> Figure:
+    """Triangle diagrams of the watched triad at a few years, side by side.
+
+    The partnership's members sit at the base and the third power at the apex.
+    Each edge carries the median relation r across runs at that year, with the
+    middle-90% range beneath it, and is drawn solid and thick when aligned,
+    dotted when neutral and dashed when hostile (and coloured), so the shape of
+    the triangle reads at a glance and in greyscale.
+
+    Parameters
+    ----------
+    trajectories : DataFrame
+        Tidy trajectories (see the module docstring).
+    summary : mapping
+        Ensemble summary: ``partnership``, ``third``, ``actors``, ``thresholds``,
+        ``start_year`` and ``horizon`` (for the default years).
+    years : sequence of float, optional
+        Decimal years to draw; each is replaced by the nearest simulated step.
+        Default: start, midpoint and horizon.
+
+    Returns
+    -------
+    Figure
+        One panel per year, titled with the year actually drawn.
+    """
+    _require(trajectories, (*TRAJECTORY_COLUMNS,), "trajectories")
+    a, b = (str(m) for m in summary["partnership"])
+    c = str(summary["third"])
+    actors = summary.get("actors")
+    thr = thresholds_of(summary)
+    if years is None:
+        start = float(summary.get("start_year", trajectories["year"].min()))
+        end = float(summary.get("horizon", trajectories["year"].max()))
+        years = (start, (start + end) / 2.0, end)
+    if len(years) == 0:
+        raise ValueError("plot_triangle: give at least one year")
+    chosen = nearest_years(trajectories["year"], years)
+
+    edges = ((a, b), (b, c), (a, c))
+    key = trajectories[["a", "b"]].apply(frozenset, axis=1)
+    rows_of: dict[tuple[str, str], pd.DataFrame] = {}
+    for u, v in edges:
+        rows = trajectories[key == frozenset((u, v))]
+        if rows.empty:
+            raise ValueError(f"trajectories: no pair {u}-{v} of the watched triad")
+        rows_of[(u, v)] = rows.set_index("year").sort_index()
+
+    height = math.sqrt(3.0) / 2.0
+    pos = {a: np.array([0.0, 0.0]), b: np.array([1.0, 0.0]), c: np.array([0.5, height])}
+    with mpl.rc_context(STYLE):
+        fig = _new_figure(3.3 * len(chosen) + 0.3, 3.0)
+        axes = fig.subplots(1, len(chosen), squeeze=False).ravel()
+        for ax, year in zip(axes, chosen, strict=True):
+            ax.set_aspect("equal")
+            ax.set_axis_off()
+            ax.set_xlim(-0.7, 1.7)
+            ax.set_ylim(-0.3, height + 0.24)
+            for (u, v), side in zip(edges, ("bottom", "right", "left"), strict=True):
+                row = rows_of[(u, v)].loc[year]
+                r = float(row["q50"])
+                state = _state(r, thr)
+                p, q = pos[u], pos[v]
+                shrink = 0.085
+                p0, q0 = p + (q - p) * shrink, q - (q - p) * shrink
+                (edge,) = ax.plot(
+                    [p0[0], q0[0]],
+                    [p0[1], q0[1]],
+                    solid_capstyle="butt",
+                    dash_capstyle="round",
+                    **STATE_STYLE[state],
+                )
+                edge.set_gid(f"edge:{u}-{v}:{state}")
+                spread = (
+                    f"[{format_relation(float(row['q05']))}, {format_relation(float(row['q95']))}]"
+                )
+                _edge_label(ax, (p + q) / 2.0, side, format_relation(r), spread, f"{u}-{v}")
+            for m, xy in pos.items():
+                ax.plot(*xy, marker="o", markersize=9, color="0.15", zorder=4)
+                where = {a: ((-4, -5), "right", "top"), b: ((4, -5), "left", "top")}
+                offset, ha, va = where.get(m, ((0, 7), "center", "bottom"))
+                ax.annotate(
+                    actor_name(m, actors),
+                    xy=xy,
+                    xytext=offset,
+                    textcoords="offset points",
+                    ha=ha,
+                    va=va,
+                    fontsize=8.5,
+                    fontweight="bold",
+                )
+            ax.set_title(format_year(year), pad=0)
+        handles = [
+            Line2D(
+                [],
+                [],
+                **STATE_STYLE["aligned"],
+                label=f"aligned (r ≥ {format_relation(thr['aligned'])})",
+            ),
+            Line2D([], [], **STATE_STYLE["neutral"], label="neutral"),
+            Line2D(
+                [],
+                [],
+                **STATE_STYLE["hostile"],
+                label=f"hostile (r ≤ {format_relation(thr['hostile'])})",
+            ),
+        ]
+        fig.legend(
+            handles=handles,
+            loc="outside lower center",
+            ncols=3,
+            handlelength=3.2,
+            title="edge: median relation r across runs [middle 90% of runs]",
+        )
+        _suptitle(
+            fig,
+            f"The watched triangle: {group_label([a, b], actors)} and {actor_name(c, actors)}",
+            summary,
+        )
+    return fig
+
+
+def _edge_label(ax: Axes, mid: np.ndarray, side: str, median: str, spread: str, gid: str) -> None:
+    """Median relation (bold) and middle-90% range (small, grey) beside a triangle edge.
+
+    Offsets are in points, so the labels keep their distance from the edge at any
+    figure size; ``side`` (bottom, left or right edge) sets the alignment away from it.
+    """
+    if side == "bottom":
+        spots = (((0, -5), "center", "top"), ((0, -16), "center", "top"))
+    else:
+        dx, ha = (-7, "right") if side == "left" else (7, "left")
+        spots = (((dx, 1), ha, "bottom"), ((dx, -1), ha, "top"))
+    for text, (offset, ha, va), kw in zip(
+        (median, spread),
+        spots,
+        (
+            {"fontsize": 9, "fontweight": "bold", "gid": f"label:{gid}"},
+            {"fontsize": 7.5, "color": "0.3", "gid": f"range:{gid}"},
+        ),
+        strict=True,
+    ):
+        ax.annotate(text, xy=mid, xytext=offset, textcoords="offset points", ha=ha, va=va, **kw)
+
+
+# ---------------------------------------------------------------------- output
+
+
+def save_figure(fig: Figure, path_stem: Path) -> list[Path]:
+    """Write a figure as ``<stem>.png`` (150 dpi) and ``<stem>.svg``.
+
+    PNG is for the report and quick viewing, SVG for print and editing. The SVG
+    carries no date and a fixed hash salt, so the same figure gives the same file.
+
+    Parameters
+    ----------
+    fig : Figure
+        A figure from this module.
+    path_stem : Path
+        Path without extension; parent folders are created. A dot in the stem is
+        kept (``fans.v2`` -> ``fans.v2.png``).
+
+    Returns
+    -------
+    list of Path
+        ``[png_path, svg_path]``.
+    """
+    path_stem = Path(path_stem)
+    path_stem.parent.mkdir(parents=True, exist_ok=True)
+    png = path_stem.with_name(path_stem.name + ".png")
+    svg = path_stem.with_name(path_stem.name + ".svg")
+    with mpl.rc_context(STYLE):
+        fig.savefig(png, dpi=150, format="png", facecolor="white")
+        fig.savefig(svg, format="svg", facecolor="white", metadata={"Date": None})
+    return [png, svg]

@@ -1,0 +1,187 @@
+"""Read scenario files: TOML, ``extends`` chains, and validation into :class:`Scenario`.
+
+A scenario file is data. It is parsed with :mod:`tomllib`, merged with the
+files it ``extends`` and validated by pydantic; nothing in it is evaluated or
+imported. Errors become :class:`InputError` naming the file, the field and
+what is allowed.
+
+Merging rules for ``extends`` (a path, or a list of paths merged in order,
+each relative to the file that names it):
+
+- tables merge key by key, the extending file winning;
+- ``shocks`` and ``levers`` merge by ``name`` (an item with a known name
+  updates that item, a new name is appended); ``uncertain`` merges by
+  ``parameter``;
+- ``calibration`` is resolved relative to the file that sets it.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from sim.scenario.errors import InputError
+from sim.scenario.schema import Scenario
+
+_KEYED_LISTS = {"shocks": "name", "levers": "name", "uncertain": "parameter"}
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """Parse one TOML file, turning I/O and syntax errors into :class:`InputError`."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(path, "", "file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(
+            path, "", f"cannot be read as UTF-8 text ({exc.__class__.__name__})"
+        ) from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(path, "", f"TOML syntax error: {exc}") from None
+
+
+def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in over.items():
+        if key in _KEYED_LISTS and isinstance(value, list) and isinstance(out.get(key), list):
+            out[key] = _merge_keyed(out[key], value, _KEYED_LISTS[key])
+        elif isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def _merge_keyed(base: list[Any], over: list[Any], key: str) -> list[Any]:
+    out = list(base)
+    index = {item.get(key): i for i, item in enumerate(out) if isinstance(item, dict)}
+    for item in over:
+        name = item.get(key) if isinstance(item, dict) else None
+        if name is not None and name in index:
+            out[index[name]] = _merge(out[index[name]], item)
+        else:
+            out.append(item)
+    return out
+
+
+def _resolve(path: Path, chain: tuple[Path, ...]) -> dict[str, Any]:
+    """Read ``path`` and everything it extends, merged; ``chain`` detects cycles."""
+    path = path.resolve()
+    if path in chain:
+        cycle = " -> ".join(p.name for p in (*chain, path))
+        raise InputError(chain[-1], "extends", f"cycle of extends: {cycle}")
+    data = read_toml(path)
+    if "calibration" in data:
+        if not isinstance(data["calibration"], str):
+            raise InputError(path, "calibration", "must be a path (a string)")
+        data["calibration"] = str((path.parent / data["calibration"]).resolve())
+    parents = data.pop("extends", [])
+    if isinstance(parents, str):
+        parents = [parents]
+    if not isinstance(parents, list) or not all(isinstance(p, str) for p in parents):
+        raise InputError(path, "extends", "must be a path or a list of paths to scenario files")
+    merged: dict[str, Any] = {}
+    for parent in parents:
+        target = path.parent / parent
+        if not target.is_file():
+            raise InputError(path, "extends", f"{parent!r} not found (looked in {target.parent})")
+        merged = _merge(merged, _resolve(target, (*chain, path)))
+    merged = _merge(merged, data)
+    if "calibration" not in merged:
+        merged["calibration"] = str((path.parent / "calibration.toml").resolve())
+    return merged
+
+
+def field_path(loc: tuple[Any, ...]) -> str:
+    """Turn a pydantic error location into ``levers[0].target`` form."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def _allowed_fields(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str] | None:
+    """Field names allowed at the table that holds ``loc[-1]``, for unknown-field errors."""
+    current: Any = model
+    for part in loc[:-1]:
+        if isinstance(part, int) or current is None:
+            continue
+        if isinstance(current, type) and issubclass(current, BaseModel):
+            info = current.model_fields.get(part)
+            current = _inner_model(info.annotation) if info else None
+        else:
+            current = None
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return list(current.model_fields)
+    return None
+
+
+def _inner_model(annotation: Any) -> Any:
+    """The BaseModel inside ``list[X]``, ``dict[str, X]`` or ``X``, if any."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()):
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def validation_error(path: Path, model: type[BaseModel], exc: ValidationError) -> InputError:
+    """The first pydantic error as an :class:`InputError` with what is allowed."""
+    err = exc.errors(include_url=False)[0]
+    loc = tuple(err["loc"])
+    msg = err["msg"].removeprefix("Value error, ")
+    if err["type"] == "extra_forbidden":
+        allowed = _allowed_fields(model, loc)
+        msg = "unknown field"
+        if allowed:
+            msg += f"; allowed: {', '.join(allowed)}"
+    elif err["type"] == "missing":
+        msg = "required field is missing"
+    elif "input" in err and err["type"] not in ("value_error", "assertion_error"):
+        msg = f"{msg} (got {err['input']!r})"
+    head, sep, tail = msg.partition(": ")
+    if not loc and sep and " " not in head:
+        # Cross-field checks name their field at the start of the message.
+        return InputError(path, head, tail)
+    return InputError(path, field_path(loc), msg)
+
+
+def scenario_dict(path: str | Path) -> dict[str, Any]:
+    """The merged, unvalidated content of a scenario file and what it extends."""
+    return _resolve(Path(path), ())
+
+
+def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None) -> Scenario:
+    """Load, merge and validate a scenario file.
+
+    Parameters
+    ----------
+    path
+        The scenario TOML file.
+    overrides
+        Optional table merged on top of the file (same rules as ``extends``),
+        for notebooks and sweeps that change one value.
+
+    Raises
+    ------
+    InputError
+        For any problem with the file or what it extends.
+    """
+    path = Path(path)
+    data = scenario_dict(path)
+    if overrides:
+        data = _merge(data, overrides)
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as exc:
+        raise validation_error(path, Scenario, exc) from None
