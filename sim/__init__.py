@@ -1,4 +1,4 @@
-"""wedge: could the United States split China and Russia?
+"""wedge: could the United States split China and Russia.
 
 The public surface: load a scenario, run an ensemble, write and plot its results.
 """

@@ -78,7 +78,9 @@ def parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="run a scenario file and write its results folder")
     run.add_argument("scenario", help="scenario TOML file, e.g. scenarios/us_offer_to_moscow.toml")
     run.add_argument("--runs", type=int, default=1000, help="Monte Carlo runs (default 1000)")
-    run.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"root seed (default {DEFAULT_SEED})")
+    run.add_argument(
+        "--seed", type=int, default=DEFAULT_SEED, help=f"root seed (default {DEFAULT_SEED})"
+    )
     run.add_argument("--out", help="results folder (default results/<scenario name>/)")
     run.add_argument("--quiet", action="store_true", help="no progress bar")
     run.set_defaults(func=_run)

@@ -320,7 +320,10 @@ def _median_year(times: np.ndarray) -> float | None:
 
 
 def _hist_quantiles(hist: np.ndarray, qs: list[float]) -> np.ndarray:
-    """Quantiles from per-bin counts over [-1, 1], linear within a bin; ``(steps, pairs, len(qs))``."""
+    """Quantiles from per-bin counts over [-1, 1], linear within a bin.
+
+    Returns an array ``(steps, pairs, len(qs))``.
+    """
     width = 2.0 / BINS
     cum = np.cumsum(hist, axis=-1)
     total = cum[..., -1:]

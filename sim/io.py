@@ -69,7 +69,11 @@ def git_commit(where: Path) -> str | None:
     """The git commit of the source tree (``+dirty`` if modified), or ``None`` outside git."""
     try:
         head = subprocess.run(
-            ["git", "rev-parse", "HEAD"], cwd=where, capture_output=True, text=True, check=True  # noqa: S607
+            ["git", "rev-parse", "HEAD"],  # noqa: S607
+            cwd=where,
+            capture_output=True,
+            text=True,
+            check=True,
         ).stdout.strip()
         dirty = subprocess.run(
             ["git", "status", "--porcelain", "--untracked-files=no"],  # noqa: S607
@@ -144,14 +148,14 @@ def write_plots(result: EnsembleResult, folder: Path) -> dict[str, str]:
     summary = result.summary()
     traj = result.trajectories()
     sc = result.scenario
-    triad = "-".join(
-        sorted((*sc.watch.partnership, sc.watch.third), key=list(sc.actors).index)
-    )
+    triad = "-".join(sorted((*sc.watch.partnership, sc.watch.third), key=list(sc.actors).index))
     mid = sc.time.start + (sc.time.horizon - sc.time.start) / 2
     figures = {
         "fans": plots.plot_fans(traj, summary),
         "cumulative": plots.plot_cumulative(result.events(), summary),
-        "configurations": plots.plot_configurations(result.configurations(), triad),
+        "configurations": plots.plot_configurations(
+            result.configurations(), triad, actors=summary["actors"]
+        ),
         "triangle": plots.plot_triangle(traj, summary, [sc.time.start, mid, sc.time.horizon]),
     }
     out = {}
@@ -175,7 +179,9 @@ def write_results(
         write_tables(result, tmp)
         figures = write_plots(result, tmp)
         write_report(tmp, result.summary(), figures)
-        (tmp / "manifest.json").write_text(json.dumps(manifest(result, command, seconds), indent=2) + "\n")
+        (tmp / "manifest.json").write_text(
+            json.dumps(manifest(result, command, seconds), indent=2) + "\n"
+        )
         if before_swap is not None:
             before_swap(tmp)
     return Path(out_dir)

@@ -147,14 +147,14 @@ class Observer:
         self.hazard[k] = np.stack(
             [model.crisis_hazard[:, i, j] for i, j in self.pairs], axis=1
         ).sum(axis=0)
-        for m, (i, j, l) in enumerate(self.triads):
+        for m, (i, j, k) in enumerate(self.triads):
             code = configuration(
                 al[:, self.pair_index[(i, j)]],
-                al[:, self.pair_index[(i, l)]],
-                al[:, self.pair_index[(j, l)]],
+                al[:, self.pair_index[(i, k)]],
+                al[:, self.pair_index[(j, k)]],
             )
             self.configs[k, m] = np.bincount(code, minlength=4)
-            if (i, j, l) == self.watch_triad:
+            if (i, j, k) == self.watch_triad:
                 self.path[:, k] = code
         self._track_split(model, model.start + k * model.dt)
         self._step += 1
@@ -203,9 +203,9 @@ class Observer:
     def roles_at_end(self, model: WedgeModel) -> dict[str, np.ndarray]:
         """Role codes of each member of the watched triad at the horizon."""
         al = model.relation >= self.thresholds.aligned
-        i, j, l = self.watch_triad
+        i, j, k = self.watch_triad
         return {
-            model.codes[i]: role(al[:, i, j], al[:, i, l], al[:, j, l]),
-            model.codes[j]: role(al[:, j, i], al[:, j, l], al[:, i, l]),
-            model.codes[l]: role(al[:, l, i], al[:, l, j], al[:, i, j]),
+            model.codes[i]: role(al[:, i, j], al[:, i, k], al[:, j, k]),
+            model.codes[j]: role(al[:, j, i], al[:, j, k], al[:, i, k]),
+            model.codes[k]: role(al[:, k, i], al[:, k, j], al[:, i, j]),
         }

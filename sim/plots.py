@@ -126,6 +126,17 @@ EVENT_STYLE: dict[str, dict[str, Any]] = {
 }
 """Line style, marker and band hatch of each cumulative event curve."""
 
+OTHER_EVENT_STYLE: dict[str, Any] = {
+    "color": "0.3",
+    "linestyle": ":",
+    "marker": "s",
+    "hatch": "...",
+}
+"""Style of an event other than rupture and split, should the model add one."""
+
+ZOOM_BELOW = 0.25
+"""Cumulative plots whose 95% bands all stay below this get a zoomed inset."""
+
 CONFIGURATION_STYLE: dict[str, dict[str, str]] = {
     "menage_a_trois": {"color": OKABE_ITO["green"], "hatch": ""},
     "romantic_triangle": {"color": OKABE_ITO["sky_blue"], "hatch": "////"},
@@ -337,7 +348,9 @@ def plot_cumulative(events: pd.DataFrame, summary: Mapping[str, Any]) -> Figure:
 
     Step curves (the estimate is a share of runs at each simulated step), each with
     its own line style, marker and hatched 95% Wilson band so the two read apart in
-    greyscale. The legend states the value at the horizon.
+    greyscale. The legend states the value at the horizon. When every band stays
+    below :data:`ZOOM_BELOW`, a zoomed inset repeats the curves on a finer scale,
+    since small probabilities are the usual answer and vanish on a 0-1 axis.
 
     Parameters
     ----------
@@ -350,7 +363,7 @@ def plot_cumulative(events: pd.DataFrame, summary: Mapping[str, Any]) -> Figure:
     Returns
     -------
     Figure
-        One axes; x in years, y the probability from 0 to 1.
+        One axes (plus the inset, if any); x in years, y the probability from 0 to 1.
     """
     _require(events, EVENT_COLUMNS, "events")
     actors = summary.get("actors")
@@ -362,55 +375,53 @@ def plot_cumulative(events: pd.DataFrame, summary: Mapping[str, Any]) -> Figure:
         "split": f"split: {third} pivots or partners one of them",
     }
     headline = {"rupture": summary.get("p_rupture"), "split": summary.get("p_split")}
+    present = set(events["event"])
+    order = [e for e in ("rupture", "split") if e in present] + sorted(
+        present - {"rupture", "split"}
+    )
+    years = events["year"].to_numpy(float)
     with mpl.rc_context(STYLE):
         fig = _new_figure(6.4, 4.4)
         ax = fig.add_subplot()
-        handles: list[Any] = []
-        present = set(events["event"])
-        order = [e for e in ("rupture", "split") if e in present] + sorted(
-            present - {"rupture", "split"}
-        )
-        for k, event in enumerate(order):
-            df = events[events["event"] == event].sort_values("year")
-            x = df["year"].to_numpy(float)
-            every = max(1, len(x) // 8)
-            style = EVENT_STYLE.get(event, {"color": "0.3", "linestyle": ":", "hatch": "..."})
-            band = ax.fill_between(
-                x,
-                df["low"],
-                df["high"],
-                step="post",
-                facecolor=mpl.colors.to_rgba(style["color"], 0.13),
-                edgecolor=mpl.colors.to_rgba(style["color"], 0.55),
-                hatch=style["hatch"],
-                linewidth=0,
+        _draw_events(ax, events, order, "")
+        ax.set_ylim(0.0, 1.0)
+        ax.yaxis.set_major_locator(MultipleLocator(0.2))
+        _year_axis(ax, years)
+        ax.set_xlabel(YEAR_LABEL)
+        ax.set_ylabel("probability (share of runs)")
+        top = float(np.nanmax(events["high"].to_numpy(float), initial=0.0))
+        if 0.0 < top <= ZOOM_BELOW:
+            # Small probabilities vanish on a 0-1 scale: repeat them in a zoomed inset,
+            # in the empty upper-left of the axes (every curve is below ZOOM_BELOW).
+            ceiling = next(c for c in (0.01, 0.02, 0.05, 0.1, 0.2, 0.3) if c >= 1.1 * top)
+            inset = ax.inset_axes((0.13, 0.45, 0.52, 0.43))
+            _draw_events(inset, events, order, "zoom-")
+            inset.set_ylim(0.0, ceiling)
+            inset.yaxis.set_major_locator(MaxNLocator(nbins=4, steps=[1, 2, 5, 10]))
+            _year_axis(inset, years)
+            inset.tick_params(labelsize=7)
+            inset.set_title(
+                f"zoom: probability from 0 to {ceiling:g}", fontsize=8, fontweight="normal"
             )
-            band.set_gid(f"band:{event}")
+        legend_handles = []
+        for event in order:
+            style = EVENT_STYLE.get(event, OTHER_EVENT_STYLE)
             label = labels.get(event, event)
             value = (headline.get(event) or {}).get("value")
             if value is not None:
                 label += f" ({format_share(value)} by {horizon})"
-            (line,) = ax.plot(
-                x,
-                df["p"],
-                drawstyle="steps-post",
-                color=style["color"],
-                linestyle=style["linestyle"],
-                linewidth=1.8,
-                marker=style.get("marker"),
-                markersize=4.5,
-                markevery=(k * every // len(order), every),  # staggered: no marker on marker
-                clip_on=False,
-                zorder=3,
+            legend_handles.append(
+                Line2D(
+                    [],
+                    [],
+                    color=style["color"],
+                    linestyle=style["linestyle"],
+                    linewidth=1.8,
+                    marker=style.get("marker"),
+                    markersize=4.5,
+                    label=label,
+                )
             )
-            line.set_gid(f"p:{event}")
-            handles.append((line, band, label))
-        ax.set_ylim(0.0, 1.0)
-        ax.yaxis.set_major_locator(MultipleLocator(0.2))
-        _year_axis(ax, events["year"].to_numpy(float))
-        ax.set_xlabel(YEAR_LABEL)
-        ax.set_ylabel("probability (share of runs)")
-        legend_handles = [Line2D([], [], **_line_kw(h[0]), label=h[2]) for h in handles]
         legend_handles.append(
             Patch(
                 facecolor="0.88",
@@ -425,15 +436,38 @@ def plot_cumulative(events: pd.DataFrame, summary: Mapping[str, Any]) -> Figure:
     return fig
 
 
-def _line_kw(line: Line2D) -> dict[str, Any]:
-    """Style of a drawn line, to repeat it in a legend handle."""
-    return {
-        "color": line.get_color(),
-        "linestyle": line.get_linestyle(),
-        "linewidth": line.get_linewidth(),
-        "marker": line.get_marker(),
-        "markersize": line.get_markersize(),
-    }
+def _draw_events(ax: Axes, events: pd.DataFrame, order: list[str], prefix: str) -> None:
+    """Draw each event's cumulative step curve and 95% band; gids ``<prefix>p:<event>``."""
+    for k, event in enumerate(order):
+        df = events[events["event"] == event].sort_values("year")
+        x = df["year"].to_numpy(float)
+        every = max(1, len(x) // 8)
+        style = EVENT_STYLE.get(event, OTHER_EVENT_STYLE)
+        band = ax.fill_between(
+            x,
+            df["low"],
+            df["high"],
+            step="post",
+            facecolor=mpl.colors.to_rgba(style["color"], 0.13),
+            edgecolor=mpl.colors.to_rgba(style["color"], 0.55),
+            hatch=style["hatch"],
+            linewidth=0,
+        )
+        band.set_gid(f"{prefix}band:{event}")
+        (line,) = ax.plot(
+            x,
+            df["p"],
+            drawstyle="steps-post",
+            color=style["color"],
+            linestyle=style["linestyle"],
+            linewidth=1.8,
+            marker=style.get("marker"),
+            markersize=4.5,
+            markevery=(k * every // len(order), every),  # staggered: no marker on marker
+            clip_on=False,
+            zorder=3,
+        )
+        line.set_gid(f"{prefix}p:{event}")
 
 
 def plot_configurations(
@@ -693,7 +727,8 @@ def save_figure(fig: Figure, path_stem: Path) -> list[Path]:
     """Write a figure as ``<stem>.png`` (150 dpi) and ``<stem>.svg``.
 
     PNG is for the report and quick viewing, SVG for print and editing. The SVG
-    carries no date and a fixed hash salt, so the same figure gives the same file.
+    carries no creation date and uses a fixed hash salt for its element ids, so the
+    same scenario and seed give byte-identical files in a fresh process.
 
     Parameters
     ----------

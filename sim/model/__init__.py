@@ -1,0 +1,1 @@
+"""The model: agents (states), the world they act in, and their mechanisms."""

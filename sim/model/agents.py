@@ -57,7 +57,7 @@ class State(mesa.Agent):
 
     @property
     def stance(self) -> np.ndarray:
-        """This state's stance toward each other, ``(worlds, n)`` in [-1, 1]."""
+        """The stance of this state toward each other, ``(worlds, n)`` in [-1, 1]."""
         return self.model.state.stance[:, self.index]
 
     # -- the step ------------------------------------------------------------------------

@@ -150,7 +150,9 @@ class WedgeModel(mesa.Model):
         ]
         # Shock draws are made once, up front, so that their timing in other
         # worlds cannot shift this world's stream.
-        self.shock_draws = {s.name: self.streams.uniform(f"shock:{s.name}", 2) for s in scenario.shocks}
+        self.shock_draws = {
+            s.name: self.streams.uniform(f"shock:{s.name}", 2) for s in scenario.shocks
+        }
         self.pairs = list(combinations(range(self.n), 2))
         self.new_leader = np.zeros((self.worlds, self.n), dtype=bool)
         self.next_stance = self.state.stance.copy()
@@ -214,7 +216,11 @@ class WedgeModel(mesa.Model):
         b["threat_speed"] = saved
         s = self.state
         s.dependence = dependence.target(
-            s.dependence_base, self.relation, s.sanctions, b["dependence_elasticity"], b["trade_diversion"]
+            s.dependence_base,
+            self.relation,
+            s.sanctions,
+            b["dependence_elasticity"],
+            b["trade_diversion"],
         )
 
     # -- time ----------------------------------------------------------------------------
@@ -297,10 +303,16 @@ class WedgeModel(mesa.Model):
             directions = [(a, b), (b, a)] if shock.mutual else [(a, b)]
             for i, j in directions:
                 s.stance[:, i, j] = np.clip(s.stance[:, i, j] + f["stance"] * g, -1.0, 1.0)
-                for name, arr in (("fear", s.fear), ("trust", s.trust), ("dependence", s.dependence_base)):
+                for name, arr in (
+                    ("fear", s.fear),
+                    ("trust", s.trust),
+                    ("dependence", s.dependence_base),
+                ):
                     arr[:, i, j] = np.clip(arr[:, i, j] + f[name] * g, 0.0, 1.0)
                 if shock.sanctions is not None:
-                    s.sanctions_base[:, i, j] = np.where(hit, f["sanctions"], s.sanctions_base[:, i, j])
+                    s.sanctions_base[:, i, j] = np.where(
+                        hit, f["sanctions"], s.sanctions_base[:, i, j]
+                    )
             for name in ("doctrinal_rivalry", "ideology_distance", "disputes"):
                 arr = getattr(s, name)
                 arr[:, a, b] = arr[:, b, a] = np.clip(arr[:, a, b] + f[name] * g, 0.0, 1.0)
@@ -337,7 +349,9 @@ class WedgeModel(mesa.Model):
             self.relation, s.threat, b["crisis_rate"], b["crisis_hostility"], b["crisis_threat"]
         )
         self._crisis(occurs(self.crisis_hazard, self.dt, draws.crisis))
-        cut = occurs(events.cutoff_hazard(s.stance, s.dependence, b["cutoff_rate"]), self.dt, draws.cutoff)
+        cut = occurs(
+            events.cutoff_hazard(s.stance, s.dependence, b["cutoff_rate"]), self.dt, draws.cutoff
+        )
         if cut.any():
             keep = 1.0 - b["cutoff_share"][:, :, None] * cut
             s.dependence_base *= keep
@@ -364,7 +378,9 @@ class WedgeModel(mesa.Model):
     def _change_leaders(self, changed: np.ndarray) -> None:
         """New leaders for the actors flagged in ``changed`` ``(worlds, n)``."""
         b = self.behaviour
-        self.state.trust = trust.reset(self.state.trust, changed, b["trust_reset"], b["trust_carryover"])
+        self.state.trust = trust.reset(
+            self.state.trust, changed, b["trust_reset"], b["trust_carryover"]
+        )
         self.new_leader |= changed
         self.counts["leader_changes"] += changed
 
@@ -384,7 +400,10 @@ class WedgeModel(mesa.Model):
         )  # fmt: skip
         s.institutions = np.clip(
             s.institutions
-            + dt * institutions.change(s.institutions, r, b["institution_build"], b["institution_decay"]),
+            + dt
+            * institutions.change(
+                s.institutions, r, b["institution_build"], b["institution_decay"]
+            ),
             0.0,
             1.0,
         )

@@ -98,7 +98,9 @@ def uncertain_parameters(scenario: Scenario, calibration: Calibration) -> list[D
                 continue  # an explicit override fixes the value
             out.append(
                 own.pop(name, None)
-                or Distribution(parameter=name, dist="uniform", low=lo, high=hi, source="calibration")
+                or Distribution(
+                    parameter=name, dist="uniform", low=lo, high=hi, source="calibration"
+                )
             )
     out.extend(own.values())
     return out

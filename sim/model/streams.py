@@ -57,7 +57,11 @@ class Streams:
             lo = max(self.offset, block * BLOCK)
             hi = min(self.offset + self.worlds, (block + 1) * BLOCK)
             self._blocks.append(
-                (block, slice(lo - block * BLOCK, hi - block * BLOCK), slice(lo - self.offset, hi - self.offset))
+                (
+                    block,
+                    slice(lo - block * BLOCK, hi - block * BLOCK),
+                    slice(lo - self.offset, hi - self.offset),
+                )
             )
         self._generators: dict[str, list[np.random.Generator]] = {}
 
@@ -66,7 +70,9 @@ class Streams:
         if gens is None:
             key = entity_key(entity)
             gens = [
-                np.random.Generator(np.random.PCG64(np.random.SeedSequence(self.seed, spawn_key=(b, key))))
+                np.random.Generator(
+                    np.random.PCG64(np.random.SeedSequence(self.seed, spawn_key=(b, key)))
+                )
                 for b, _, _ in self._blocks
             ]
             self._generators[entity] = gens

@@ -1,0 +1,1 @@
+"""Scenario and calibration files: schema, loading, validation and errors."""

@@ -67,7 +67,7 @@ class Actor(Strict):
         0.1,
         ge=0.0,
         le=2.0,
-        description="Yearly hazard of a change of top leader in calm times (0.125 ~ every 8 years).",
+        description="Yearly hazard of a change of leader in calm times (0.125: every 8 years).",
     )
     instability: Unit = Field(0.0, description="Regime instability at the start (0 stable).")
     distress: Unit = Field(

@@ -52,8 +52,7 @@ def rivalry_change(
     c_j = capability[:, None, :]
     parity = 1.0 - np.abs(c_i - c_j) / (c_i + c_j)
     growth = stake * (
-        polemic_rate[:, :, None] * np.maximum(0.0, -relation)
-        + parity_rate[:, :, None] * parity
+        polemic_rate[:, :, None] * np.maximum(0.0, -relation) + parity_rate[:, :, None] * parity
     )
     out = growth * (1.0 - rivalry) - rivalry_decay[:, :, None] * rivalry
     n = capability.shape[1]

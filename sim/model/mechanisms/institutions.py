@@ -15,9 +15,10 @@ def change(
     institutions: np.ndarray, relation: np.ndarray, build: np.ndarray, decay: np.ndarray
 ) -> np.ndarray:
     """d(institutions)/dt per year: ``build r+ (1 - I) - decay r- I``."""
-    return build[:, :, None] * np.maximum(0.0, relation) * (1.0 - institutions) - decay[
-        :, :, None
-    ] * np.maximum(0.0, -relation) * institutions
+    return (
+        build[:, :, None] * np.maximum(0.0, relation) * (1.0 - institutions)
+        - decay[:, :, None] * np.maximum(0.0, -relation) * institutions
+    )
 
 
 def inertia(institutions: np.ndarray, weight: np.ndarray) -> np.ndarray:

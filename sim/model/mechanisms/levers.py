@@ -80,6 +80,8 @@ def apply(
         if roles.conditional:
             motives[:, tg, p] -= w_condition[:, 0] * eff
     else:
-        sanctions[:, d, tg] = np.where(on, np.maximum(sanctions[:, d, tg], size), sanctions[:, d, tg])
+        sanctions[:, d, tg] = np.where(
+            on, np.maximum(sanctions[:, d, tg], size), sanctions[:, d, tg]
+        )
         motives[:, d, tg] -= gate * size
         motives[:, tg, p] -= w_coercion[:, 0] * eff * np.maximum(0.0, relation[:, tg, p])

@@ -39,7 +39,9 @@ def change(
     return up - down
 
 
-def reset(trust: np.ndarray, changed: np.ndarray, level: np.ndarray, carryover: np.ndarray) -> np.ndarray:
+def reset(
+    trust: np.ndarray, changed: np.ndarray, level: np.ndarray, carryover: np.ndarray
+) -> np.ndarray:
     """Trust after leader changes, for actors flagged in ``changed`` ``(worlds, n)``.
 
     Both directions of every pair touching a new leader move to

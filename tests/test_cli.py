@@ -1,0 +1,155 @@
+"""The `wedge` command end to end: outputs, bad input, replacing and interrupted runs."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from sim import load_inputs, run_ensemble
+from sim.cli import main
+from sim.io import write_results
+
+ROOT = Path(__file__).resolve().parents[1]
+BASELINE = ROOT / "scenarios" / "baseline_2024.toml"
+PLOTS = ("fans", "cumulative", "configurations", "triangle")
+EXPECTED = {
+    "summary.json", "runs.parquet", "trajectories.parquet", "trajectories.csv",
+    "configurations.parquet", "events.csv", "scenario.resolved.toml", "manifest.json", "report.md",
+    *(f"{k}.{e}" for k in PLOTS for e in ("png", "svg")),
+}  # fmt: skip
+
+
+def wedge(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    env = {**os.environ, "MPLBACKEND": "Agg"}
+    return subprocess.run(
+        [sys.executable, "-m", "sim.cli", *args], cwd=cwd, capture_output=True, text=True, env=env
+    )
+
+
+@pytest.fixture(scope="module")
+def small_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("cli") / "baseline"
+    proc = wedge("run", str(BASELINE), "--runs", "40", "--seed", "9", "--out", str(out))
+    return proc, out
+
+
+def test_run_writes_the_complete_results_folder(small_run):
+    proc, out = small_run
+    assert proc.returncode == 0, proc.stderr
+    assert {p.name for p in out.iterdir()} >= EXPECTED
+    assert not [p for p in out.parent.iterdir() if ".tmp-" in p.name or ".old-" in p.name]
+    p_split = json.loads((out / "summary.json").read_text())["p_split"]["value"]
+    assert "P(split" in proc.stdout and f"{100 * p_split:.1f}%" in proc.stdout
+
+
+def test_summary_json_has_the_documented_fields(small_run):
+    _, out = small_run
+    s = json.loads((out / "summary.json").read_text())
+    for key in (
+        "scenario", "runs", "seed", "start_year", "horizon", "partnership", "third",
+        "p_rupture", "p_split", "median_split_year", "configurations_at_horizon",
+    ):  # fmt: skip
+        assert key in s, key
+    assert s["runs"] == 40 and s["seed"] == 9
+    assert s["partnership"] == ["CHN", "RUS"] and s["third"] == "USA"
+    assert set(s["p_split"]) == {"value", "low", "high"}
+    runs = pd.read_parquet(out / "runs.parquet")
+    assert len(runs) == 40
+    assert {"rupture_year", "split_year", "configuration", "first_mover"} <= set(runs.columns)
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["seed"] == 9 and manifest["versions"]["mesa"].startswith("3.")
+    traj = pd.read_parquet(out / "trajectories.parquet")
+    assert (traj.q05 <= traj.q50).all() and (traj.q50 <= traj.q95).all()
+
+
+def test_report_embeds_every_plot(small_run):
+    _, out = small_run
+    report = (out / "report.md").read_text()
+    for key in ("fans", "cumulative", "configurations", "triangle"):
+        assert f"{key}.png" in report
+
+
+def test_same_seed_gives_identical_summary_and_runs(small_run, tmp_path):
+    _, out = small_run
+    again = tmp_path / "again"
+    proc = wedge(
+        "run", str(BASELINE), "--runs", "40", "--seed", "9", "--out", str(again), "--quiet"
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads((again / "summary.json").read_text()) == json.loads(
+        (out / "summary.json").read_text()
+    )
+    assert pd.read_parquet(again / "runs.parquet").equals(pd.read_parquet(out / "runs.parquet"))
+
+
+def test_schema_command_prints_json_schema():
+    proc = wedge("schema")
+    assert proc.returncode == 0
+    schema = json.loads(proc.stdout)
+    assert "actors" in schema["properties"] and "levers" in schema["properties"]
+
+
+BAD = {
+    "syntax": ("name = \n", "TOML syntax error"),
+    "unknown field": ('extends = "{base}"\nname = "x"\ncolour = "red"\n', "colour"),
+    "unknown actor in lever": (
+        'extends = "{base}"\nname = "x"\n[[levers]]\nname = "o"\nactor = "USA"\ntarget = "XYZ"\n'
+        'kind = "reward"\nsize = 0.5\nstart = 2025.0\n',
+        "XYZ",
+    ),
+    "out of range": (
+        'extends = "{base}"\nname = "x"\n[pairs.CHN-RUS]\nrelation = 1.5\n',
+        "relation",
+    ),
+    "missing extends": ('extends = "nowhere.toml"\nname = "x"\n', "nowhere.toml"),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD))
+def test_bad_scenario_gives_one_line_exit_2_and_no_output(case, tmp_path):
+    text, needle = BAD[case]
+    bad = tmp_path / "bad.toml"
+    bad.write_text(text.format(base=BASELINE.as_posix()))
+    (tmp_path / "calibration.toml").write_text((ROOT / "scenarios/calibration.toml").read_text())
+    out = tmp_path / "out"
+    proc = wedge("run", str(bad), "--runs", "5", "--out", str(out))
+    assert proc.returncode == 2
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1, proc.stderr
+    assert "bad.toml" in lines[0] and needle in lines[0]
+    assert "Traceback" not in proc.stderr
+    assert not out.exists()
+
+
+def test_bad_run_count_is_one_line(tmp_path, capsys):
+    assert main(["run", str(BASELINE), "--runs", "0", "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "--runs" in err[0]
+
+
+def test_existing_results_are_replaced_whole(tmp_path):
+    out = tmp_path / "res"
+    out.mkdir()
+    (out / "stale.txt").write_text("old")
+    assert main(["run", str(BASELINE), "--runs", "8", "--out", str(out), "--quiet"]) == 0
+    assert not (out / "stale.txt").exists()
+    assert (out / "summary.json").exists()
+
+
+def test_interrupted_write_leaves_old_results_untouched(tmp_path):
+    out = tmp_path / "res"
+    out.mkdir()
+    (out / "summary.json").write_text('{"old": true}')
+    result = run_ensemble(load_inputs(BASELINE), runs=8, seed=1)
+
+    def interrupt(_folder):
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        write_results(result, out, ["wedge"], 0.0, before_swap=interrupt)
+    assert json.loads((out / "summary.json").read_text()) == {"old": True}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["res"]

@@ -1,0 +1,87 @@
+"""Same seed, same numbers: across chunk sizes, world subsets, processes and repeated runs."""
+
+import pickle
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from sim import load_inputs, run_ensemble
+from sim.ensemble import merge, run_chunk
+from sim.model.streams import BLOCK
+
+BASELINE = "scenarios/baseline_2024.toml"
+
+
+@pytest.fixture(scope="module")
+def inputs():
+    return load_inputs(BASELINE)
+
+
+@pytest.fixture(scope="module")
+def ensemble(inputs):
+    return run_ensemble(inputs, runs=2 * BLOCK + 100, seed=11)
+
+
+def test_chunk_size_does_not_change_results(inputs, ensemble):
+    other = run_ensemble(inputs, runs=2 * BLOCK + 100, seed=11, chunk_size=BLOCK)
+    assert other.runs.equals(ensemble.runs)
+    assert np.array_equal(other.hist, ensemble.hist)
+    assert np.array_equal(other.configs, ensemble.configs)
+    assert other.summary() == ensemble.summary()
+
+
+@pytest.mark.parametrize("world", [0, 1, BLOCK - 1, BLOCK, 2 * BLOCK + 99])
+def test_one_world_alone_equals_the_same_world_in_the_ensemble(inputs, ensemble, world):
+    alone = run_chunk(inputs, 11, world, 1).runs.reset_index(drop=True)
+    inside = ensemble.runs.iloc[[world]].reset_index(drop=True)
+    assert alone.equals(inside)
+
+
+def test_chunks_merge_in_any_order(inputs, ensemble):
+    sizes = [(0, 700), (700, 1500), (1500, 2 * BLOCK + 100)]
+    chunks = [run_chunk(inputs, 11, lo, hi - lo) for lo, hi in sizes]
+    merged = merge(inputs, 11, chunks[::-1], ensemble.meta)
+    assert merged.runs.equals(ensemble.runs)
+    assert merged.summary() == ensemble.summary()
+
+
+def test_different_seeds_give_different_worlds(inputs, ensemble):
+    other = run_ensemble(inputs, runs=200, seed=12)
+    assert not np.allclose(other.runs["r_CHN-RUS"], ensemble.runs["r_CHN-RUS"].iloc[:200])
+
+
+def test_seed_zero_is_a_seed(inputs):
+    a = run_ensemble(inputs, runs=50, seed=0)
+    b = run_ensemble(inputs, runs=50, seed=0)
+    assert a.runs.equals(b.runs)
+
+
+def test_inputs_and_chunk_results_pickle(inputs):
+    chunk = run_chunk(inputs, 3, 0, 20)
+    again = pickle.loads(pickle.dumps(chunk))
+    assert again.runs.equals(chunk.runs)
+    assert pickle.loads(pickle.dumps(inputs)).scenario == inputs.scenario
+
+
+def test_same_numbers_in_a_fresh_interpreter(inputs, tmp_path):
+    """Nothing depends on process state such as Python's salted string hashing."""
+    out = tmp_path / "runs.parquet"
+    code = (
+        "from sim import load_inputs, run_ensemble;"
+        f"run_ensemble(load_inputs({BASELINE!r}), runs=300, seed=5).runs.to_parquet({str(out)!r})"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, env={"PYTHONHASHSEED": "123"})
+    import pandas as pd
+
+    here = run_ensemble(inputs, runs=300, seed=5).runs
+    assert pd.read_parquet(out).equals(here)
+
+
+def test_importing_the_model_does_not_load_plotting():
+    code = (
+        "import sys, sim, sim.ensemble, sim.model.model;"
+        "assert 'matplotlib' not in sys.modules, 'matplotlib loaded by the core'"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
