@@ -88,6 +88,7 @@ def run_chunk(
     sample: bool = True,
     paths: bool = True,
     progress: Callable[[int], None] | None = None,
+    fixed: dict[str, np.ndarray] | None = None,
 ) -> ChunkResult:
     """Simulate worlds ``[offset, offset + size)`` of a run with root ``seed``.
 
@@ -107,6 +108,8 @@ def run_chunk(
         Also build the readable configuration path of each world.
     progress
         Called with the number of world-steps done after each step.
+    fixed
+        Path -> ``(size,)`` values imposed on these worlds (a sweep's design).
     """
     sc = inputs.scenario
     observer = Observer(sc.outcomes)
@@ -119,6 +122,7 @@ def run_chunk(
         unit_draws=unit_draws,
         sample=sample,
         observer=observer,
+        fixed=fixed,
     )
     while model.running:
         model.step()

@@ -147,14 +147,14 @@ class Observer:
         self.hazard[k] = np.stack(
             [model.crisis_hazard[:, i, j] for i, j in self.pairs], axis=1
         ).sum(axis=0)
-        for m, (i, j, k) in enumerate(self.triads):
+        for m, (x, y, z) in enumerate(self.triads):
             code = configuration(
-                al[:, self.pair_index[(i, j)]],
-                al[:, self.pair_index[(i, k)]],
-                al[:, self.pair_index[(j, k)]],
+                al[:, self.pair_index[(x, y)]],
+                al[:, self.pair_index[(x, z)]],
+                al[:, self.pair_index[(y, z)]],
             )
             self.configs[k, m] = np.bincount(code, minlength=4)
-            if (i, j, k) == self.watch_triad:
+            if (x, y, z) == self.watch_triad:
                 self.path[:, k] = code
         self._track_split(model, model.start + k * model.dt)
         self._step += 1

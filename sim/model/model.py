@@ -106,6 +106,8 @@ class WedgeModel(mesa.Model):
         uncertainty; the dynamics stay stochastic).
     observer
         Optional recorder called after every step (see :mod:`sim.outcomes`).
+    fixed
+        Path -> ``(worlds,)`` values imposed on top of sampling (sweep designs).
     """
 
     def __init__(
@@ -118,6 +120,7 @@ class WedgeModel(mesa.Model):
         unit_draws: np.ndarray | None = None,
         sample: bool = True,
         observer: Observer | None = None,
+        fixed: dict[str, np.ndarray] | None = None,
     ) -> None:
         # Mesa's own generator is unused by the dynamics (all draws are keyed
         # streams); it is seeded so that nothing depends on OS entropy.
@@ -134,7 +137,7 @@ class WedgeModel(mesa.Model):
         if unit_draws is None and sample and self.uncertain:
             unit_draws = self.streams.uniform("parameters", len(self.uncertain))
         self.inputs: Worlds = build_worlds(
-            scenario, calibration, self.worlds, unit_draws if sample else None
+            scenario, calibration, self.worlds, unit_draws if sample else None, fixed
         )
         self.behaviour = self.inputs.behaviour
         self.state = self._initial_state(self.inputs)

@@ -180,6 +180,7 @@ def build_worlds(
     calibration: Calibration,
     worlds: int,
     unit_draws: np.ndarray | None = None,
+    fixed: dict[str, np.ndarray] | None = None,
 ) -> Worlds:
     """Per-world arrays for ``worlds`` worlds.
 
@@ -192,6 +193,9 @@ def build_worlds(
     unit_draws
         ``(worlds, n_uncertain)`` points of the unit cube, one column per entry
         of :func:`uncertain_parameters`; ``None`` uses point values everywhere.
+    fixed
+        Path -> ``(worlds,)`` values imposed after sampling (a sweep's design),
+        replacing any sampled value of the same path.
     """
     actors = list(scenario.actors)
     n = len(actors)
@@ -244,6 +248,10 @@ def build_worlds(
             values = from_unit(dist, unit_draws[:, col])
             out.sampled[dist.parameter] = values
             _assign(out, dist.parameter, values, idx)
+    for path, values in (fixed or {}).items():
+        values = np.broadcast_to(np.asarray(values, dtype=float), (worlds,)).copy()
+        out.sampled[path] = values
+        _assign(out, path, values, idx)
     return out
 
 

@@ -1,0 +1,1 @@
+"""Sweeps: designs over levers and uncertainties, run in chunks, analysed."""

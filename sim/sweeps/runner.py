@@ -1,0 +1,330 @@
+"""Run a sweep in chunks on any executor, streaming each chunk to disk, resumably.
+
+The runs of a sweep are numbered ``w = point * replicates + replicate`` for
+each base scenario and cut into chunks of ``chunk_size`` runs. Run ``w``
+draws from the streams of world ``w`` (:mod:`sim.model.streams`), whichever
+worker runs its chunk, so 1 worker, N processes and a Dask cluster give
+bit-identical runs; and the same ``w`` in two base scenarios shares its
+random numbers (common random numbers), so scenarios compare like for like.
+
+Each finished chunk is written by the parent as
+``chunks/<scenario>/chunk-NNNNNN.parquet`` (written to a temporary name,
+then renamed), so a chunk file exists only when complete. ``resume`` skips
+complete chunks, removes partial files and retries failed chunks. A chunk
+that raises is recorded as ``chunk-NNNNNN.error.json`` (error, seed, runs)
+and the sweep goes on.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import hashlib
+import json
+import multiprocessing
+import os
+import shutil
+import traceback
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from pydantic import ValidationError
+
+from sim.ensemble import Inputs, load_inputs, run_chunk
+from sim.model.setup import check_uncertain
+from sim.scenario.errors import InputError
+from sim.scenario.loader import read_toml, validation_error
+from sim.scenario.schema import Distribution
+from sim.sweeps.design import Design, build_design
+from sim.sweeps.schema import Sweep
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A validated sweep with its inputs, design and chunks."""
+
+    sweep: Sweep
+    path: str
+    inputs: dict[str, Inputs]
+    design: Design
+
+    @property
+    def runs_per_scenario(self) -> int:
+        """Design points times replicates."""
+        return len(self.design) * self.sweep.replicates
+
+    def chunks(self) -> Iterator[tuple[str, int, int, int]]:
+        """``(scenario, chunk, first run, runs)`` for every chunk, in order."""
+        size, total = self.sweep.chunk_size, self.runs_per_scenario
+        for name in self.inputs:
+            for k, offset in enumerate(range(0, total, size)):
+                yield name, k, offset, min(size, total - offset)
+
+    def identity(self) -> str:
+        """Hash of everything that determines the sweep's numbers."""
+        h = hashlib.sha256()
+        h.update(self.sweep.model_dump_json().encode())
+        for name, inp in self.inputs.items():
+            h.update(name.encode())
+            h.update(inp.scenario.model_dump_json().encode())
+            h.update(json.dumps(inp.calibration.values(), sort_keys=True).encode())
+        h.update(metadata.version("wedge").encode())
+        return h.hexdigest()
+
+
+def load_sweep(path: str | Path) -> Plan:
+    """Read and validate a sweep file and the scenarios it names.
+
+    Raises
+    ------
+    InputError
+        For any problem with the sweep file or its scenarios.
+    """
+    path = Path(path)
+    data = read_toml(path)
+    try:
+        sweep = Sweep.model_validate(data)
+    except ValidationError as exc:
+        raise validation_error(path, Sweep, exc) from None
+    inputs: dict[str, Inputs] = {}
+    for i, rel in enumerate(sweep.scenarios):
+        target = path.parent / rel
+        if not target.is_file():
+            raise InputError(path, f"scenarios[{i}]", f"{rel!r} not found (looked in {target.parent})")
+        inp = load_inputs(target)
+        if inp.scenario.name in inputs:
+            raise InputError(path, f"scenarios[{i}]", f"scenario {inp.scenario.name!r} listed twice")
+        # The swept paths must make sense in every base scenario, within bounds.
+        probe = inp.scenario.model_copy(
+            update={"uncertain": [_as_distribution(a) for a in sweep.axes()]}
+        )
+        try:
+            check_uncertain(probe, inp.calibration, path)
+        except InputError as exc:
+            field = exc.field.replace("uncertain[", "levers/uncertain[")
+            raise InputError(path, field, f"{exc.message} (in {inp.scenario.name})") from None
+        inputs[inp.scenario.name] = inp
+    return Plan(sweep, str(path), inputs, build_design(sweep))
+
+
+def _as_distribution(axis: object) -> Distribution:
+    if isinstance(axis, Distribution):
+        return axis
+    lo = axis.low if axis.low is not None else min(axis.values)  # type: ignore[attr-defined]
+    hi = axis.high if axis.high is not None else max(axis.values)  # type: ignore[attr-defined]
+    if lo == hi:
+        hi = lo + 1e-9
+    return Distribution(parameter=axis.parameter, dist="uniform", low=lo, high=hi)  # type: ignore[attr-defined]
+
+
+def sweep_chunk(
+    inputs: Inputs,
+    seed: int,
+    offset: int,
+    size: int,
+    replicates: int,
+    names: list[str],
+    values: np.ndarray,
+    sample: bool,
+) -> pd.DataFrame:
+    """Run one chunk: runs ``[offset, offset + size)`` with their design values.
+
+    ``values`` holds the design rows of the points these runs belong to,
+    starting at point ``offset // replicates``. Top-level and free of
+    closures so that it pickles to worker processes and Dask workers.
+    """
+    runs = np.arange(offset, offset + size)
+    points = runs // replicates
+    rows = values[points - points[0]]
+    fixed = {name: rows[:, k] for k, name in enumerate(names)}
+    table = run_chunk(inputs, seed, offset, size, sample=sample, paths=False, fixed=fixed).runs
+    sampled = [c for c in inputs_sampled_columns(table) if c not in names]
+    table[sampled] = table[sampled].astype(np.float32)
+    table.insert(0, "scenario", inputs.scenario.name)
+    table.insert(1, "point", points)
+    table.insert(2, "replicate", runs % replicates)
+    return table
+
+
+def inputs_sampled_columns(table: pd.DataFrame) -> list[str]:
+    """Columns of a runs table that hold sampled parameter values."""
+    first_outcome = list(table.columns).index("rupture_year")
+    return [c for c in table.columns[:first_outcome] if c != "run"]
+
+
+class SerialExecutor(cf.Executor):
+    """Runs each task at submission, in this process: the one-worker executor."""
+
+    def submit(self, fn: Callable, /, *args: object, **kwargs: object) -> cf.Future:  # type: ignore[override]
+        """Run ``fn`` now and return its completed future."""
+        future: cf.Future = cf.Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except Exception as exc:  # recorded by the caller like a worker's failure
+            future.set_exception(exc)
+        return future
+
+
+def local_executor(workers: int) -> cf.Executor:
+    """In-process for one worker; otherwise a pool of ``workers`` spawned processes."""
+    if workers <= 1:
+        return SerialExecutor()
+    # A context object, not set_start_method: library code leaves the global default alone.
+    return cf.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+
+
+def _write_atomic(frame: pd.DataFrame, target: Path) -> None:
+    tmp = target.with_name(target.name + ".tmp")
+    frame.to_parquet(tmp, index=False)
+    os.replace(tmp, target)
+
+
+def chunk_file(out: Path, scenario: str, k: int) -> Path:
+    """Where chunk ``k`` of a scenario is stored."""
+    return out / "chunks" / scenario / f"chunk-{k:06d}.parquet"
+
+
+def _prepare(plan: Plan, out: Path, resume: bool) -> None:
+    marker = out / "sweep.json"
+    ident = plan.identity()
+    if out.exists() and any(out.iterdir()) and not marker.exists():
+        raise InputError(out, "", "exists and is not a sweep folder; choose another --out")
+    if marker.exists():
+        same = json.loads(marker.read_text()).get("identity") == ident
+        if resume and not same:
+            raise InputError(
+                marker,
+                "identity",
+                "the folder holds another sweep (file, scenarios or version changed); "
+                "run without --resume to start over",
+            )
+        if not resume:
+            shutil.rmtree(out)  # a fresh start replaces the earlier sweep
+    (out / "chunks").mkdir(parents=True, exist_ok=True)
+    for name in plan.inputs:
+        folder = out / "chunks" / name
+        folder.mkdir(exist_ok=True)
+        for stale in folder.glob("*.tmp"):
+            stale.unlink()  # a chunk killed mid-write
+    marker.write_text(
+        json.dumps(
+            {
+                "identity": ident,
+                "sweep_file": plan.path,
+                "seed": plan.sweep.seed,
+                "design": plan.sweep.design,
+                "points": len(plan.design),
+                "replicates": plan.sweep.replicates,
+                "chunk_size": plan.sweep.chunk_size,
+                "scenarios": list(plan.inputs),
+            },
+            indent=2,
+        )
+        + "\n"
+    )
+    plan.design.table().to_parquet(out / "design.parquet", index=False)
+
+
+def run_sweep(
+    plan: Plan,
+    out: str | Path,
+    executor: cf.Executor | None = None,
+    workers: int = 1,
+    resume: bool = False,
+    progress: Callable[[int], None] | None = None,
+    max_pending: int | None = None,
+) -> dict:
+    """Run every chunk of a sweep not already on disk.
+
+    Parameters
+    ----------
+    plan
+        From :func:`load_sweep`.
+    out
+        The sweep's folder.
+    executor
+        Any ``concurrent.futures.Executor`` (e.g. Dask's
+        ``client.get_executor(pure=False)``); ``None`` uses
+        :func:`local_executor` with ``workers``.
+    workers
+        Local worker processes when no executor is given.
+    resume
+        Keep complete chunks of an earlier run of the same sweep.
+    progress
+        Called with the number of runs each time a chunk finishes or is skipped.
+    max_pending
+        Chunks in flight at once (bounds the parent's memory); default
+        twice the workers, at least 2.
+
+    Returns
+    -------
+    A record with the counts of chunks done, skipped and failed, and the failures.
+    """
+    out = Path(out)
+    _prepare(plan, out, resume)
+    own = executor is None
+    pool = local_executor(workers) if own else executor
+    limit = max_pending or max(2, 2 * workers)
+    names = plan.design.names
+    sw = plan.sweep
+    record = {"done": 0, "skipped": 0, "failed": []}
+    pending: dict[cf.Future, tuple[str, int, int, int]] = {}
+
+    def settle(done: set[cf.Future]) -> None:
+        for fut in done:
+            name, k, offset, size = pending.pop(fut)
+            target = chunk_file(out, name, k)
+            err = target.with_name(target.stem + ".error.json")
+            try:
+                frame = fut.result()
+            except Exception as exc:  # one bad chunk must not stop the sweep
+                err.write_text(
+                    json.dumps(
+                        {
+                            "scenario": name, "chunk": k, "seed": sw.seed, "first_run": offset,
+                            "runs": size, "error": repr(exc),
+                            "traceback": "".join(traceback.format_exception(exc))[-4000:],
+                        },
+                        indent=2,
+                    )
+                )  # fmt: skip
+                record["failed"].append({"scenario": name, "chunk": k, "error": repr(exc)})
+            else:
+                _write_atomic(frame, target)
+                err.unlink(missing_ok=True)
+                record["done"] += 1
+            if progress is not None:
+                progress(size)
+
+    try:
+        for name, k, offset, size in plan.chunks():
+            if chunk_file(out, name, k).exists():
+                record["skipped"] += 1
+                if progress is not None:
+                    progress(size)
+                continue
+            first_point = offset // sw.replicates
+            last_point = (offset + size - 1) // sw.replicates
+            rows = plan.design.values[first_point : last_point + 1]
+            fut = pool.submit(
+                sweep_chunk, plan.inputs[name], sw.seed, offset, size, sw.replicates, names, rows,
+                sw.sample_scenario_uncertainty,
+            )  # fmt: skip
+            pending[fut] = (name, k, offset, size)
+            while len(pending) >= limit:
+                done, _ = cf.wait(pending, return_when=cf.FIRST_COMPLETED)
+                settle(done)
+        while pending:
+            done, _ = cf.wait(pending, return_when=cf.FIRST_COMPLETED)
+            settle(done)
+    except BaseException:
+        for fut in pending:
+            fut.cancel()
+        raise
+    finally:
+        if own:
+            pool.shutdown(wait=True, cancel_futures=True)
+    return record

@@ -1,0 +1,133 @@
+"""Typed, validated form of a sweep file.
+
+A sweep asks "what would it take?": it varies levers and uncertain
+parameters of one or more base scenarios over a design, runs replicates of
+every design point, and analyses the outcomes. The vocabulary follows the
+EMA Workbench (Kwakkel 2017): *levers* are what a strategist chooses,
+*uncertainties* what nobody controls, *outcomes* what is measured.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from sim.scenario.schema import Distribution, Strict
+
+OUTCOMES = ("p_split", "p_rupture")
+
+
+class GridAxis(Strict):
+    """A parameter stepped over listed values (for the ``grid`` design) or a range (others).
+
+    ``parameter`` uses the paths of scenario ``uncertain`` entries
+    (``levers.<name>.size``, ``pairs.CHN-RUS.fear.RUS``, ``w_reward``, ...).
+    """
+
+    parameter: str = Field(description="Path of the value to vary (as in scenario `uncertain`).")
+    values: list[float] = Field(
+        default_factory=list, description="Values for a grid design (at least two)."
+    )
+    low: float | None = Field(None, description="Lower bound for sampled designs.")
+    high: float | None = Field(None, description="Upper bound for sampled designs.")
+    label: str = Field("", description="Readable name for plots.")
+
+    @model_validator(mode="after")
+    def _some_range(self) -> GridAxis:
+        if not self.values and (self.low is None or self.high is None):
+            raise ValueError("give `values` (for a grid) or `low` and `high`")
+        if self.values and len(self.values) < 2:
+            raise ValueError("a grid axis needs at least two values")
+        if self.low is not None and self.high is not None and not self.low < self.high:
+            raise ValueError(f"low ({self.low}) must be below high ({self.high})")
+        return self
+
+
+class Analysis(Strict):
+    """What to analyse and plot."""
+
+    heatmap: list[tuple[str, str]] = Field(
+        default_factory=list,
+        description="Pairs of parameters [x, y] to draw P(split) heat maps over.",
+    )
+    group_by: str | None = Field(
+        None, description="Parameter whose levels split the time-to-split curves."
+    )
+    sensitivity: bool = Field(
+        True, description="Sobol (sobol design) or Morris (morris design) indices of the outcomes."
+    )
+    discovery: bool = Field(
+        True, description="Scenario discovery: PRIM boxes where splits concentrate."
+    )
+    prim_threshold: float = Field(
+        0.5, gt=0.0, le=1.0, description="PRIM peeling stops when box density reaches this share."
+    )
+
+
+class Sweep(Strict):
+    """A complete sweep file."""
+
+    name: str = Field(description="Short name; the default output folder is results/sweeps/<name>/.")
+    title: str = Field("", description="One-line description for reports.")
+    scenarios: list[str] = Field(
+        min_length=1, description="Base scenario files, relative to this file; each is swept."
+    )
+    seed: int = Field(ge=0, description="Root seed of the sweep.")
+    design: Literal["grid", "lhs", "sobol", "morris"] = Field(
+        "grid", description="Experimental design over `levers` and `uncertain`."
+    )
+    points: int = Field(
+        16,
+        ge=1,
+        le=1_000_000,
+        description=(
+            "Design size: lhs = points; sobol = base sample N (N (2d + 2) points, N a power of 2); "
+            "morris = trajectories (r (d + 1) points). Ignored for grid."
+        ),
+    )
+    morris_levels: int = Field(4, ge=2, le=20, description="Grid levels of the Morris design.")
+    replicates: int = Field(100, ge=1, le=1_000_000, description="Runs per design point.")
+    chunk_size: int = Field(
+        4096, ge=1, le=1_000_000, description="Runs per chunk; fixed, independent of workers."
+    )
+    sample_scenario_uncertainty: bool = Field(
+        True, description="Also sample each scenario's own uncertain parameters in every run."
+    )
+    levers: list[GridAxis] = Field(default_factory=list, description="Strategy values varied.")
+    uncertain: list[Distribution | GridAxis] = Field(
+        default_factory=list, description="Uncertainties varied by the design."
+    )
+    outcomes: list[Literal["p_split", "p_rupture"]] = Field(
+        default_factory=lambda: ["p_split", "p_rupture"], description="Outcomes analysed."
+    )
+    analysis: Analysis = Field(default_factory=Analysis)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Sweep:
+        axes = self.axes()
+        if not axes:
+            raise ValueError("levers/uncertain: a sweep needs at least one parameter to vary")
+        names = [a.parameter for a in axes]
+        dup = {n for n in names if names.count(n) > 1}
+        if dup:
+            raise ValueError(f"levers/uncertain: {sorted(dup)[0]!r} is listed twice")
+        if self.design == "grid":
+            for a in axes:
+                if not isinstance(a, GridAxis) or not a.values:
+                    raise ValueError(
+                        f"design: a grid needs `values` for every parameter; {a.parameter} has none"
+                    )
+        if self.design == "sobol" and self.points & (self.points - 1):
+            raise ValueError(f"points: the Sobol base sample must be a power of 2, got {self.points}")
+        for pair in self.analysis.heatmap:
+            for p in pair:
+                if p not in names:
+                    raise ValueError(f"analysis.heatmap: {p!r} is not a swept parameter")
+        if self.analysis.group_by is not None and self.analysis.group_by not in names:
+            raise ValueError(f"analysis.group_by: {self.analysis.group_by!r} is not swept")
+        return self
+
+    def axes(self) -> list[Distribution | GridAxis]:
+        """Every swept parameter, levers first."""
+        return [*self.levers, *self.uncertain]
