@@ -51,6 +51,71 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _sweep(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from sim.sweeps.analysis import analyse
+    from sim.sweeps.report import write_sweep_outputs
+    from sim.sweeps.runner import load_sweep, run_sweep
+
+    if args.workers < 1:
+        raise InputError("--workers", "", f"must be at least 1, got {args.workers}")
+    plan = load_sweep(args.sweep)
+    out = Path(args.out) if args.out else Path("results") / "sweeps" / plan.sweep.name
+    total = plan.runs_per_scenario * len(plan.inputs)
+    executor, closer = None, None
+    if args.scheduler:
+        executor, closer = _dask_executor(args.scheduler, args.workers)
+    began = time.perf_counter()
+    try:
+        with tqdm(
+            total=total, unit=" runs", unit_scale=True, disable=None if not args.quiet else True,
+            desc=plan.sweep.name, file=sys.stderr,
+        ) as bar:  # fmt: skip
+            record = run_sweep(
+                plan, out, executor=executor, workers=args.workers, resume=args.resume,
+                progress=bar.update,
+            )  # fmt: skip
+    except KeyboardInterrupt:
+        print(f"wedge: interrupted; finished chunks are kept in {out}/; rerun with --resume", file=sys.stderr)
+        return 130
+    finally:
+        if closer is not None:
+            closer()
+    summary = analyse(plan, out, record)
+    write_sweep_outputs(plan, out, summary)
+    seconds = time.perf_counter() - began
+    print(f"{summary['runs']} runs ({record['done']} chunks run, {record['skipped']} kept) in {seconds:.1f} s")
+    for scenario, entry in summary["overall"].items():
+        p = entry["p_split"]
+        print(f"{scenario}: P(split) over the design {p['value']:.3f} [{p['low']:.3f}, {p['high']:.3f}]")
+    for box in summary.get("discovery", []):
+        print(f"  {box['sentence']}")
+    if record["failed"]:
+        print(f"wedge: {len(record['failed'])} chunk(s) failed; see *.error.json in {out}/chunks/", file=sys.stderr)
+        return 1
+    print(f"results in {out}/ (report.md)")
+    return 0
+
+
+def _dask_executor(scheduler: str, workers: int):  # noqa: ANN202
+    """A Dask executor (``local`` starts a LocalCluster) and a function that closes it."""
+    from distributed import Client, LocalCluster
+
+    if scheduler == "local":
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+        client = Client(cluster)
+
+        def close() -> None:
+            client.close()
+            cluster.close()
+
+    else:
+        client = Client(scheduler)
+        close = client.close
+    return client.get_executor(pure=False), close
+
+
 def _schema(args: argparse.Namespace) -> int:
     from sim.scenario.schema import Scenario
 
@@ -84,6 +149,16 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--out", help="results folder (default results/<scenario name>/)")
     run.add_argument("--quiet", action="store_true", help="no progress bar")
     run.set_defaults(func=_run)
+    sweep = sub.add_parser("sweep", help="run a sweep file: designs over levers and uncertainties")
+    sweep.add_argument("sweep", help="sweep TOML file, e.g. scenarios/sweeps/offer_vs_threat.toml")
+    sweep.add_argument("--workers", type=int, default=1, help="local worker processes (default 1)")
+    sweep.add_argument(
+        "--scheduler", help="Dask scheduler ADDRESS, or `local` for a LocalCluster of --workers"
+    )
+    sweep.add_argument("--out", help="sweep folder (default results/sweeps/<name>/)")
+    sweep.add_argument("--resume", action="store_true", help="keep finished chunks of an earlier run")
+    sweep.add_argument("--quiet", action="store_true", help="no progress bar")
+    sweep.set_defaults(func=_sweep)
     schema = sub.add_parser("schema", help="print the JSON Schema of scenario files")
     schema.set_defaults(func=_schema)
     docs = sub.add_parser("docs", help="regenerate docs/scenarios.md and the ODD parameter table")

@@ -620,16 +620,6 @@ def test_roles_of_a_triad_fit_its_configuration(ab, ac, bc):
 START = 2000.0
 AL, HO, NE = 0.5, -0.5, 0.0  # aligned, hostile and neutral relations
 
-RECORD_SHADOWS_STEP = pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: sim/outcomes.py:150 `for m, (i, j, k) in enumerate(self.triads)` reuses `k`, "
-        "the step index of Observer.record, so configs/path are written at row k = the "
-        "triad's last member and _track_split (line 159) gets year start + k*dt, the same "
-        "year at every step: no spell ever lasts, and no rupture or split is ever detected."
-    ),
-)
-
 
 def tiny_model(persistence: float = 3.0, window: float = 10.0, years: int = 20) -> WedgeModel:
     """One world of a 3-actor model with yearly steps, neutral everywhere."""
@@ -779,14 +769,12 @@ def test_split_found_during_a_long_spell_respects_the_window():
     assert np.isnan(obs.split_year[0])
 
 
-@RECORD_SHADOWS_STEP
 def test_record_dates_a_rupture_and_split_by_the_step_it_records():
     # the sequence of test_split_when_..., fed as a run feeds it
     obs = observe([AL, AL, AL] + [HO] * 12, r_tb=[HO] * 8 + [0.3] * 7, through_record=True)
     assert (obs.rupture_year[0], obs.split_year[0]) == (START + 3, START + 8)
 
 
-@RECORD_SHADOWS_STEP
 def test_record_stores_each_steps_configuration_in_its_own_row():
     # CHN-RUS aligned at 0-1 (stable marriage), nothing aligned at 2-3 (unit veto),
     # then the US aligned with both and they with each other (ménage à trois) at 4.

@@ -241,7 +241,7 @@ def relabel_data(order: tuple[str, ...]) -> dict:
             {"parameter": "pairs.USA-RUS.sanctions.USA", "low": 0.2, "high": 1.0},
             {"parameter": "levers.offer.size", "low": 0.2, "high": 1.0},
         ],
-        behaviour={"stance_noise": 0.15, "crisis_rate": 0.3},
+        behaviour={"stance_noise": 0.15, "crisis_rate": 0.05},
     )
 
 
@@ -261,15 +261,17 @@ def by_pair_name(runs: pd.DataFrame) -> pd.DataFrame:
 ORDERS_3 = list(permutations(("USA", "CHN", "RUS")))
 
 
-@pytest.mark.parametrize("order", ORDERS_3[1:] + [("IND", "RUS", "USA", "CHN")], ids=str)
+@pytest.mark.parametrize("order", [*ORDERS_3[1:], ("IND", "RUS", "USA", "CHN")], ids=str)
 def test_relabelling_actors_permutes_the_results_and_nothing_else(order):
     reference = ORDERS_3[0] if len(order) == 3 else ("USA", "CHN", "RUS", "IND")
     kwargs = {"runs": 24, "seed": 7}
     a = by_pair_name(run_ensemble(make_inputs(relabel_data(reference)), **kwargs).runs)
     b = by_pair_name(run_ensemble(make_inputs(relabel_data(order)), **kwargs).runs)
     assert list(a.columns) == list(b.columns)
-    # the run is not trivial: the rift hits some worlds and not others
-    assert a["crises_CHN-RUS"].gt(0).any() and a["crises_CHN-RUS"].eq(0).any()
+    # the run is not trivial: worlds differ in their crises and relations
+    assert a["crises_CHN-RUS"].nunique() > 1
+    for event in ("rupture_year", "split_year"):
+        assert a[event].isna().any() and a[event].notna().any(), event
     assert a["r_CHN-RUS"].std() > 0.01
     for col in ("rupture_year", "split_year", "first_mover", "configuration", "run"):
         assert_array_equal(b[col].to_numpy(), a[col].to_numpy(), err_msg=col)
@@ -313,17 +315,6 @@ def n_actor_situation(draw) -> dict:
     )
 
 
-RECORD_SHADOWS_STEP = pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: sim/outcomes.py:150 reuses `k` (the step index of Observer.record) as the "
-        "triad's third member, so configs[k] is written only at rows 2..n-1 and every other "
-        "step keeps zero counts."
-    ),
-)
-
-
-@RECORD_SHADOWS_STEP
 @PROPERTY
 @given(data=n_actor_situation(), seed=st.integers(0, 2**32 - 1))
 def test_every_triad_is_in_exactly_one_configuration_at_every_step(data, seed):
@@ -347,7 +338,6 @@ def test_every_triad_is_in_exactly_one_configuration_at_every_step(data, seed):
         assert_array_equal(observer.configs[-1, m], np.bincount(n_aligned, minlength=4))
 
 
-@RECORD_SHADOWS_STEP
 @pytest.mark.parametrize("n_actors", [4, 5])
 def test_configuration_shares_sum_to_one_for_each_triad_at_every_step(n_actors):
     data = scenario_data(n_actors, time={"start": 2024.0, "horizon": 2027.0, "step": 0.25})

@@ -40,7 +40,7 @@ def test_shipped_scenario_runs(path):
     assert (
         runs.loc[split, "split_year"] <= runs.loc[split, "rupture_year"] + sc.outcomes.window + 1e-9
     ).all()
-    rel = runs.filter(like="r_").to_numpy()
+    rel = runs.filter(regex=r"^r_").to_numpy()
     assert np.all(np.abs(rel) <= 1.0)
 
 

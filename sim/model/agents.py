@@ -114,6 +114,7 @@ class State(mesa.Agent):
             + b["w_institutions"] * s.institutions[:, i]
             - b["w_disputes"] * s.disputes[:, i]
             + b["w_reciprocity"] * s.stance[:, :, i]
+            + b["w_support"] * self.model.support[:, i]
             - b["w_abandonment"] * abandon
             + b["w_counterbid"] * abandon * leverage * s.patronage[:, [i]]
             - b["w_entrapment"] * stance.entrapment(self.threat, own_r, s.crisis)

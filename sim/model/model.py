@@ -162,6 +162,7 @@ class WedgeModel(mesa.Model):
         self.lever_motives = np.zeros((self.worlds, self.n, self.n))
         self.relation = relation(self.state.stance)
         self.crisis_hazard = np.zeros((self.worlds, self.n, self.n))
+        self.support = np.zeros((self.worlds, self.n, self.n))
         self.counts = {
             "crises": np.zeros((self.worlds, self.n, self.n), dtype=np.int32),
             "cutoffs": np.zeros((self.worlds, self.n, self.n), dtype=np.int32),
@@ -240,6 +241,9 @@ class WedgeModel(mesa.Model):
         self._apply_shocks(t0)
         self._apply_levers(t0)
         self.relation = relation(self.state.stance)
+        self.support = economy.support(
+            self.state.stance, self.state.capability, self.state.patronage, self.state.distress
+        )
         self.agents.do("step")
         self.state.stance = self.next_stance.copy()
         self.new_leader[:] = False
@@ -292,7 +296,7 @@ class WedgeModel(mesa.Model):
             g = hit.astype(float)
             s.capability[:, a] *= 1.0 + f["capability"] * g
             s.growth[:, a] += f["growth"] * g
-            for name in ("distress", "instability", "salience", "patronage"):
+            for name in ("distress", "instability", "salience", "patronage", "offensive"):
                 arr = getattr(s, name)
                 arr[:, a] = np.clip(arr[:, a] + f[name] * g, 0.0, 1.0)
             forced = hit & (u[:, 1] < f["leader_change"])
@@ -336,6 +340,7 @@ class WedgeModel(mesa.Model):
                 levers.active(t0, f["start"], f["duration"]),
                 f["size"],
                 f["credibility"],
+                levers.need(s.capability, s.distress, roles.driver, roles.target),
                 self.relation,
                 self.lever_motives,
                 s.sanctions,
@@ -422,7 +427,7 @@ class WedgeModel(mesa.Model):
         )  # fmt: skip
         s.crisis *= np.exp(-b["crisis_memory"][:, :, None] * dt)
         # Help in distress: speeds recovery and builds dependence on the helper.
-        help_ = economy.support(s.stance, s.capability, s.patronage, s.distress)
+        help_ = self.support
         s.dependence_base = np.clip(
             s.dependence_base + dt * b["aid_dependence"][:, :, None] * help_, 0.0, 1.0
         )

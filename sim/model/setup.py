@@ -40,6 +40,7 @@ DIRECTED_DEFAULTS = {"trust": 0.5, "dependence": 0.0, "reach": 0.0, "fear": 0.0,
 LEVER_FIELDS = ("size", "start", "duration", "credibility")
 SHOCK_FIELDS = (
     "year", "probability", "capability", "growth", "distress", "instability", "leader_change",
+    "offensive",
     "salience", "patronage", "stance", "fear", "trust", "dependence", "sanctions",
     "doctrinal_rivalry", "ideology_distance", "disputes",
 )  # fmt: skip

@@ -65,6 +65,7 @@ PARAMETERS: dict[str, Spec] = {
     "w_institutions": _s("stance", "per unit institutions", 0, 10, "Cost of breaking shared institutions, as a pull toward cooperation."),
     "w_reciprocity": _s("stance", "per unit of j's stance", 0, 1, "Partial reciprocity: response to j's stance toward i (< 1, Goldstein and Freeman 1990)."),
     "w_disputes": _s("stance", "per unit disputes", 0, 10, "Weight of open disputes (territory, Taiwan, Ukraine)."),
+    "w_support": _s("stance", "per unit support received", 0, 10, "Pull toward a partner that helps in distress (gratitude and need)."),
     "w_abandonment": _s("stance", "per unit abandonment", 0, 10, "Resentment of a partner that courts one's own threat (Snyder 1984)."),
     "w_counterbid": _s("stance", "per unit abandonment x leverage", 0, 10, "Counter-bid of a stronger partner that fears losing its partner to a rival."),
     "w_entrapment": _s("stance", "per unit entrapment", 0, 10, "Distance taken from a partner whose crises could drag one in (Snyder 1984)."),

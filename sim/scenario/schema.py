@@ -174,6 +174,9 @@ class Shock(Strict):
     leader_change: Unit = Field(
         0.0, description="Probability that the shock removes the actor's leader."
     )
+    offensive: float = Field(
+        0.0, ge=-1.0, le=1.0, description="Change of offensive capability (an army destroyed)."
+    )
     salience: float = Field(0.0, ge=-1.0, le=1.0, description="Change of ideological salience.")
     patronage: float = Field(0.0, ge=-1.0, le=1.0, description="Change of patronage.")
     stance: float = Field(

@@ -90,6 +90,8 @@ def load_sweep(path: str | Path) -> Plan:
     except ValidationError as exc:
         raise validation_error(path, Sweep, exc) from None
     inputs: dict[str, Inputs] = {}
+    if sweep.sweep_calibration:
+        sweep = _with_calibration_axes(sweep, path)
     for i, rel in enumerate(sweep.scenarios):
         target = path.parent / rel
         if not target.is_file():
@@ -108,6 +110,18 @@ def load_sweep(path: str | Path) -> Plan:
             raise InputError(path, field, f"{exc.message} (in {inp.scenario.name})") from None
         inputs[inp.scenario.name] = inp
     return Plan(sweep, str(path), inputs, build_design(sweep))
+
+
+def _with_calibration_axes(sweep: Sweep, path: Path) -> Sweep:
+    """The sweep with every ranged calibration parameter of its first scenario added."""
+    first = load_inputs(path.parent / sweep.scenarios[0])
+    named = {a.parameter for a in sweep.axes()}
+    extra = [
+        Distribution(parameter=name, dist="uniform", low=lo, high=hi, source="calibration range")
+        for name, (lo, hi) in first.calibration.ranges().items()
+        if name not in named and name not in first.scenario.behaviour
+    ]
+    return sweep.model_copy(update={"uncertain": [*sweep.uncertain, *extra]})
 
 
 def _as_distribution(axis: object) -> Distribution:

@@ -94,6 +94,13 @@ class Sweep(Strict):
     sample_scenario_uncertainty: bool = Field(
         True, description="Also sample each scenario's own uncertain parameters in every run."
     )
+    sweep_calibration: bool = Field(
+        False,
+        description=(
+            "Add every calibration parameter that has an uncertain range as a swept uncertainty "
+            "(uniform over the range), e.g. for a global sensitivity analysis."
+        ),
+    )
     levers: list[GridAxis] = Field(default_factory=list, description="Strategy values varied.")
     uncertain: list[Distribution | GridAxis] = Field(
         default_factory=list, description="Uncertainties varied by the design."
@@ -106,7 +113,7 @@ class Sweep(Strict):
     @model_validator(mode="after")
     def _consistent(self) -> Sweep:
         axes = self.axes()
-        if not axes:
+        if not axes and not self.sweep_calibration:
             raise ValueError("levers/uncertain: a sweep needs at least one parameter to vary")
         names = [a.parameter for a in axes]
         dup = {n for n in names if names.count(n) > 1}

@@ -38,16 +38,20 @@ def target(
     Returns
     -------
     ``base_ij (1 - e (1 - r_ij) / 2) (1 - S_ji)`` plus the diverted trade:
-    ``diversion * sum_k S_ki base_ik``, shared among i's other partners in
-    proportion to their base dependence.
+    what each sanctioner k cuts, ``diversion * S_ki base_ik``, shared among
+    i's partners other than k in proportion to their open base dependence
+    ``O_ij = base_ij (1 - S_ji)``. Trade cut by k never flows back to k.
     """
     e = elasticity[:, :, None]
     against = np.swapaxes(sanctions, 1, 2)  # [w, i, j] = j's sanctions on i
     kept = base * (1.0 - e * (1.0 - relation) / 2.0) * (1.0 - against)
-    lost = (against * base).sum(axis=2, keepdims=True)  # what i loses to all sanctioners
-    open_share = base * (1.0 - against)
-    weights = open_share / np.maximum(open_share.sum(axis=2, keepdims=True), 1e-12)
-    return np.clip(kept + diversion[:, :, None] * lost * weights, 0.0, 1.0)
+    lost = against * base  # [w, i, k]: what i loses to sanctioner k
+    open_share = base * (1.0 - against)  # [w, i, j]
+    others = open_share.sum(axis=2, keepdims=True) - open_share  # [w, i, k]: open share outside k
+    per_unit = np.where(others > 1e-12, lost / np.maximum(others, 1e-12), 0.0)  # [w, i, k]
+    # sum over k != j of lost_ik * O_ij / others_ik = O_ij (sum_k per_unit_ik - per_unit_ij)
+    diverted = open_share * (per_unit.sum(axis=2, keepdims=True) - per_unit)
+    return np.clip(kept + diversion[:, :, None] * diverted, 0.0, 1.0)
 
 
 def value(

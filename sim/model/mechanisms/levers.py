@@ -1,7 +1,11 @@
 """Wedge levers: reward or coercion by a third power (Crawford 2011; Izumikawa 2013).
 
 A lever acts while ``start <= t < start + duration``. Its effective strength
-is ``size * credibility``:
+is ``size * credibility * need``, where the target's *need* is
+``C_driver / (C_driver + C_target) * (1 + distress_target)``: the same offer
+weighs more for a state that is small beside the driver, and more still in
+distress. This is how the claim that wedges work better on the weaker member
+(Crawford 2011; Bekkevold 2024) can emerge rather than be assumed:
 
 - **reward**: the target's desired stance toward the driver rises by
   ``w_reward * eff``; the driver warms toward the target by ``size``; the
@@ -22,6 +26,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+
+
+def need(capability: np.ndarray, distress: np.ndarray, driver: int, target: int) -> np.ndarray:
+    """The target's need for what the driver offers, ``(worlds,)``.
+
+    ``C_d / (C_d + C_t) * (1 + E_t)``: relative smallness times distress.
+    """
+    c_d, c_t = capability[:, driver], capability[:, target]
+    return c_d / (c_d + c_t) * (1.0 + distress[:, target])
 
 
 @dataclass(frozen=True)
@@ -45,6 +58,7 @@ def apply(
     on: np.ndarray,
     size: np.ndarray,
     credibility: np.ndarray,
+    need: np.ndarray,
     relation: np.ndarray,
     motives: np.ndarray,
     sanctions: np.ndarray,
@@ -61,6 +75,8 @@ def apply(
         ``(worlds,)`` whether it is in force.
     size, credibility
         ``(worlds,)``.
+    need
+        ``(worlds,)`` the target's need (see the module docstring), >= 0.
     relation
         ``(worlds, n, n)``.
     motives
@@ -72,7 +88,7 @@ def apply(
     """
     d, tg, p = roles.driver, roles.target, roles.partner
     gate = on.astype(float)
-    eff = gate * size * credibility
+    eff = gate * size * credibility * need
     if roles.reward:
         motives[:, tg, d] += w_reward[:, 0] * eff
         motives[:, d, tg] += gate * size

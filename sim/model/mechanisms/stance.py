@@ -36,10 +36,13 @@ def balancing(own_threat: np.ndarray, relation: np.ndarray) -> np.ndarray:
 def abandonment(own_threat: np.ndarray, own_relation: np.ndarray, stance: np.ndarray) -> np.ndarray:
     """Abandonment fear of i toward each partner j, shape ``(worlds, n)``.
 
-    ``r+_ij sum_k T_ik s+_jk``: how warmly an aligned partner j treats the
-    states i fears (Snyder 1984). Zero toward non-partners.
+    ``r+_ij sum_k T_ik (1 + s_jk) / 2``: how far an aligned partner j has
+    come from full hostility toward the states i fears (Snyder 1984). Graded,
+    so a partner who softens toward i's rival raises the fear before it turns
+    friendly. Zero toward non-partners.
     """
-    courting = np.einsum("wk,wjk->wj", own_threat, np.maximum(0.0, stance))
+    n = stance.shape[1]
+    courting = np.einsum("wk,wjk->wj", own_threat, (1.0 + stance) / 2.0 * (1.0 - np.eye(n)))
     return np.maximum(0.0, own_relation) * courting
 
 

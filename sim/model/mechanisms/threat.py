@@ -39,7 +39,7 @@ def capacity(
     offensive
         ``(worlds, n)``, each j's offensive capability.
     w_proximity, w_reach, w_offensive
-        ``(worlds, 1)`` weights, normalised here to sum to one.
+        ``(worlds, 1)`` weights, normalised here to sum to one (all zero: no capacity).
 
     Returns
     -------
@@ -48,9 +48,10 @@ def capacity(
     near 1. The perceiver's own column is meaningless; callers mask it.
     """
     power = capability / (own_capability + capability)
-    means = (w_proximity * proximity + w_reach * reach_toward + w_offensive * offensive) / (
-        w_proximity + w_reach + w_offensive
-    )
+    total = w_proximity + w_reach + w_offensive
+    weighted = w_proximity * proximity + w_reach * reach_toward + w_offensive * offensive
+    # All three weights at zero means capability alone cannot threaten: capacity 0.
+    means = np.where(total > 0.0, weighted / np.where(total > 0.0, total, 1.0), 0.0)
     return power * means
 
 
