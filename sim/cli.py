@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -77,7 +78,10 @@ def _sweep(args: argparse.Namespace) -> int:
                 progress=bar.update,
             )  # fmt: skip
     except KeyboardInterrupt:
-        print(f"wedge: interrupted; finished chunks are kept in {out}/; rerun with --resume", file=sys.stderr)
+        print(
+            f"wedge: interrupted; finished chunks are kept in {out}/; rerun with --resume",
+            file=sys.stderr,
+        )
         return 130
     finally:
         if closer is not None:
@@ -85,14 +89,21 @@ def _sweep(args: argparse.Namespace) -> int:
     summary = analyse(plan, out, record)
     write_sweep_outputs(plan, out, summary)
     seconds = time.perf_counter() - began
-    print(f"{summary['runs']} runs ({record['done']} chunks run, {record['skipped']} kept) in {seconds:.1f} s")
+    print(
+        f"{summary['runs']} runs ({record['done']} chunks run, {record['skipped']} kept) in {seconds:.1f} s"
+    )
     for scenario, entry in summary["overall"].items():
         p = entry["p_split"]
-        print(f"{scenario}: P(split) over the design {p['value']:.3f} [{p['low']:.3f}, {p['high']:.3f}]")
+        print(
+            f"{scenario}: P(split) over the design {p['value']:.3f} [{p['low']:.3f}, {p['high']:.3f}]"
+        )
     for box in summary.get("discovery", []):
         print(f"  {box['sentence']}")
     if record["failed"]:
-        print(f"wedge: {len(record['failed'])} chunk(s) failed; see *.error.json in {out}/chunks/", file=sys.stderr)
+        print(
+            f"wedge: {len(record['failed'])} chunk(s) failed; see *.error.json in {out}/chunks/",
+            file=sys.stderr,
+        )
         return 1
     print(f"results in {out}/ (report.md)")
     return 0
@@ -103,7 +114,9 @@ def _dask_executor(scheduler: str, workers: int):  # noqa: ANN202
     from distributed import Client, LocalCluster
 
     if scheduler == "local":
-        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+        cluster = LocalCluster(
+            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+        )
         client = Client(cluster)
 
         def close() -> None:
@@ -118,8 +131,10 @@ def _dask_executor(scheduler: str, workers: int):  # noqa: ANN202
 
 def _schema(args: argparse.Namespace) -> int:
     from sim.scenario.schema import Scenario
+    from sim.sweeps.schema import Sweep
 
-    print(json.dumps(Scenario.model_json_schema(), indent=2))
+    model = Sweep if args.sweep else Scenario
+    print(json.dumps(model.model_json_schema(), indent=2))
     return 0
 
 
@@ -156,10 +171,13 @@ def parser() -> argparse.ArgumentParser:
         "--scheduler", help="Dask scheduler ADDRESS, or `local` for a LocalCluster of --workers"
     )
     sweep.add_argument("--out", help="sweep folder (default results/sweeps/<name>/)")
-    sweep.add_argument("--resume", action="store_true", help="keep finished chunks of an earlier run")
+    sweep.add_argument(
+        "--resume", action="store_true", help="keep finished chunks of an earlier run"
+    )
     sweep.add_argument("--quiet", action="store_true", help="no progress bar")
     sweep.set_defaults(func=_sweep)
-    schema = sub.add_parser("schema", help="print the JSON Schema of scenario files")
+    schema = sub.add_parser("schema", help="print the JSON Schema of scenario (or sweep) files")
+    schema.add_argument("--sweep", action="store_true", help="the schema of sweep files instead")
     schema.set_defaults(func=_schema)
     docs = sub.add_parser("docs", help="regenerate docs/scenarios.md and the ODD parameter table")
     docs.add_argument("--dir", default="docs", help="docs folder (default docs/)")
@@ -178,6 +196,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("wedge: interrupted; no results were written", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # output piped into `head` and the like
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

@@ -77,6 +77,7 @@ class ChunkResult:
     hostile: np.ndarray
     hazard: np.ndarray
     configs: np.ndarray
+    roles: np.ndarray
 
 
 def run_chunk(
@@ -136,6 +137,7 @@ def run_chunk(
         hostile=observer.hostile,
         hazard=observer.hazard,
         configs=observer.configs,
+        roles=observer.roles,
     )
 
 
@@ -190,6 +192,7 @@ class EnsembleResult:
     hostile: np.ndarray
     hazard: np.ndarray
     configs: np.ndarray
+    roles: np.ndarray
     meta: dict = field(default_factory=dict)
 
     @property
@@ -253,6 +256,27 @@ class EnsembleResult:
                             "triad": triad,
                             "configuration": conf,
                             "share": self.configs[:, m, c] / self.n,
+                        }
+                    )
+                )
+        return pd.concat(rows, ignore_index=True)
+
+    def role_shares(self) -> pd.DataFrame:
+        """Per step, member of the watched triad and role (Wu 1996): the share of worlds."""
+        sc = self.scenario
+        codes = list(sc.actors)
+        members = sorted((codes.index(x) for x in (*sc.watch.partnership, sc.watch.third)))
+        rows = []
+        for m, idx in enumerate(members):
+            for r, name in enumerate(ROLES):
+                rows.append(
+                    pd.DataFrame(
+                        {
+                            "step": np.arange(len(self.years)),
+                            "year": self.years,
+                            "actor": codes[idx],
+                            "role": name,
+                            "share": self.roles[:, m, r] / self.n,
                         }
                     )
                 )
@@ -362,6 +386,7 @@ def merge(
         hostile=sum(c.hostile for c in chunks),
         hazard=sum(c.hazard for c in chunks),
         configs=sum(c.configs for c in chunks),
+        roles=sum(c.roles for c in chunks),
         meta=meta or {},
     )
 

@@ -136,6 +136,7 @@ def write_tables(result: EnsembleResult, folder: Path) -> None:
     traj.to_parquet(folder / "trajectories.parquet", index=False)
     traj.to_csv(folder / "trajectories.csv", index=False)
     result.configurations().to_parquet(folder / "configurations.parquet", index=False)
+    result.role_shares().to_parquet(folder / "roles.parquet", index=False)
     result.events().to_csv(folder / "events.csv", index=False)
     (folder / "summary.json").write_text(json.dumps(result.summary(), indent=2) + "\n")
     (folder / "scenario.resolved.toml").write_text(resolved_toml(result))

@@ -36,7 +36,7 @@ CONFIGURATIONS = ("unit_veto", "stable_marriage", "romantic_triangle", "menage_a
 """Dittmer's configurations indexed by the number of aligned pairs (0 to 3)."""
 
 ROLES = ("foe", "outcast", "partner", "wing", "pivot", "friend")
-"""Roles of a triad member (Dittmer 1981; Wu 2005), codes 0-5."""
+"""Roles of a triad member (Dittmer 1981; Wu 1996), codes 0-5."""
 
 BINS = 400
 """Histogram bins over [-1, 1] for relation quantiles: a resolution of 0.005."""
@@ -116,6 +116,7 @@ class Observer:
         self.hostile = np.zeros((steps, p), dtype=np.int64)
         self.hazard = np.zeros((steps, p))
         self.configs = np.zeros((steps, len(self.triads), 4), dtype=np.int64)
+        self.roles = np.zeros((steps, 3, len(ROLES)), dtype=np.int64)
         self.path = np.zeros((w, steps), dtype=np.int8)
         self.rupture_year = np.full(w, np.nan)
         self.split_year = np.full(w, np.nan)
@@ -156,6 +157,9 @@ class Observer:
             self.configs[k, m] = np.bincount(code, minlength=4)
             if (x, y, z) == self.watch_triad:
                 self.path[:, k] = code
+        member_roles = self._roles(model.relation >= th.aligned).values()
+        for member, codes in enumerate(member_roles):
+            self.roles[k, member] = np.bincount(codes, minlength=len(ROLES))
         self._track_split(model, model.start + k * model.dt)
         self._step += 1
 
@@ -193,7 +197,8 @@ class Observer:
         )  # fmt: skip
         self.rupture_year = np.where(confirmed, self._spell_start, self.rupture_year)
         self.first_mover = np.where(confirmed, self._spell_mover, self.first_mover)
-        self.split_year = np.where(confirmed, self._third_ok_in_spell, self.split_year)
+        in_window = self._third_ok_in_spell <= self._spell_start + th.window + 1e-9
+        self.split_year = np.where(confirmed & in_window, self._third_ok_in_spell, self.split_year)
         # After the rupture, the split may still come within the window.
         ruptured = ~np.isnan(self.rupture_year) & np.isnan(self.split_year)
         late = ruptured & third_ok & (year <= self.rupture_year + th.window + 1e-9)
@@ -203,9 +208,13 @@ class Observer:
     def roles_at_end(self, model: WedgeModel) -> dict[str, np.ndarray]:
         """Role codes of each member of the watched triad at the horizon."""
         al = model.relation >= self.thresholds.aligned
+        return {model.codes[m]: codes for m, codes in self._roles(al).items()}
+
+    def _roles(self, al: np.ndarray) -> dict[int, np.ndarray]:
+        """Role codes of each member of the watched triad, from aligned flags ``(worlds, n, n)``."""
         i, j, k = self.watch_triad
         return {
-            model.codes[i]: role(al[:, i, j], al[:, i, k], al[:, j, k]),
-            model.codes[j]: role(al[:, j, i], al[:, j, k], al[:, i, k]),
-            model.codes[k]: role(al[:, k, i], al[:, k, j], al[:, i, j]),
+            i: role(al[:, i, j], al[:, i, k], al[:, j, k]),
+            j: role(al[:, j, i], al[:, j, k], al[:, i, k]),
+            k: role(al[:, k, i], al[:, k, j], al[:, i, j]),
         }

@@ -9,7 +9,11 @@ from sim import load_inputs, run_ensemble
 from sim.outcomes import CONFIGURATIONS
 
 ROOT = Path(__file__).resolve().parents[1]
-SCENARIOS = sorted(p for p in (ROOT / "scenarios").rglob("*.toml") if p.name != "calibration.toml")
+SCENARIOS = sorted(
+    p
+    for p in (ROOT / "scenarios").rglob("*.toml")
+    if p.name != "calibration.toml" and "sweeps" not in p.parts
+)
 
 
 def test_the_scenarios_the_issue_names_are_shipped():

@@ -6,8 +6,8 @@ stances) have a leading world axis. Its step reads like the ODD text:
 perceive the others (threat), evaluate motives toward each, decide a stance.
 The arithmetic lives in :mod:`sim.model.mechanisms`.
 
-Agents decide simultaneously: each reads the stances of the previous step
-and writes its new row to a staging array that the model commits after all
+Agents decide simultaneously: each reads the stances as they stand after
+this step's shocks and writes its new row to a staging array that the model commits after all
 have decided, so the order in which Mesa calls them does not matter.
 """
 
@@ -117,7 +117,7 @@ class State(mesa.Agent):
             + b["w_support"] * self.model.support[:, i]
             - b["w_abandonment"] * abandon
             + b["w_counterbid"] * abandon * leverage * s.patronage[:, [i]]
-            - b["w_entrapment"] * stance.entrapment(self.threat, own_r, s.crisis)
+            - b["w_entrapment"] * stance.entrapment(self.threat, own_r, s.crisis, i)
             + self.model.lever_motives[:, i]
         )  # fmt: skip
 

@@ -2,12 +2,14 @@
 
 :class:`WedgeModel` is a Mesa model holding an ensemble of worlds. Its step:
 
-1. scheduled shocks due in this step, and the levers in force;
+1. the step's random draws; scheduled shocks due in this step; the levers
+   in force; relations and the help each state in distress receives;
 2. every :class:`~sim.model.agents.State` perceives, evaluates and decides
    (simultaneously; the model commits the new stances);
 3. endogenous events: crises, aid cut-offs, leader changes;
-4. slow stocks: trust, institutions, dependence, doctrinal rivalry, distress,
-   instability, capability;
+4. slow stocks, in this order: trust, institutions, doctrinal rivalry,
+   crisis memory, structural and realised dependence, capability,
+   instability, distress;
 5. the observer records relations and outcomes.
 
 One world or 100,000 go through the same code: every array has a leading
@@ -135,7 +137,10 @@ class WedgeModel(mesa.Model):
         self.streams = Streams(seed, world_offset, self.worlds)
         self.uncertain = uncertain_parameters(scenario, calibration)
         if unit_draws is None and sample and self.uncertain:
-            unit_draws = self.streams.uniform("parameters", len(self.uncertain))
+            # One stream per parameter: adding or removing one leaves the others' draws alone.
+            unit_draws = np.column_stack(
+                [self.streams.uniform(f"parameter:{d.parameter}", 1)[:, 0] for d in self.uncertain]
+            )
         self.inputs: Worlds = build_worlds(
             scenario, calibration, self.worlds, unit_draws if sample else None, fixed
         )
@@ -172,6 +177,13 @@ class WedgeModel(mesa.Model):
             State(self, k, code, scenario.actors[code].name)
         self.observer = observer
         self._settle_initial_perceptions()
+        self.crisis_hazard = events.crisis_hazard(
+            self.relation,
+            self.state.threat,
+            self.behaviour["crisis_rate"],
+            self.behaviour["crisis_hostility"],
+            self.behaviour["crisis_threat"],
+        )
         if observer is not None:
             observer.start(self)
 
@@ -348,6 +360,7 @@ class WedgeModel(mesa.Model):
                 b["w_condition"],
                 b["w_coercion"],
                 b["sanction_relief"],
+                b["driver_commitment"],
             )
 
     # -- endogenous events ---------------------------------------------------------------

@@ -107,14 +107,17 @@ def uncertain_parameters(scenario: Scenario, calibration: Calibration) -> list[D
     return out
 
 
-def _bounds_of(scenario: Scenario, path: str) -> tuple[float, float]:
+Bounds = tuple[float, float, tuple[bool, bool]]
+
+
+def _bounds_of(scenario: Scenario, path: str) -> Bounds:
     """Admissible bounds of the value a path names; raises ``KeyError`` with a reason."""
     parts = path.split(".")
     if len(parts) == 1:
         spec = PARAMETERS.get(path)
         if spec is None:
             raise KeyError("unknown behaviour parameter; see docs/ODD.md")
-        return spec.lower, spec.upper
+        return spec.lower, spec.upper, (False, False)
     head, rest = parts[0], parts[1:]
     if head == "actors" and len(rest) == 2 and rest[0] in scenario.actors:
         return _field_bounds(Actor, rest[1], ACTOR_FIELDS)
@@ -128,7 +131,7 @@ def _bounds_of(scenario: Scenario, path: str) -> tuple[float, float]:
             raise KeyError(f"{rest[2]!r} is not in pair {rest[0]}")
         if rest[1] not in DIRECTED_FIELDS:
             raise KeyError(f"directed pair fields are {', '.join(DIRECTED_FIELDS)}")
-        return (-1.0, 1.0) if rest[1] == "stance" else (0.0, 1.0)
+        return (-1.0, 1.0, (False, False)) if rest[1] == "stance" else (0.0, 1.0, (False, False))
     if head == "levers" and len(rest) == 2:
         if rest[0] not in {lv.name for lv in scenario.levers}:
             raise KeyError(f"no lever named {rest[0]!r}")
@@ -137,7 +140,7 @@ def _bounds_of(scenario: Scenario, path: str) -> tuple[float, float]:
         if rest[0] not in {s.name for s in scenario.shocks}:
             raise KeyError(f"no shock named {rest[0]!r}")
         if rest[1] == "sanctions":
-            return 0.0, 1.0
+            return 0.0, 1.0, (False, False)
         return _field_bounds(Shock, rest[1], SHOCK_FIELDS)
     raise KeyError(
         "expected a calibration parameter, actors.<ID>.<field>, pairs.<A-B>.<field>[.<ID>], "
@@ -145,16 +148,21 @@ def _bounds_of(scenario: Scenario, path: str) -> tuple[float, float]:
     )
 
 
-def _field_bounds(model: type, name: str, allowed: tuple[str, ...]) -> tuple[float, float]:
+def _field_bounds(model: type, name: str, allowed: tuple[str, ...]) -> Bounds:
+    """Bounds of a schema field and whether each is strict (``gt``/``lt``)."""
     if name not in allowed:
         raise KeyError(f"field {name!r} cannot be uncertain; allowed: {', '.join(allowed)}")
-    lo, hi = -np.inf, np.inf
+    lo, hi, strict_lo, strict_hi = -np.inf, np.inf, False, False
     for meta in model.model_fields[name].metadata:
-        lo = getattr(meta, "ge", None) if getattr(meta, "ge", None) is not None else lo
-        lo = getattr(meta, "gt", None) if getattr(meta, "gt", None) is not None else lo
-        hi = getattr(meta, "le", None) if getattr(meta, "le", None) is not None else hi
-        hi = getattr(meta, "lt", None) if getattr(meta, "lt", None) is not None else hi
-    return float(lo), float(hi)
+        if getattr(meta, "ge", None) is not None:
+            lo, strict_lo = meta.ge, False
+        if getattr(meta, "gt", None) is not None:
+            lo, strict_lo = meta.gt, True
+        if getattr(meta, "le", None) is not None:
+            hi, strict_hi = meta.le, False
+        if getattr(meta, "lt", None) is not None:
+            hi, strict_hi = meta.lt, True
+    return float(lo), float(hi), (strict_lo, strict_hi)
 
 
 def check_uncertain(scenario: Scenario, calibration: Calibration, source: Path | str) -> None:
@@ -162,12 +170,18 @@ def check_uncertain(scenario: Scenario, calibration: Calibration, source: Path |
     check_behaviour_overrides(scenario.behaviour, source)
     for i, dist in enumerate(scenario.uncertain):
         where = f"uncertain[{i}].parameter"
+        if dist.parameter in scenario.behaviour:
+            raise InputError(
+                source,
+                where,
+                f"{dist.parameter!r} is also fixed in [behaviour]; keep one of the two",
+            )
         try:
-            lo, hi = _bounds_of(scenario, dist.parameter)
+            lo, hi, strict = _bounds_of(scenario, dist.parameter)
         except KeyError as exc:
             raise InputError(source, where, f"{dist.parameter!r}: {exc.args[0]}") from None
         s_lo, s_hi = support(dist)
-        if s_lo < lo or s_hi > hi:
+        if s_lo < lo or s_hi > hi or (strict[0] and s_lo <= lo) or (strict[1] and s_hi >= hi):
             raise InputError(
                 source,
                 f"uncertain[{i}]",

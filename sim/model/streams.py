@@ -5,13 +5,15 @@ every random number from generators seeded with
 ``SeedSequence(seed, spawn_key=(w // BLOCK, crc32(entity)))``, where the
 entity is what the draw is about (an actor such as ``"RUS"``, a directed pair
 ``"CHN>RUS"``, an unordered pair ``"CHN|RUS"``, a shock ``"shock:<name>"``,
-or ``"parameters"``), at lane ``w % BLOCK`` of a block-wide draw. Therefore:
+or an uncertain parameter ``"parameter:<path>"``), at lane ``w % BLOCK`` of a
+block-wide draw. Therefore:
 
 - world ``w`` gets the same numbers whether it runs alone (with
   ``world_offset=w``) or inside an ensemble of any size, on any worker;
 - reordering the actors in a scenario file permutes the draws with the
   actors, so results permute and nothing else changes;
-- adding an actor or a shock does not change the draws of the others.
+- adding an actor, a shock or an uncertain parameter does not change the
+  draws of the others.
 
 Draws are made for a whole block (``BLOCK`` lanes) at a time, so the cost is
 one generator call per block and entity per step, never one per world.

@@ -230,7 +230,8 @@ class Lever(Strict):
     A *reward* (sanctions relief, trade, concessions) raises the target's
     stance toward the driver; when ``conditional`` it is paid for distance
     from the partner. *Coercion* raises sanctions and makes association with
-    the partner costly. ``size`` and ``credibility`` scale the effect; it acts
+    the partner costly. ``size``, ``credibility`` and the target's need
+    (smallness beside the driver, and distress) scale the effect; it acts
     from ``start`` for ``duration`` years.
     """
 
@@ -250,7 +251,11 @@ class Lever(Strict):
         0.7, description="How far the target believes it will be honoured (0 not at all)."
     )
     conditional: bool = Field(
-        True, description="Whether the reward or relief is tied to distance from the partner."
+        True,
+        description=(
+            "Whether a reward is tied to distance from the partner (rewards only: coercion always "
+            "taxes the alignment itself)."
+        ),
     )
     source: str = Field("", description="What the lever stands for.")
 
@@ -338,7 +343,13 @@ class Time(Strict):
     def _ordered(self) -> Time:
         if not self.horizon > self.start:
             raise ValueError(f"horizon ({self.horizon}) must be after start ({self.start})")
-        if (self.horizon - self.start) / self.step > 5000:
+        steps = (self.horizon - self.start) / self.step
+        if abs(steps - round(steps)) > 1e-6:
+            raise ValueError(
+                f"horizon - start ({self.horizon - self.start:g} years) must be a whole number of "
+                f"steps of {self.step:g} years"
+            )
+        if steps > 5000:
             raise ValueError("more than 5000 steps: use a larger step or a shorter horizon")
         return self
 

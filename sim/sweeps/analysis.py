@@ -138,9 +138,7 @@ def sensitivity(plan: Plan, y: np.ndarray, seed: int) -> pd.DataFrame | None:
     return None
 
 
-def discover(
-    plan: Plan, out: Path, outcome: str = "p_split", threshold: float = 0.5
-) -> list[dict]:
+def discover(plan: Plan, out: Path, outcome: str = "p_split", threshold: float = 0.5) -> list[dict]:
     """PRIM boxes where the outcome's event concentrates, each with a plain sentence.
 
     The candidate inputs are every swept parameter and every parameter the

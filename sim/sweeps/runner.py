@@ -95,10 +95,14 @@ def load_sweep(path: str | Path) -> Plan:
     for i, rel in enumerate(sweep.scenarios):
         target = path.parent / rel
         if not target.is_file():
-            raise InputError(path, f"scenarios[{i}]", f"{rel!r} not found (looked in {target.parent})")
+            raise InputError(
+                path, f"scenarios[{i}]", f"{rel!r} not found (looked in {target.parent})"
+            )
         inp = load_inputs(target)
         if inp.scenario.name in inputs:
-            raise InputError(path, f"scenarios[{i}]", f"scenario {inp.scenario.name!r} listed twice")
+            raise InputError(
+                path, f"scenarios[{i}]", f"scenario {inp.scenario.name!r} listed twice"
+            )
         # The swept paths must make sense in every base scenario, within bounds.
         probe = inp.scenario.model_copy(
             update={"uncertain": [_as_distribution(a) for a in sweep.axes()]}

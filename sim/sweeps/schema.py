@@ -68,7 +68,9 @@ class Analysis(Strict):
 class Sweep(Strict):
     """A complete sweep file."""
 
-    name: str = Field(description="Short name; the default output folder is results/sweeps/<name>/.")
+    name: str = Field(
+        description="Short name; the default output folder is results/sweeps/<name>/."
+    )
     title: str = Field("", description="One-line description for reports.")
     scenarios: list[str] = Field(
         min_length=1, description="Base scenario files, relative to this file; each is swept."
@@ -126,7 +128,9 @@ class Sweep(Strict):
                         f"design: a grid needs `values` for every parameter; {a.parameter} has none"
                     )
         if self.design == "sobol" and self.points & (self.points - 1):
-            raise ValueError(f"points: the Sobol base sample must be a power of 2, got {self.points}")
+            raise ValueError(
+                f"points: the Sobol base sample must be a power of 2, got {self.points}"
+            )
         for pair in self.analysis.heatmap:
             for p in pair:
                 if p not in names:

@@ -8,12 +8,12 @@ distress. This is how the claim that wedges work better on the weaker member
 (Crawford 2011; Bekkevold 2024) can emerge rather than be assumed:
 
 - **reward**: the target's desired stance toward the driver rises by
-  ``w_reward * eff``; the driver warms toward the target by ``size``; the
+  ``w_reward * eff``; the driver warms toward the target by ``driver_commitment * size``; the
   driver's sanctions on the target are relieved by ``sanction_relief * size``;
   when conditional, the target's desired stance toward the partner falls by
   ``w_condition * eff`` (the price of the deal: distance from the partner).
 - **coercion**: the driver's sanctions on the target rise to at least
-  ``size``; the driver cools toward the target by ``size``; association with
+  ``size``; the driver cools toward the target by ``driver_commitment * size``; association with
   the partner costs the target ``w_coercion * eff * r+`` (pressure that
   targets the alignment itself).
 
@@ -66,6 +66,7 @@ def apply(
     w_condition: np.ndarray,
     w_coercion: np.ndarray,
     relief: np.ndarray,
+    commitment: np.ndarray,
 ) -> None:
     """Add one lever's effect to ``motives`` and ``sanctions`` in place.
 
@@ -83,7 +84,7 @@ def apply(
         ``(worlds, n, n)`` desired-stance motives (before ``tanh``) to add to.
     sanctions
         ``(worlds, n, n)`` effective sanctions this step, ``[w, k, i]`` = k on i.
-    w_reward, w_condition, w_coercion, relief
+    w_reward, w_condition, w_coercion, relief, commitment
         ``(worlds, 1)`` behaviour parameters.
     """
     d, tg, p = roles.driver, roles.target, roles.partner
@@ -91,7 +92,7 @@ def apply(
     eff = gate * size * credibility * need
     if roles.reward:
         motives[:, tg, d] += w_reward[:, 0] * eff
-        motives[:, d, tg] += gate * size
+        motives[:, d, tg] += commitment[:, 0] * gate * size
         sanctions[:, d, tg] *= 1.0 - np.minimum(1.0, relief[:, 0] * size * gate)
         if roles.conditional:
             motives[:, tg, p] -= w_condition[:, 0] * eff
@@ -99,5 +100,5 @@ def apply(
         sanctions[:, d, tg] = np.where(
             on, np.maximum(sanctions[:, d, tg], size), sanctions[:, d, tg]
         )
-        motives[:, d, tg] -= gate * size
+        motives[:, d, tg] -= commitment[:, 0] * gate * size
         motives[:, tg, p] -= w_coercion[:, 0] * eff * np.maximum(0.0, relation[:, tg, p])

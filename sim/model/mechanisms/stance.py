@@ -46,14 +46,19 @@ def abandonment(own_threat: np.ndarray, own_relation: np.ndarray, stance: np.nda
     return np.maximum(0.0, own_relation) * courting
 
 
-def entrapment(own_threat: np.ndarray, own_relation: np.ndarray, crisis: np.ndarray) -> np.ndarray:
+def entrapment(
+    own_threat: np.ndarray, own_relation: np.ndarray, crisis: np.ndarray, me: int
+) -> np.ndarray:
     """Entrapment fear of i toward each partner j, shape ``(worlds, n)``.
 
     ``r+_ij sum_k X_jk (1 - T_ik)``: partner j's live crises (intensity
-    ``X``) with states i itself does not fear, which could drag i in.
+    ``X``) with third states k (neither i nor j) that i itself does not fear,
+    which could drag i in. ``me`` is i's index: a crisis between i and j is
+    not one that j could drag i into.
     """
     n = own_threat.shape[1]
     stake = 1.0 - own_threat
+    stake[:, me] = 0.0
     courting = np.einsum("wk,wjk->wj", stake, crisis * (1.0 - np.eye(n)))
     return np.maximum(0.0, own_relation) * courting
 

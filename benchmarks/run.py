@@ -1,0 +1,717 @@
+"""Benchmarks of the wedge simulation: ensemble engine, Mesa batch_run, sweeps.
+
+Usage (from the repository root, with the venv active)::
+
+    python benchmarks/run.py              # rows 1, 2 and 4 (about 5 minutes on 2 cores)
+    python benchmarks/run.py --quick      # short version (under a minute)
+    python benchmarks/run.py --million    # also row 3: a 1,000,000-run sweep (minutes)
+    python benchmarks/run.py --markdown   # print the table as Markdown
+
+Rows (see benchmarks/README.md):
+
+1. world-steps per second of ``run_chunk`` on ``scenarios/baseline_2024.toml``
+   at 1, 1,000 and 100,000 worlds (one chunk each);
+2. the same worlds run the usual Mesa way, one model per world through
+   ``mesa.batch_run``, and the ratio ensemble(largest) / batch_run;
+3. (``--million``) wall time and peak memory of a 1,000,000-run sweep with 2 workers;
+4. wall time of one ~200,000-run sweep with 1 worker, 2 local processes and a
+   2-worker Dask LocalCluster, and the speed-ups over 1 worker.
+
+Every ratio is measured within one invocation: the machine may be shared, so
+absolute numbers move between runs and only same-run ratios are comparable.
+Sweeps run through ``python -m sim.cli sweep`` in a subprocess whose process
+tree is sampled every 0.2 s; if the CLI cannot run the sweep command (e.g. a
+module it imports is missing), a small driver in this file runs the same
+library calls (``load_sweep``, ``run_sweep``, ``analyse``) instead, and the
+table says which was used.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCH = Path(__file__).resolve().parent
+BASELINE = ROOT / "scenarios" / "baseline_2024.toml"
+OFFER = ROOT / "scenarios" / "us_offer_to_moscow.toml"
+SEED = 20241008  # sim.ensemble.DEFAULT_SEED; repeated so that spawned children import nothing
+MB = 1024 * 1024
+TARGET_MILLION_S = 180.0
+TARGET_MILLION_BYTES = 2 * 1024**3
+TARGET_SPEEDUP = 1.7
+
+
+# -- machine --------------------------------------------------------------------------------
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def _mem_total() -> int:
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def _version(name: str) -> str:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "-"
+
+
+def machine() -> dict:
+    """Where and with what the benchmark ran."""
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return {
+        "date": dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
+        "cpu": _cpu_model(),
+        "processor": platform.processor() or "-",
+        "cpus": os.cpu_count(),
+        "usable_cpus": usable,
+        "memory_gib": _mem_total() / 1024**3,
+        "load": os.getloadavg(),
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "packages": {
+            n: _version(n)
+            for n in (
+                "wedge", "mesa", "numpy", "scipy", "pandas", "pyarrow", "dask", "distributed",
+                "psutil",
+            )
+        },  # fmt: skip
+    }
+
+
+# -- results --------------------------------------------------------------------------------
+@dataclass
+class Row:
+    """One line of the table."""
+
+    key: str
+    what: str
+    size: str = ""
+    wall: str = ""
+    rate: str = ""
+    ratio: str = ""
+    memory: str = ""
+    note: str = ""
+    values: dict = field(default_factory=dict)
+
+
+COLUMNS = [
+    ("key", "#"),
+    ("what", "benchmark"),
+    ("size", "size"),
+    ("wall", "wall"),
+    ("rate", "throughput"),
+    ("ratio", "ratio"),
+    ("memory", "peak RSS"),
+    ("note", "note"),
+]
+
+
+def _fmt_int(x: float) -> str:
+    return f"{x:,.0f}"
+
+
+def _fmt_s(x: float) -> str:
+    return f"{x:.3f} s" if x < 1 else f"{x:.1f} s" if x < 100 else f"{x:.0f} s"
+
+
+def _fmt_mb(x: float) -> str:
+    return f"{x / MB:,.0f} MB"
+
+
+def header(info: dict, args: argparse.Namespace) -> list[str]:
+    pk = info["packages"]
+    load = ", ".join(f"{x:.2f}" for x in info["load"])
+    mode = "quick" if args.quick else "full"
+    return [
+        f"wedge benchmarks ({mode}{', with --million' if args.million else ''}) {info['date']}",
+        f"machine: {info['cpu']} (platform.processor: {info['processor']}), "
+        f"{info['cpus']} CPUs ({info['usable_cpus']} usable), {info['memory_gib']:.1f} GiB RAM, "
+        f"load average at start {load}",
+        f"os: {info['os']}",
+        f"python {info['python']}; "
+        + ", ".join(f"{k} {v}" for k, v in pk.items()),
+        "ratios are measured within this run; the machine may be shared, so absolute numbers vary",
+    ]
+
+
+def render_text(lines: list[str], rows: list[Row]) -> str:
+    table = [[label for _, label in COLUMNS]]
+    table += [[getattr(r, k) for k, _ in COLUMNS] for r in rows]
+    widths = [max(len(row[c]) for row in table) for c in range(len(COLUMNS))]
+    right = {"wall", "rate", "ratio", "memory"}
+    out = [*lines, ""]
+    for n, row in enumerate(table):
+        cells = []
+        for c, (key, _) in enumerate(COLUMNS):
+            cell = row[c]
+            cells.append(cell.rjust(widths[c]) if key in right else cell.ljust(widths[c]))
+        out.append("  ".join(cells).rstrip())
+        if n == 0:
+            out.append("  ".join("-" * w for w in widths))
+    return "\n".join(out)
+
+
+def render_markdown(lines: list[str], rows: list[Row]) -> str:
+    out = [f"{lines[0]}", ""]
+    out += [f"- {line}" for line in lines[1:]]
+    out.append("")
+    out.append("| " + " | ".join(label for _, label in COLUMNS) + " |")
+    out.append(
+        "|"
+        + "|".join(
+            "---:" if k in {"wall", "rate", "ratio", "memory"} else "---" for k, _ in COLUMNS
+        )
+        + "|"
+    )
+    for r in rows:
+        cells = [getattr(r, k).replace("|", "\\|") for k, _ in COLUMNS]
+        out.append("| " + " | ".join(cells) + " |")
+    return "\n".join(out)
+
+
+# -- 1. ensemble engine ---------------------------------------------------------------------
+def _timed(fn, repeats: int) -> tuple[float, float, object]:
+    """Best wall time of ``repeats`` calls, the CPU time of that call, and its result."""
+    best, best_cpu, result = float("inf"), 0.0, None
+    for _ in range(repeats):
+        c0, t0 = time.process_time(), time.perf_counter()
+        result = fn()
+        t, c = time.perf_counter() - t0, time.process_time() - c0
+        if t < best:
+            best, best_cpu = t, c
+    return best, best_cpu, result
+
+
+def bench_ensemble(sizes: list[tuple[int, int]], log) -> tuple[list[Row], dict]:
+    from sim.ensemble import load_inputs, run_chunk
+
+    inputs = load_inputs(BASELINE)
+    sc = inputs.scenario
+    steps = round((sc.time.horizon - sc.time.start) / sc.time.step)
+    run_chunk(inputs, SEED, 0, 64)  # warm imports and caches
+    rows, keep = [], {"steps": steps}
+    for n, repeats in sizes:
+        log(f"ensemble: {n:,} worlds x {repeats}")
+        wall, cpu, result = _timed(lambda n=n: run_chunk(inputs, SEED, 0, n), repeats)
+        rate = n * steps / wall
+        keep[n] = {"wall": wall, "rate": rate, "runs": result.runs}
+        rows.append(
+            Row(
+                "1",
+                "ensemble run_chunk (baseline_2024)",
+                f"{n:,} worlds x {steps} steps",
+                _fmt_s(wall),
+                f"{_fmt_int(rate)} world-steps/s",
+                note=f"best of {repeats}; cpu/wall {cpu / wall:.2f}" if repeats > 1
+                else f"1 run; cpu/wall {cpu / wall:.2f}",
+                values={"worlds": n, "wall_s": wall, "cpu_s": cpu, "world_steps_per_s": rate},
+            )
+        )
+    return rows, keep
+
+
+# -- 2. mesa.batch_run ----------------------------------------------------------------------
+def bench_batch_run(worlds: int, ensemble: dict, log) -> list[Row]:
+    import warnings
+
+    import mesa
+    import numpy as np
+
+    sys.path.insert(0, str(BENCH))
+    from mesa_one_world import OneWorld, cached_inputs
+
+    path = str(BASELINE)
+    cached_inputs(path)
+    steps = ensemble["steps"]
+    log(f"batch_run: {worlds} one-world models")
+
+    def go() -> list[dict]:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            return mesa.batch_run(
+                OneWorld,
+                parameters={"scenario_path": path, "world": range(worlds)},
+                rng=SEED,  # every model gets seed=SEED; `world` picks its streams
+                number_processes=1,
+                max_steps=steps,
+                display_progress=False,
+                data_collection_period=-1,
+            )
+
+    mesa.batch_run(
+        OneWorld, parameters={"scenario_path": path, "world": [0]}, rng=SEED,
+        number_processes=1, max_steps=steps, display_progress=False,
+    )  # fmt: skip  (warm-up: one model)
+    wall, cpu, results = _timed(go, 1)
+    done = sum(int(r["Step"]) for r in results)
+    rate = done / wall
+    # The same worlds, run by the ensemble engine in row 1: identical outcomes expected.
+    ref = max(k for k in ensemble if isinstance(k, int) and k >= worlds)
+    table = ensemble[ref]["runs"].set_index("run")
+    got = sorted(results, key=lambda r: r["world"])
+    rel = np.array([r["r_partnership"] for r in got])
+    want = table.loc[: worlds - 1, "r_CHN-RUS"].to_numpy()
+    split = np.array([r["split_year"] for r in got])
+    want_split = table.loc[: worlds - 1, "split_year"].to_numpy()
+    same = bool(
+        np.array_equal(rel, want) and np.array_equal(split, want_split, equal_nan=True)
+    )
+    largest = max(k for k in ensemble if isinstance(k, int))
+    ratio = ensemble[largest]["rate"] / rate
+    rows = [
+        Row(
+            "2",
+            "mesa.batch_run, 1 model per world",
+            f"{worlds:,} worlds x {steps} steps",
+            _fmt_s(wall),
+            f"{_fmt_int(rate)} world-steps/s",
+            note=f"number_processes=1; cpu/wall {cpu / wall:.2f}; "
+            f"outcomes identical to run_chunk worlds 0-{worlds - 1}: {'yes' if same else 'NO'}",
+            values={"worlds": worlds, "wall_s": wall, "cpu_s": cpu, "world_steps_per_s": rate,
+                    "identical": same},
+        ),  # fmt: skip
+        Row(
+            "2",
+            f"ratio ensemble({largest:,}) / batch_run",
+            ratio=f"{ratio:,.0f}x",
+            note="world-steps/s, same run",
+            values={"ratio": ratio},
+        ),
+    ]
+    return rows
+
+
+# -- sweeps: monitored subprocess -----------------------------------------------------------
+def _status(pid: int) -> tuple[int, int]:
+    """VmRSS and VmHWM (peak RSS) of a process, in bytes; (0, 0) if gone."""
+    rss = hwm = 0
+    try:
+        with open(f"/proc/{pid}/status") as fh:
+            for line in fh:
+                if line.startswith("VmRSS:"):
+                    rss = int(line.split()[1]) * 1024
+                elif line.startswith("VmHWM:"):
+                    hwm = int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return rss, hwm
+
+
+def _descendants(pid: int) -> list[int]:
+    try:
+        import psutil
+    except ImportError:
+        psutil = None
+    if psutil is not None:
+        try:
+            return [c.pid for c in psutil.Process(pid).children(recursive=True)]
+        except psutil.Error:
+            return []
+    kids: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            ppid = int(stat.rsplit(")", 1)[1].split()[1])
+            kids.setdefault(ppid, []).append(int(entry.name))
+    out, todo = [], [pid]
+    while todo:
+        for c in kids.get(todo.pop(), []):
+            out.append(c)
+            todo.append(c)
+    return out
+
+
+def _pss(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as fh:
+            for line in fh:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def monitored(cmd: list[str], workdir: Path, every: float = 0.2) -> dict:
+    """Run ``cmd``; sample its process tree's memory every ``every`` s until it ends.
+
+    Returns wall time, exit code, the parent's peak RSS (VmHWM), the largest
+    peak among its descendants, the peak of the summed RSS and PSS of the
+    tree, ``ru_maxrss`` of the tree from ``wait4`` (the largest single
+    process), CPU seconds of the tree, and stdout/stderr.
+    """
+    out_f = open(workdir / "stdout.txt", "w+")  # noqa: SIM115
+    err_f = open(workdir / "stderr.txt", "w+")  # noqa: SIM115
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out_f, stderr=err_f)  # noqa: S603
+    hwm: dict[int, int] = {}
+    tree_rss = tree_pss = 0
+    procs_seen: set[int] = set()
+    samples = 0
+    while True:
+        pids = [proc.pid, *_descendants(proc.pid)]
+        total_rss = total_pss = 0
+        for pid in pids:
+            rss, peak = _status(pid)
+            total_rss += rss
+            total_pss += _pss(pid)
+            if peak:
+                hwm[pid] = max(hwm.get(pid, 0), peak)
+        procs_seen.update(pids)
+        tree_rss, tree_pss = max(tree_rss, total_rss), max(tree_pss, total_pss)
+        samples += 1
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            break
+        time.sleep(every)
+    wall = time.perf_counter() - t0
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    out_f.seek(0)
+    err_f.seek(0)
+    stdout, stderr = out_f.read(), err_f.read()
+    out_f.close()
+    err_f.close()
+    children = [v for k, v in hwm.items() if k != proc.pid]
+    return {
+        "cmd": cmd,
+        "wall_s": wall,
+        "returncode": proc.returncode,
+        "parent_peak": hwm.get(proc.pid, 0),
+        "child_peak": max(children, default=0),
+        "tree_rss_peak": tree_rss,
+        "tree_pss_peak": tree_pss,
+        "ru_maxrss": usage.ru_maxrss * 1024,
+        "cpu_s": usage.ru_utime + usage.ru_stime,
+        "processes": len(procs_seen),
+        "samples": samples,
+        "stdout": stdout,
+        "stderr": stderr,
+    }
+
+
+def cli_can_sweep() -> tuple[bool, str]:
+    """Whether ``python -m sim.cli sweep`` can import what it needs."""
+    probe = (
+        "import importlib, sys\n"
+        "for m in ('sim.cli', 'sim.sweeps.analysis', 'sim.sweeps.report', 'sim.sweeps.runner'):\n"
+        "    try:\n"
+        "        importlib.import_module(m)\n"
+        "    except Exception as e:\n"
+        "        print(f'{m}: {type(e).__name__}: {e}'); sys.exit(1)\n"
+    )
+    done = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    return done.returncode == 0, done.stdout.strip() or done.stderr.strip()[-200:]
+
+
+def sweep_command(file: Path, out: Path, workers: int, dask: bool, via: str) -> list[str]:
+    if via == "cli":
+        cmd = [sys.executable, "-m", "sim.cli", "sweep", str(file), "--out", str(out), "--quiet",
+               "--workers", str(workers)]  # fmt: skip
+        return [*cmd, "--scheduler", "local"] if dask else cmd
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--sweep-child", str(file),
+           "--out", str(out), "--workers", str(workers)]  # fmt: skip
+    return [*cmd, "--dask"] if dask else cmd
+
+
+def sweep_child(args: argparse.Namespace) -> int:
+    """What ``wedge sweep`` does, through the library: load, run, analyse; print phase times."""
+    from sim.sweeps.analysis import analyse
+    from sim.sweeps.runner import load_sweep, run_sweep
+
+    t0 = time.perf_counter()
+    plan = load_sweep(args.sweep_child)
+    phases = {"load_s": time.perf_counter() - t0}
+    executor, close = None, None
+    if args.dask:
+        from distributed import Client, LocalCluster
+
+        t = time.perf_counter()
+        cluster = LocalCluster(
+            n_workers=args.workers, threads_per_worker=1, processes=True, dashboard_address=None
+        )
+        client = Client(cluster)
+        executor = client.get_executor(pure=False)
+
+        def close() -> None:
+            client.close()
+            cluster.close()
+
+        phases["cluster_start_s"] = time.perf_counter() - t
+    t = time.perf_counter()
+    try:
+        record = run_sweep(plan, args.out, executor=executor, workers=args.workers)
+    finally:
+        if close is not None:
+            close()
+    phases["run_s"] = time.perf_counter() - t
+    phases["parent_hwm_after_run"] = _status(os.getpid())[1]
+    t = time.perf_counter()
+    try:
+        analyse(plan, Path(args.out), record)
+        phases["analyse"] = "ok"
+    except Exception as exc:  # report it; the run itself is what is timed
+        phases["analyse"] = f"failed: {type(exc).__name__}: {exc}"[:200]
+    phases["analyse_s"] = time.perf_counter() - t
+    phases["parent_hwm_after_analyse"] = _status(os.getpid())[1]
+    phases["failed_chunks"] = len(record["failed"])
+    phases["done_chunks"] = record["done"]
+    print("BENCH " + json.dumps(phases))
+    return 0
+
+
+def _phases(result: dict) -> dict:
+    for line in result["stdout"].splitlines():
+        if line.startswith("BENCH "):
+            return json.loads(line[6:])
+    return {}
+
+
+def _check(result: dict, what: str) -> None:
+    if result["returncode"] != 0:
+        raise RuntimeError(
+            f"{what} failed (exit {result['returncode']}): {' '.join(result['cmd'])}\n"
+            f"{result['stderr'][-2000:]}"
+        )
+
+
+def _sweep_toml(
+    name: str, scenario: Path, design: str, axes: list[str], replicates: int, chunk: int,
+    seed: int, points: int | None = None, heatmap: list[str] | None = None,
+    group_by: str | None = None,
+) -> str:  # fmt: skip
+    lines = [
+        f'name = "{name}"',
+        f"scenarios = [{json.dumps(str(scenario))}]",
+        f"seed = {seed}",
+        f'design = "{design}"',
+        f"replicates = {replicates}",
+        f"chunk_size = {chunk}",
+    ]
+    if points is not None:
+        lines.append(f"points = {points}")
+    lines += ["", *axes, "", "[analysis]"]
+    if heatmap:
+        lines.append(f"heatmap = [{json.dumps(heatmap)}]")
+    if group_by:
+        lines.append(f'group_by = "{group_by}"')
+    return "\n".join(lines) + "\n"
+
+
+def _mem_note(r: dict) -> str:
+    return (
+        f"parent {_fmt_mb(r['parent_peak'])}; largest child {_fmt_mb(r['child_peak'])}; "
+        f"tree sum RSS {_fmt_mb(r['tree_rss_peak'])} (PSS {_fmt_mb(r['tree_pss_peak'])})"
+    )
+
+
+# -- 3. one million runs ----------------------------------------------------------------------
+def bench_million(tmp: Path, via: str, log) -> list[Row]:
+    fear = "pairs.CHN-RUS.fear.RUS"
+    axes = [
+        "[[uncertain]]",
+        f'parameter = "{fear}"',
+        "low = 0.0",
+        "high = 0.9",
+        'label = "Russia\'s extra fear of China (0-1)"',
+    ]
+    text = _sweep_toml(
+        "bench_million", BASELINE, "lhs", axes, replicates=10_000, chunk=8192, seed=7,
+        points=100, group_by=fear,
+    )  # fmt: skip
+    file = tmp / "million.toml"
+    file.write_text(text)
+    work = tmp / "million"
+    work.mkdir()
+    log("sweep: 1,000,000 runs, 2 workers")
+    r = monitored(sweep_command(file, work / "out", 2, False, via), work)
+    _check(r, "1M sweep")
+    ph = _phases(r)
+    peak = max(r["tree_rss_peak"], r["ru_maxrss"])
+    ok_t = r["wall_s"] < TARGET_MILLION_S
+    ok_m = peak < TARGET_MILLION_BYTES
+    runs = 1_000_000
+    note = (
+        f"lhs 100 pts x 10,000 reps, chunk 8192, --workers 2 via {via}; "
+        f"{_mem_note(r)}; wait4 ru_maxrss {_fmt_mb(r['ru_maxrss'])}; "
+        f"cpu {r['cpu_s']:.0f} s; target <3 min {'met' if ok_t else 'NOT met'}, "
+        f"<2 GB {'met' if ok_m else 'NOT met'}"
+    )
+    if ph:
+        note += (
+            f"; phases: run_sweep {ph['run_s']:.0f} s, analyse {ph['analyse_s']:.0f} s "
+            f"({ph['analyse']}), parent peak after run {_fmt_mb(ph['parent_hwm_after_run'])}"
+        )
+    out_size = sum(f.stat().st_size for f in (work / "out").rglob("*") if f.is_file())
+    note += f"; output {_fmt_mb(out_size)} on disk"
+    return [
+        Row(
+            "3",
+            "sweep 1M runs (baseline_2024), 2 processes",
+            f"{runs:,} runs x 64 steps",
+            _fmt_s(r["wall_s"]),
+            f"{_fmt_int(runs / r['wall_s'])} runs/s",
+            memory=_fmt_mb(peak),
+            note=note,
+            values={**{k: v for k, v in r.items() if k not in ("stdout", "stderr")},
+                    "phases": ph, "met_time": ok_t, "met_memory": ok_m},
+        )  # fmt: skip
+    ]
+
+
+# -- 4. scaling of one sweep ------------------------------------------------------------------
+def bench_scaling(tmp: Path, via: str, quick: bool, log) -> list[Row]:
+    offer, fear = "levers.offer_to_moscow.size", "pairs.CHN-RUS.fear.RUS"
+    axes = [
+        "[[levers]]",
+        f'parameter = "{offer}"',
+        "values = [0.0, 0.2, 0.4, 0.6, 0.8, 1.0]",
+        "",
+        "[[uncertain]]",
+        f'parameter = "{fear}"',
+        "values = [0.0, 0.15, 0.3, 0.45, 0.6, 0.75, 0.9]",
+    ]
+    replicates, chunk = (600, 2048) if quick else (4800, 4096)
+    runs = 42 * replicates
+    text = _sweep_toml(
+        "bench_scaling", OFFER, "grid", axes, replicates, chunk, seed=1972,
+        heatmap=[offer, fear], group_by=fear,
+    )  # fmt: skip
+    file = tmp / "scaling.toml"
+    file.write_text(text)
+    configs = [
+        ("1 worker", 1, False),
+        ("2 local processes", 2, False),
+        ("Dask LocalCluster, 2 workers", 2, True),
+    ]
+    rows: list[Row] = []
+    base, base_ph = None, {}
+    for label, workers, dask in configs:
+        work = tmp / f"scaling-{workers}-{int(dask)}"
+        work.mkdir()
+        log(f"sweep: {runs:,} runs, {label}")
+        load0 = os.getloadavg()[0]
+        r = monitored(sweep_command(file, work / "out", workers, dask, via), work)
+        _check(r, f"sweep ({label})")
+        ph = _phases(r)
+        base = base or r["wall_s"]
+        speed = base / r["wall_s"]
+        note = f"via {via}; cpu {r['cpu_s']:.0f} s; load avg before {load0:.2f}"
+        if ph:
+            note += f"; run_sweep {ph['run_s']:.1f} s"
+            if "cluster_start_s" in ph:
+                note += f", cluster start {ph['cluster_start_s']:.1f} s"
+            note += f", analyse {ph['analyse_s']:.1f} s"
+        if workers > 1:
+            met = speed >= TARGET_SPEEDUP
+            note += f"; target >= {TARGET_SPEEDUP}x {'met' if met else 'NOT met'}"
+            if ph and base_ph:
+                note += f" (run_sweep only: {base_ph['run_s'] / ph['run_s']:.2f}x)"
+        else:
+            base_ph = ph
+        rows.append(
+            Row(
+                "4",
+                f"sweep offer x fear grid, {label}",
+                f"{runs:,} runs x 64 steps",
+                _fmt_s(r["wall_s"]),
+                f"{_fmt_int(runs / r['wall_s'])} runs/s",
+                f"{speed:.2f}x",
+                _fmt_mb(max(r["tree_rss_peak"], r["ru_maxrss"])),
+                note,
+                values={**{k: v for k, v in r.items() if k not in ("stdout", "stderr")},
+                        "phases": ph, "speedup": speed},
+            )  # fmt: skip
+        )
+    return rows
+
+
+# -- main -----------------------------------------------------------------------------------
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--quick", action="store_true", help="short version (under a minute)")
+    p.add_argument("--markdown", action="store_true", help="print the table as Markdown")
+    p.add_argument("--million", action="store_true", help="also the 1,000,000-run sweep")
+    p.add_argument("--no-sweeps", action="store_true", help="only rows 1 and 2")
+    p.add_argument(
+        "--via", choices=["auto", "cli", "library"], default="auto",
+        help="run sweeps with `python -m sim.cli sweep` or the library driver (auto: CLI if it can)",
+    )  # fmt: skip
+    p.add_argument("--json", help="also write every measurement to this JSON file")
+    p.add_argument("--sweep-child", help=argparse.SUPPRESS)
+    p.add_argument("--out", help=argparse.SUPPRESS)
+    p.add_argument("--workers", type=int, default=1, help=argparse.SUPPRESS)
+    p.add_argument("--dask", action="store_true", help=argparse.SUPPRESS)
+    args = p.parse_args(argv)
+    if args.sweep_child:
+        return sweep_child(args)
+
+    def log(msg: str) -> None:
+        print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+    info = machine()
+    rows: list[Row] = []
+    sizes = [(1, 5), (1000, 3), (10_000, 1)] if args.quick else [(1, 20), (1000, 3), (100_000, 1)]
+    ens_rows, ensemble = bench_ensemble(sizes, log)
+    rows += ens_rows
+    rows += bench_batch_run(20 if args.quick else 100, ensemble, log)
+    lines = header(info, args)
+    if not args.no_sweeps or args.million:
+        via = args.via
+        if via == "auto":
+            ok, why = cli_can_sweep()
+            via = "cli" if ok else "library"
+            if not ok:
+                lines.append(f"sweeps run through the library driver: the CLI cannot ({why})")
+        tmp = Path(tempfile.mkdtemp(prefix="wedge-bench-"))
+        try:
+            if args.million:
+                rows += bench_million(tmp, via, log)
+            if not args.no_sweeps:
+                rows += bench_scaling(tmp, via, args.quick, log)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    lines.append(f"load average at end {load}")
+    text = render_markdown(lines, rows) if args.markdown else render_text(lines, rows)
+    print(text)
+    if args.json:
+        Path(args.json).write_text(
+            json.dumps({"machine": info, "rows": [r.values | {"what": r.what} for r in rows]},
+                       indent=2, default=str) + "\n"  # fmt: skip
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
