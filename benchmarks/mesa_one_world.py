@@ -24,8 +24,8 @@ import math
 import mesa
 
 from sim.ensemble import DEFAULT_SEED, Inputs, load_inputs
-from sim.outcomes import Observer
 from sim.model.model import WedgeModel
+from sim.outcomes import Observer
 
 _INPUTS: dict[str, Inputs] = {}
 

@@ -97,10 +97,17 @@ def machine() -> dict:
         "packages": {
             n: _version(n)
             for n in (
-                "wedge", "mesa", "numpy", "scipy", "pandas", "pyarrow", "dask", "distributed",
+                "wedge",
+                "mesa",
+                "numpy",
+                "scipy",
+                "pandas",
+                "pyarrow",
+                "dask",
+                "distributed",
                 "psutil",
             )
-        },  # fmt: skip
+        },
     }
 
 
@@ -117,6 +124,7 @@ class Row:
     ratio: str = ""
     memory: str = ""
     note: str = ""
+    detail: str = ""
     values: dict = field(default_factory=dict)
 
 
@@ -154,8 +162,7 @@ def header(info: dict, args: argparse.Namespace) -> list[str]:
         f"{info['cpus']} CPUs ({info['usable_cpus']} usable), {info['memory_gib']:.1f} GiB RAM, "
         f"load average at start {load}",
         f"os: {info['os']}",
-        f"python {info['python']}; "
-        + ", ".join(f"{k} {v}" for k, v in pk.items()),
+        f"python {info['python']}; " + ", ".join(f"{k} {v}" for k, v in pk.items()),
         "ratios are measured within this run; the machine may be shared, so absolute numbers vary",
     ]
 
@@ -174,6 +181,10 @@ def render_text(lines: list[str], rows: list[Row]) -> str:
         out.append("  ".join(cells).rstrip())
         if n == 0:
             out.append("  ".join("-" * w for w in widths))
+    details = [r for r in rows if r.detail]
+    if details:
+        out += ["", "details:"]
+        out += [f"  [{r.key}] {r.what}: {r.detail}" for r in details]
     return "\n".join(out)
 
 
@@ -192,6 +203,10 @@ def render_markdown(lines: list[str], rows: list[Row]) -> str:
     for r in rows:
         cells = [getattr(r, k).replace("|", "\\|") for k, _ in COLUMNS]
         out.append("| " + " | ".join(cells) + " |")
+    details = [r for r in rows if r.detail]
+    if details:
+        out += ["", "Details:", ""]
+        out += [f"- **[{r.key}] {r.what}**: {r.detail}" for r in details]
     return "\n".join(out)
 
 
@@ -228,7 +243,8 @@ def bench_ensemble(sizes: list[tuple[int, int]], log) -> tuple[list[Row], dict]:
                 f"{n:,} worlds x {steps} steps",
                 _fmt_s(wall),
                 f"{_fmt_int(rate)} world-steps/s",
-                note=f"best of {repeats}; cpu/wall {cpu / wall:.2f}" if repeats > 1
+                note=f"best of {repeats}; cpu/wall {cpu / wall:.2f}"
+                if repeats > 1
                 else f"1 run; cpu/wall {cpu / wall:.2f}",
                 values={"worlds": n, "wall_s": wall, "cpu_s": cpu, "world_steps_per_s": rate},
             )
@@ -264,24 +280,26 @@ def bench_batch_run(worlds: int, ensemble: dict, log) -> list[Row]:
                 data_collection_period=-1,
             )
 
-    mesa.batch_run(
-        OneWorld, parameters={"scenario_path": path, "world": [0]}, rng=SEED,
-        number_processes=1, max_steps=steps, display_progress=False,
-    )  # fmt: skip  (warm-up: one model)
+    mesa.batch_run(  # warm-up: one model
+        OneWorld,
+        parameters={"scenario_path": path, "world": [0]},
+        rng=SEED,
+        number_processes=1,
+        max_steps=steps,
+        display_progress=False,
+    )
     wall, cpu, results = _timed(go, 1)
     done = sum(int(r["Step"]) for r in results)
     rate = done / wall
     # The same worlds, run by the ensemble engine in row 1: identical outcomes expected.
-    ref = max(k for k in ensemble if isinstance(k, int) and k >= worlds)
+    ref = min(k for k in ensemble if isinstance(k, int) and k >= worlds)
     table = ensemble[ref]["runs"].set_index("run")
     got = sorted(results, key=lambda r: r["world"])
     rel = np.array([r["r_partnership"] for r in got])
     want = table.loc[: worlds - 1, "r_CHN-RUS"].to_numpy()
     split = np.array([r["split_year"] for r in got])
     want_split = table.loc[: worlds - 1, "split_year"].to_numpy()
-    same = bool(
-        np.array_equal(rel, want) and np.array_equal(split, want_split, equal_nan=True)
-    )
+    same = bool(np.array_equal(rel, want) and np.array_equal(split, want_split, equal_nan=True))
     largest = max(k for k in ensemble if isinstance(k, int))
     ratio = ensemble[largest]["rate"] / rate
     rows = [
@@ -291,16 +309,23 @@ def bench_batch_run(worlds: int, ensemble: dict, log) -> list[Row]:
             f"{worlds:,} worlds x {steps} steps",
             _fmt_s(wall),
             f"{_fmt_int(rate)} world-steps/s",
-            note=f"number_processes=1; cpu/wall {cpu / wall:.2f}; "
-            f"outcomes identical to run_chunk worlds 0-{worlds - 1}: {'yes' if same else 'NO'}",
-            values={"worlds": worlds, "wall_s": wall, "cpu_s": cpu, "world_steps_per_s": rate,
-                    "identical": same},
-        ),  # fmt: skip
+            note=f"same worlds as run_chunk: {'identical' if same else 'DIFFERENT'}",
+            detail=f"number_processes=1, data_collection_period=-1; cpu/wall {cpu / wall:.2f}; "
+            f"final CHN-RUS relation and split year of every world equal those of run_chunk "
+            f"worlds 0-{worlds - 1}: {'yes' if same else 'NO'}",
+            values={
+                "worlds": worlds,
+                "wall_s": wall,
+                "cpu_s": cpu,
+                "world_steps_per_s": rate,
+                "identical": same,
+            },
+        ),
         Row(
             "2",
             f"ratio ensemble({largest:,}) / batch_run",
             ratio=f"{ratio:,.0f}x",
-            note="world-steps/s, same run",
+            note="world-steps/s, measured in this run",
             values={"ratio": ratio},
         ),
     ]
@@ -436,11 +461,29 @@ def cli_can_sweep() -> tuple[bool, str]:
 
 def sweep_command(file: Path, out: Path, workers: int, dask: bool, via: str) -> list[str]:
     if via == "cli":
-        cmd = [sys.executable, "-m", "sim.cli", "sweep", str(file), "--out", str(out), "--quiet",
-               "--workers", str(workers)]  # fmt: skip
+        cmd = [
+            sys.executable,
+            "-m",
+            "sim.cli",
+            "sweep",
+            str(file),
+            "--out",
+            str(out),
+            "--quiet",
+            "--workers",
+            str(workers),
+        ]
         return [*cmd, "--scheduler", "local"] if dask else cmd
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--sweep-child", str(file),
-           "--out", str(out), "--workers", str(workers)]  # fmt: skip
+    cmd = [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--sweep-child",
+        str(file),
+        "--out",
+        str(out),
+        "--workers",
+        str(workers),
+    ]
     return [*cmd, "--dask"] if dask else cmd
 
 
@@ -506,10 +549,17 @@ def _check(result: dict, what: str) -> None:
 
 
 def _sweep_toml(
-    name: str, scenario: Path, design: str, axes: list[str], replicates: int, chunk: int,
-    seed: int, points: int | None = None, heatmap: list[str] | None = None,
+    name: str,
+    scenario: Path,
+    design: str,
+    axes: list[str],
+    replicates: int,
+    chunk: int,
+    seed: int,
+    points: int | None = None,
+    heatmap: list[str] | None = None,
     group_by: str | None = None,
-) -> str:  # fmt: skip
+) -> str:
     lines = [
         f'name = "{name}"',
         f"scenarios = [{json.dumps(str(scenario))}]",
@@ -546,9 +596,16 @@ def bench_million(tmp: Path, via: str, log) -> list[Row]:
         'label = "Russia\'s extra fear of China (0-1)"',
     ]
     text = _sweep_toml(
-        "bench_million", BASELINE, "lhs", axes, replicates=10_000, chunk=8192, seed=7,
-        points=100, group_by=fear,
-    )  # fmt: skip
+        "bench_million",
+        BASELINE,
+        "lhs",
+        axes,
+        replicates=10_000,
+        chunk=8192,
+        seed=7,
+        points=100,
+        group_by=fear,
+    )
     file = tmp / "million.toml"
     file.write_text(text)
     work = tmp / "million"
@@ -561,19 +618,21 @@ def bench_million(tmp: Path, via: str, log) -> list[Row]:
     ok_t = r["wall_s"] < TARGET_MILLION_S
     ok_m = peak < TARGET_MILLION_BYTES
     runs = 1_000_000
-    note = (
-        f"lhs 100 pts x 10,000 reps, chunk 8192, --workers 2 via {via}; "
-        f"{_mem_note(r)}; wait4 ru_maxrss {_fmt_mb(r['ru_maxrss'])}; "
-        f"cpu {r['cpu_s']:.0f} s; target <3 min {'met' if ok_t else 'NOT met'}, "
-        f"<2 GB {'met' if ok_m else 'NOT met'}"
+    note = f"<3 min: {'met' if ok_t else 'NOT met'}; <2 GB: {'met' if ok_m else 'NOT met'}"
+    detail = (
+        f"lhs 100 points x 10,000 replicates, chunk_size 8192, --workers 2, via {via}; "
+        f"peak RSS: {_mem_note(r)}; wait4 ru_maxrss (largest process) {_fmt_mb(r['ru_maxrss'])}; "
+        f"{r['processes']} processes seen; CPU {r['cpu_s']:.0f} s"
     )
     if ph:
-        note += (
+        detail += (
             f"; phases: run_sweep {ph['run_s']:.0f} s, analyse {ph['analyse_s']:.0f} s "
-            f"({ph['analyse']}), parent peak after run {_fmt_mb(ph['parent_hwm_after_run'])}"
+            f"({ph['analyse']}); parent peak after run_sweep "
+            f"{_fmt_mb(ph['parent_hwm_after_run'])}, after analyse "
+            f"{_fmt_mb(ph['parent_hwm_after_analyse'])}"
         )
     out_size = sum(f.stat().st_size for f in (work / "out").rglob("*") if f.is_file())
-    note += f"; output {_fmt_mb(out_size)} on disk"
+    detail += f"; output {_fmt_mb(out_size)} on disk"
     return [
         Row(
             "3",
@@ -583,9 +642,14 @@ def bench_million(tmp: Path, via: str, log) -> list[Row]:
             f"{_fmt_int(runs / r['wall_s'])} runs/s",
             memory=_fmt_mb(peak),
             note=note,
-            values={**{k: v for k, v in r.items() if k not in ("stdout", "stderr")},
-                    "phases": ph, "met_time": ok_t, "met_memory": ok_m},
-        )  # fmt: skip
+            detail=detail,
+            values={
+                **{k: v for k, v in r.items() if k not in ("stdout", "stderr")},
+                "phases": ph,
+                "met_time": ok_t,
+                "met_memory": ok_m,
+            },
+        )
     ]
 
 
@@ -604,9 +668,16 @@ def bench_scaling(tmp: Path, via: str, quick: bool, log) -> list[Row]:
     replicates, chunk = (600, 2048) if quick else (4800, 4096)
     runs = 42 * replicates
     text = _sweep_toml(
-        "bench_scaling", OFFER, "grid", axes, replicates, chunk, seed=1972,
-        heatmap=[offer, fear], group_by=fear,
-    )  # fmt: skip
+        "bench_scaling",
+        OFFER,
+        "grid",
+        axes,
+        replicates,
+        chunk,
+        seed=1972,
+        heatmap=[offer, fear],
+        group_by=fear,
+    )
     file = tmp / "scaling.toml"
     file.write_text(text)
     configs = [
@@ -626,19 +697,24 @@ def bench_scaling(tmp: Path, via: str, quick: bool, log) -> list[Row]:
         ph = _phases(r)
         base = base or r["wall_s"]
         speed = base / r["wall_s"]
-        note = f"via {via}; cpu {r['cpu_s']:.0f} s; load avg before {load0:.2f}"
+        note = ""
+        detail = (
+            f"via {via}; CPU {r['cpu_s']:.0f} s; load average before {load0:.2f}; "
+            f"peak RSS: {_mem_note(r)}"
+        )
         if ph:
-            note += f"; run_sweep {ph['run_s']:.1f} s"
+            detail += f"; run_sweep {ph['run_s']:.1f} s"
             if "cluster_start_s" in ph:
-                note += f", cluster start {ph['cluster_start_s']:.1f} s"
-            note += f", analyse {ph['analyse_s']:.1f} s"
+                detail += f" (+ cluster start {ph['cluster_start_s']:.1f} s)"
+            detail += f", analyse {ph['analyse_s']:.1f} s"
         if workers > 1:
             met = speed >= TARGET_SPEEDUP
-            note += f"; target >= {TARGET_SPEEDUP}x {'met' if met else 'NOT met'}"
+            note = f">= {TARGET_SPEEDUP}x: {'met' if met else 'NOT met'}"
             if ph and base_ph:
-                note += f" (run_sweep only: {base_ph['run_s'] / ph['run_s']:.2f}x)"
+                detail += f"; speed-up of run_sweep alone {base_ph['run_s'] / ph['run_s']:.2f}x"
         else:
             base_ph = ph
+            note = "baseline of the speed-ups"
         rows.append(
             Row(
                 "4",
@@ -649,9 +725,13 @@ def bench_scaling(tmp: Path, via: str, quick: bool, log) -> list[Row]:
                 f"{speed:.2f}x",
                 _fmt_mb(max(r["tree_rss_peak"], r["ru_maxrss"])),
                 note,
-                values={**{k: v for k, v in r.items() if k not in ("stdout", "stderr")},
-                        "phases": ph, "speedup": speed},
-            )  # fmt: skip
+                detail,
+                values={
+                    **{k: v for k, v in r.items() if k not in ("stdout", "stderr")},
+                    "phases": ph,
+                    "speedup": speed,
+                },
+            )
         )
     return rows
 
@@ -664,9 +744,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--million", action="store_true", help="also the 1,000,000-run sweep")
     p.add_argument("--no-sweeps", action="store_true", help="only rows 1 and 2")
     p.add_argument(
-        "--via", choices=["auto", "cli", "library"], default="auto",
-        help="run sweeps with `python -m sim.cli sweep` or the library driver (auto: CLI if it can)",
-    )  # fmt: skip
+        "--via",
+        choices=["auto", "cli", "library"],
+        default="auto",
+        help="sweeps through `python -m sim.cli sweep` or a library driver (auto: CLI if it can)",
+    )
     p.add_argument("--json", help="also write every measurement to this JSON file")
     p.add_argument("--sweep-child", help=argparse.SUPPRESS)
     p.add_argument("--out", help=argparse.SUPPRESS)
@@ -707,8 +789,12 @@ def main(argv: list[str] | None = None) -> int:
     print(text)
     if args.json:
         Path(args.json).write_text(
-            json.dumps({"machine": info, "rows": [r.values | {"what": r.what} for r in rows]},
-                       indent=2, default=str) + "\n"  # fmt: skip
+            json.dumps(
+                {"machine": info, "rows": [r.values | {"what": r.what} for r in rows]},
+                indent=2,
+                default=str,
+            )
+            + "\n"
         )
     return 0
 
