@@ -90,6 +90,7 @@ def run_chunk(
     paths: bool = True,
     progress: Callable[[int], None] | None = None,
     fixed: dict[str, np.ndarray] | None = None,
+    snapshots: tuple[float, ...] = (),
 ) -> ChunkResult:
     """Simulate worlds ``[offset, offset + size)`` of a run with root ``seed``.
 
@@ -111,9 +112,12 @@ def run_chunk(
         Called with the number of world-steps done after each step.
     fixed
         Path -> ``(size,)`` values imposed on these worlds (a sweep's design).
+    snapshots
+        Years at which each world's relations are added to the runs table as
+        ``r_<pair>@<year>`` columns.
     """
     sc = inputs.scenario
-    observer = Observer(sc.outcomes)
+    observer = Observer(sc.outcomes, tuple(snapshots))
     model = WedgeModel(
         sc,
         inputs.calibration,
@@ -148,6 +152,10 @@ def _runs_table(model: WedgeModel, obs: Observer, offset: int, paths: bool) -> p
         cols[name] = values
     cols["rupture_year"] = obs.rupture_year
     cols["split_year"] = obs.split_year
+    cols["worst_relation"] = obs.worst_relation
+    cols["worst_year"] = obs.worst_year
+    cols["peak_hazard"] = obs.peak_hazard
+    cols["peak_hazard_year"] = obs.peak_hazard_year
     movers = np.array([*codes, ""], dtype=object)
     cols["first_mover"] = movers[obs.first_mover]  # -1 picks the empty string
     cols["configuration"] = np.array(CONFIGURATIONS, dtype=object)[obs.path[:, -1]]
@@ -164,6 +172,9 @@ def _runs_table(model: WedgeModel, obs: Observer, offset: int, paths: bool) -> p
         cols[f"leader_changes_{code}"] = model.counts["leader_changes"][:, k]
     for k, code in enumerate(codes):
         cols[f"capability_{code}"] = model.state.capability[:, k]
+    for year, rel in obs.snapshot.items():
+        for m, (i, j) in enumerate(obs.pairs):
+            cols[f"r_{pair_name(codes, i, j)}@{year:g}"] = rel[:, m]
     return pd.DataFrame(cols)
 
 

@@ -73,6 +73,9 @@ def pair_name(codes: list[str], i: int, j: int) -> str:
 class Observer:
     """Records outcomes of a :class:`~sim.model.model.WedgeModel` as it runs.
 
+    ``snapshots``: optional years at which every world's relations are kept
+    (for validation against dated history); the nearest recorded step is used.
+
     Attributes after the run
     ------------------------
     hist
@@ -92,9 +95,16 @@ class Observer:
     first_mover
         ``(worlds,)`` index of the member whose stance was lower when the
         rupturing spell began (-1 when no rupture).
+    worst_relation, worst_year
+        ``(worlds,)`` the watched pair's lowest relation and when (first time).
+    peak_hazard, peak_hazard_year
+        ``(worlds,)`` the watched pair's highest crisis hazard (crises/year) and when.
+    snapshot
+        ``{year: (worlds, pairs)}`` relations at each requested snapshot year.
     """
 
     thresholds: Outcomes
+    snapshots: tuple[float, ...] = ()
     years: np.ndarray = field(init=False)
 
     def start(self, model: WedgeModel) -> None:
@@ -126,6 +136,14 @@ class Observer:
         self._spell_after_alignment = np.zeros(w, dtype=bool)
         self._spell_mover = np.full(w, -1, dtype=np.int8)
         self._third_ok_in_spell = np.full(w, np.nan)
+        self.worst_relation = np.full(w, np.inf)
+        self.worst_year = np.full(w, np.nan)
+        self.peak_hazard = np.full(w, -np.inf)
+        self.peak_hazard_year = np.full(w, np.nan)
+        self._snapshot_steps = {
+            float(y): int(np.argmin(np.abs(self.years - y))) for y in self.snapshots
+        }
+        self.snapshot: dict[float, np.ndarray] = {}
         self._step = 0
         self.record(model)
 
@@ -160,7 +178,19 @@ class Observer:
         member_roles = self._roles(model.relation >= th.aligned).values()
         for member, codes in enumerate(member_roles):
             self.roles[k, member] = np.bincount(codes, minlength=len(ROLES))
-        self._track_split(model, model.start + k * model.dt)
+        year = model.start + k * model.dt
+        a, b, _ = self.watch
+        r_ab, h_ab = r[:, a, b], model.crisis_hazard[:, a, b]
+        lower = r_ab < self.worst_relation
+        self.worst_relation = np.where(lower, r_ab, self.worst_relation)
+        self.worst_year = np.where(lower, year, self.worst_year)
+        higher = h_ab > self.peak_hazard
+        self.peak_hazard = np.where(higher, h_ab, self.peak_hazard)
+        self.peak_hazard_year = np.where(higher, year, self.peak_hazard_year)
+        for snap, at in self._snapshot_steps.items():
+            if at == k:
+                self.snapshot[snap] = rel.copy()
+        self._track_split(model, year)
         self._step += 1
 
     def _track_split(self, model: WedgeModel, year: float) -> None:

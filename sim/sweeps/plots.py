@@ -38,14 +38,14 @@ import matplotlib.patheffects as path_effects
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
-from matplotlib.contour import ContourSet
+from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
 from sim.ensemble import proportion
 from sim.plots import OKABE_ITO, STYLE, _new_figure, _require, _wrap, _year_axis, save_figure
-from sim.report import format_share, format_year
+from sim.report import format_year
 
 __all__ = [
     "CONTOUR_LEVELS",
@@ -54,7 +54,9 @@ __all__ = [
     "MAX_SENSITIVITY_BARS",
     "OUTCOME_LABELS",
     "HeatmapCells",
+    "contour_segments",
     "heatmap_cells",
+    "percent",
     "plot_heatmap",
     "plot_sensitivity",
     "plot_time_to_split",
@@ -88,7 +90,7 @@ MAX_LEVELS = 12
 MAX_ANNOTATED_CELLS = 100
 """Heat maps with at most this many cells print each cell's value and 95% interval."""
 
-CEILINGS: tuple[float, ...] = (0.05, 0.1, 0.2, 0.5, 1.0)
+CEILINGS: tuple[float, ...] = (0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 1.0)
 """Upper ends offered to probability scales: the smallest one above the data is used,
 so that small probabilities do not vanish into one colour or one flat line."""
 
@@ -246,13 +248,31 @@ def _ceiling(top: float) -> float:
     return next((c for c in CEILINGS if c >= top - 1e-12), 1.0)
 
 
+def percent(p: float) -> str:
+    """A probability as a percentage with as many decimals as small values need.
+
+    ``0 -> "0%"``, ``0.0004 -> "0.04%"``, ``0.035 -> "3.5%"``, ``0.58 -> "58%"``: a
+    probability below 1% keeps two decimals so that it does not read as zero.
+    """
+    if p == 0:
+        return "0%"
+    if p < 0.01:
+        return f"{100 * p:.2f}%"
+    if p < 0.1:
+        return f"{100 * p:.1f}%"
+    return f"{100 * p:.0f}%"
+
+
+def _percent_axis(axis: mpl.axis.Axis, vmax: float) -> None:
+    """Tick a probability axis from 0 to ``vmax`` in percent, with one format for every tick."""
+    decimals = 0 if vmax >= 0.05 else 1
+    axis.set_major_locator(mpl.ticker.MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]))
+    axis.set_major_formatter(mpl.ticker.PercentFormatter(xmax=1.0, decimals=decimals))
+
+
 def _cell_text(p: float, low: float, high: float) -> tuple[str, str]:
-    """Value and interval of a cell as percentages, one decimal below 10%."""
-
-    def pct(v: float) -> str:
-        return f"{100 * v:.1f}" if v < 0.1 else f"{100 * v:.0f}"
-
-    return f"{pct(p)}%", f"{pct(low)}–{pct(high)}"
+    """Value and 95% interval of a cell as percentages (the interval without % signs)."""
+    return percent(p), f"{percent(low)[:-1]}–{percent(high)[:-1]}"
 
 
 def _label_of(path: str, labels: Mapping[str, str] | None) -> str:
@@ -264,6 +284,41 @@ def _outcome_scale_label(outcome: str, horizon: float | None) -> str:
     """``"P(split) by 2035"``, or ``"... by the horizon"`` when the year is unknown."""
     by = format_year(horizon) if horizon is not None else "the horizon"
     return f"{OUTCOME_LABELS[outcome]} by {by} (share of runs)"
+
+
+def contour_segments(
+    cells: HeatmapCells, level: float
+) -> list[tuple[tuple[float, float], tuple[float, float]]]:
+    """Cell edges that separate cells at or above ``level`` from neighbours below it.
+
+    The contour of a heat map of discrete cells is drawn along cell edges rather
+    than interpolated between cell centres: it claims no more than the cells
+    show, and it never runs across a cell's printed value. Edges next to an
+    empty cell are not part of any contour.
+
+    Parameters
+    ----------
+    cells : HeatmapCells
+        From :func:`heatmap_cells`.
+    level : float
+        Probability on [0, 1].
+
+    Returns
+    -------
+    list of ((x0, y0), (x1, y1))
+        Segments in parameter units; empty when no two neighbours straddle ``level``.
+    """
+    value, xe, ye = cells.value, cells.x_edges, cells.y_edges
+    finite = np.isfinite(value)
+    above = np.where(finite, value, -np.inf) >= level
+    segments = []
+    across = finite[:, :-1] & finite[:, 1:] & (above[:, :-1] != above[:, 1:])
+    for j, i in np.argwhere(across):
+        segments.append(((xe[i + 1], ye[j]), (xe[i + 1], ye[j + 1])))
+    down = finite[:-1, :] & finite[1:, :] & (above[:-1, :] != above[1:, :])
+    for j, i in np.argwhere(down):
+        segments.append(((xe[i], ye[j + 1]), (xe[i + 1], ye[j + 1])))
+    return [((float(a), float(b)), (float(c), float(d))) for (a, b), (c, d) in segments]
 
 
 def plot_heatmap(
@@ -282,11 +337,13 @@ def plot_heatmap(
     Answers "how much of each would it take?": each cell is the share of runs
     with the event by the horizon at those parameter values (pooled over
     whatever else the design varies), printed with its 95% Wilson interval when
-    the cells are few enough to read. Contour lines mark 10%, 50% and 90%; a
-    level outside the range of the cells is skipped. Sampled designs are binned
-    into ``bins`` x ``bins`` cells; a bin without any design point is hatched.
-    The colour scale runs from 0 to the smallest of 5%, 10%, 20%, 50% or 100%
-    above the data, so that small probabilities still show contrast.
+    the cells are few enough to read. Contours at 10%, 50% and 90% follow the
+    cell edges between cells at or above the level and cells below it (see
+    :func:`contour_segments`); a level that no two neighbouring cells straddle is
+    skipped. Sampled designs are binned into ``bins`` x ``bins`` cells; a bin
+    without any design point is hatched. The colour scale runs from 0 to the
+    smallest of :data:`CEILINGS` above the data, so that small probabilities
+    still show contrast.
 
     Parameters
     ----------
@@ -309,17 +366,16 @@ def plot_heatmap(
     -------
     Figure
         One axes and a colour bar. The cells are a ``QuadMesh`` with gid
-        ``"cells:<outcome>"`` whose array is :attr:`HeatmapCells.value`; the
-        contours, when drawn, a ``ContourSet`` with gid ``"contours"``; empty
-        bins are ``Rectangle`` patches with gid ``"empty"``.
+        ``"cells:<outcome>"`` whose array is :attr:`HeatmapCells.value`; each
+        contour a ``LineCollection`` with gid ``"contour:<level>"`` (``"contour:0.5"``);
+        empty bins are ``Rectangle`` patches with gid ``"empty"``.
     """
     cells = heatmap_cells(points, x, y, outcome, scenario, bins)
-    finite = cells.value[np.isfinite(cells.value)]
-    lo, hi = float(finite.min()), float(finite.max())
-    vmax = _ceiling(hi)
+    vmax = _ceiling(float(np.nanmax(cells.value)))
     ny, nx = cells.value.shape
+    annotated = nx * ny <= MAX_ANNOTATED_CELLS
     with mpl.rc_context(STYLE):
-        fig = _new_figure(6.6, 5.6)
+        fig = _new_figure(6.6, 5.8)
         ax = fig.add_subplot()
         ax.grid(False)
         mesh = ax.pcolormesh(
@@ -336,17 +392,18 @@ def plot_heatmap(
         handles: list[Patch | Line2D] = []
         empty = np.argwhere(cells.runs == 0)
         for j, i in empty:
-            patch = Rectangle(
-                (cells.x_edges[i], cells.y_edges[j]),
-                cells.x_edges[i + 1] - cells.x_edges[i],
-                cells.y_edges[j + 1] - cells.y_edges[j],
-                facecolor="white",
-                edgecolor="0.55",
-                hatch="xxx",
-                linewidth=0,
-                gid="empty",
+            ax.add_patch(
+                Rectangle(
+                    (cells.x_edges[i], cells.y_edges[j]),
+                    cells.x_edges[i + 1] - cells.x_edges[i],
+                    cells.y_edges[j + 1] - cells.y_edges[j],
+                    facecolor="white",
+                    edgecolor="0.55",
+                    hatch="xxx",
+                    linewidth=0,
+                    gid="empty",
+                )
             )
-            ax.add_patch(patch)
         if len(empty):
             handles.append(
                 Patch(
@@ -357,23 +414,22 @@ def plot_heatmap(
                     label="empty bin: no design point",
                 )
             )
-        if nx * ny <= MAX_ANNOTATED_CELLS:
+        if annotated:
             _annotate_cells(ax, cells, vmax)
-        contour = _draw_contours(ax, cells, lo, hi)
-        if contour is not None:
-            for level in contour.levels:
-                style, width = CONTOUR_STYLES.get(float(level), ("solid", 1.5))
-                handles.append(
-                    Line2D(
-                        [],
-                        [],
-                        color="black",
-                        linestyle=style,
-                        linewidth=width,
-                        path_effects=_HALO,
-                        label=f"{format_share(level)} contour",
-                    )
+        drawn = _draw_contours(ax, cells)
+        for level in drawn:
+            style, width = CONTOUR_STYLES.get(level, ("solid", 1.5))
+            handles.append(
+                Line2D(
+                    [],
+                    [],
+                    color="black",
+                    linestyle=style,
+                    linewidth=width,
+                    path_effects=_HALO,
+                    label=f"{percent(level)} contour",
                 )
+            )
         ax.set_xlim(cells.x_edges[0], cells.x_edges[-1])
         ax.set_ylim(cells.y_edges[0], cells.y_edges[-1])
         for axis, binned, centres in (
@@ -387,36 +443,38 @@ def plot_heatmap(
         ax.set_ylabel(_wrap_label(_label_of(y, labels), 45))
         bar = fig.colorbar(mesh, ax=ax, shrink=0.92, pad=0.02)
         bar.set_label(_outcome_scale_label(outcome, horizon))
-        bar.ax.yaxis.set_major_formatter(
-            mpl.ticker.FuncFormatter(
-                lambda v, _: f"{100 * v:.0f}%" if vmax > 0.05 else f"{100 * v:.1f}%"
+        _percent_axis(bar.ax.yaxis, vmax)
+        bar.ax.grid(False)
+        if drawn:
+            bar.add_lines(
+                drawn,
+                colors=["black"] * len(drawn),
+                linewidths=[CONTOUR_STYLES.get(lv, ("solid", 1.5))[1] for lv in drawn],
             )
-        )
-        if contour is not None:
-            bar.add_lines(contour)
-            for line in bar.ax.collections[-1:]:
-                line.set_path_effects(_HALO)
+            bar.ax.collections[-1].set_linestyles(
+                [CONTOUR_STYLES.get(lv, ("solid", 1.5))[0] for lv in drawn]
+            )
+            bar.ax.collections[-1].set_path_effects(_HALO)
         if handles:
             fig.legend(handles=handles, loc="outside lower center", ncols=len(handles))
         runs = int(cells.runs.sum())
-        design = (
-            f"design points binned {nx} × {ny}"
-            if cells.binned_x or cells.binned_y
-            else "one cell per pair of values"
-        )
-        per_cell = (
-            f"each cell: share of runs with a {OUTCOME_EVENTS[outcome]} [95% interval], in %"
-            if nx * ny <= MAX_ANNOTATED_CELLS
-            else ""
-        )
-        sub = f"scenario {scenario} · {runs:,} runs · {design}"
+        n_points = int(cells.points.sum())
+        binned = cells.binned_x or cells.binned_y
+        design = f"{n_points} points" + (f", {nx}×{ny} bins" if binned else "")
         main = (
             f"{OUTCOME_LABELS[outcome]} over {_short(_label_of(x, labels))} "
             f"and {_short(_label_of(y, labels))}"
         )
-        fig.suptitle(_wrap(fig, f"{main}\n{sub}"))
-        if per_cell:
-            ax.set_title(per_cell, fontsize=8, fontweight="normal", color="0.25", loc="left")
+        fig.suptitle(_wrap(fig, f"{main}\nscenario {scenario} · {runs:,} runs · {design}"))
+        if annotated:
+            ax.set_title(
+                f"each cell: share of runs with a {OUTCOME_EVENTS[outcome]} "
+                "(bold) and its 95% interval, in %",
+                fontsize=8,
+                fontweight="normal",
+                color="0.25",
+                loc="left",
+            )
     return fig
 
 
@@ -436,6 +494,7 @@ def _annotate_cells(ax: Axes, cells: HeatmapCells, vmax: float) -> None:
     cmap = mpl.colormaps[HEATMAP_CMAP]
     ny, nx = cells.value.shape
     big = nx * ny <= 49
+    # Bold text below 7.5 pt is hinted into serif-like shapes in the 150 dpi PNG.
     for j in range(ny):
         for i in range(nx):
             p = cells.value[j, i]
@@ -444,62 +503,70 @@ def _annotate_cells(ax: Axes, cells: HeatmapCells, vmax: float) -> None:
             r, g, b, _ = cmap(min(p / vmax, 1.0))
             ink = "black" if 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.45 else "white"
             value, interval = _cell_text(p, cells.low[j, i], cells.high[j, i])
-            cx, cy = cells.x_centres[i], cells.y_centres[j]
-            ax.annotate(
-                value,
-                (cx, cy),
-                xytext=(0, 1.5),
-                textcoords="offset points",
-                ha="center",
-                va="bottom",
-                fontsize=7.5 if big else 6.5,
-                fontweight="bold",
-                color=ink,
-                gid="cell-value",
-            )
-            ax.annotate(
-                interval,
-                (cx, cy),
-                xytext=(0, -1.0),
-                textcoords="offset points",
-                ha="center",
-                va="top",
-                fontsize=6.0 if big else 5.2,
-                color=ink,
-                gid="cell-interval",
-            )
+            for text, offset, va, size, weight, gid in (
+                (value, 1.5, "bottom", 7.5, "bold", "cell-value"),
+                (interval, -1.0, "top", 6.0 if big else 5.6, "normal", "cell-interval"),
+            ):
+                ax.annotate(
+                    text,
+                    (cells.x_centres[i], cells.y_centres[j]),
+                    xytext=(0, offset),
+                    textcoords="offset points",
+                    ha="center",
+                    va=va,
+                    fontsize=size,
+                    fontweight=weight,
+                    color=ink,
+                    gid=gid,
+                )
 
 
-def _draw_contours(ax: Axes, cells: HeatmapCells, lo: float, hi: float) -> ContourSet | None:
-    """Contours at the :data:`CONTOUR_LEVELS` the cells cross; ``None`` when none is crossed.
+def _draw_contours(ax: Axes, cells: HeatmapCells) -> list[float]:
+    """Draw the :data:`CONTOUR_LEVELS` that neighbouring cells straddle; return those drawn.
 
-    A level is drawn only when some cell lies below it and some above it
-    (``lo < level < hi``): otherwise there is no line to draw, and matplotlib
-    would warn.
+    Each level is a ``LineCollection`` along cell edges (black with a white halo,
+    so it reads on dark and light cells), labelled once, on the edge nearest the
+    middle of its line that no other level's label took.
     """
-    ny, nx = cells.value.shape
-    levels = [lv for lv in CONTOUR_LEVELS if lo < lv < hi]
-    if not levels or nx < 2 or ny < 2:
-        return None
-    styles = [CONTOUR_STYLES.get(lv, ("solid", 1.5)) for lv in levels]
-    contour = ax.contour(
-        cells.x_centres,
-        cells.y_centres,
-        np.ma.masked_invalid(cells.value),
-        levels=levels,
-        colors="black",
-        linestyles=[s for s, _ in styles],
-        linewidths=[w for _, w in styles],
-    )
-    contour.set_gid("contours")
-    contour.set_path_effects(_HALO)
-    texts = ax.clabel(
-        contour, fmt={lv: format_share(lv) for lv in levels}, fontsize=7.5, inline=True
-    )
-    for text in texts:
-        text.set_path_effects(_HALO)
-        text.set_fontweight("bold")
-    return contour
+    drawn: list[float] = []
+    taken: set[tuple[float, float]] = set()
+    for level in CONTOUR_LEVELS:
+        segments = contour_segments(cells, level)
+        if not segments:
+            continue
+        style, width = CONTOUR_STYLES.get(level, ("solid", 1.5))
+        lines = LineCollection(
+            segments,
+            colors="black",
+            linestyles=style,
+            linewidths=width,
+            capstyle="projecting",
+            zorder=4,
+            gid=f"contour:{level:g}",
+        )
+        lines.set_path_effects(_HALO)
+        ax.add_collection(lines)
+        mids = np.array([((a[0] + b[0]) / 2, (a[1] + b[1]) / 2) for a, b in segments])
+        centre = mids.mean(axis=0)
+        span = np.array([np.ptp(cells.x_edges) or 1.0, np.ptp(cells.y_edges) or 1.0], dtype=float)
+        order = np.argsort((((mids - centre) / span) ** 2).sum(axis=1))
+        free = [k for k in order if tuple(np.round(mids[k], 9)) not in taken]
+        k = free[0] if free else order[0]
+        taken.add(tuple(np.round(mids[k], 9)))
+        ax.annotate(
+            percent(level),
+            tuple(mids[k]),
+            ha="center",
+            va="center",
+            fontsize=7.5,  # bold below 7.5 pt is hinted into odd shapes at 150 dpi
+            fontweight="bold",
+            zorder=5,
+            bbox={"boxstyle": "round,pad=0.18", "facecolor": "white", "edgecolor": "black",
+                  "linewidth": 0.6},
+            gid=f"contour-label:{level:g}",
+        )  # fmt: skip
+        drawn.append(level)
+    return drawn
 
 
 # -------------------------------------------------------------- time to split
@@ -585,9 +652,9 @@ def plot_time_to_split(
                 line.set_gid(f"curve:{scenario}:{group}")
                 if s == 0:
                     end = float(sub["p"].iloc[-1])
-                    handles.append(Line2D([], [], label=f"{group}  ({format_share(end)})", **style))
+                    handles.append(Line2D([], [], label=f"{group}  ({percent(end)})", **style))
             ax.set_ylim(0.0, vmax)
-            ax.yaxis.set_major_formatter(mpl.ticker.FuncFormatter(lambda v, _: f"{100 * v:.0f}%"))
+            _percent_axis(ax.yaxis, vmax)
             _year_axis(ax, years)
             ax.set_xlabel("year")
             if s % cols == 0:
@@ -676,7 +743,7 @@ def plot_sensitivity(
     n = len(shown)
     name = OUTCOME_LABELS[outcome]
     with mpl.rc_context(STYLE):
-        fig = _new_figure(7.2, 0.34 * max(n, 3) + 1.9)
+        fig = _new_figure(7.2, 0.29 * max(n, 3) + 2.0)
         ax = fig.add_subplot()
         ax.grid(axis="y", visible=False)
         ypos = np.arange(n)[::-1].astype(float)  # most influential at the top
@@ -706,7 +773,9 @@ def plot_sensitivity(
             ax.set_yticks(ypos, tick_labels)
             ax.set_ylim(-0.7, n - 0.3)
             ax.axvline(0.0, color="0.3", linewidth=0.8, zorder=1)
-            ax.tick_params(axis="y", length=0)
+            if _fit_estimates(ax, shown, kind, ypos):
+                handles.append(_BEYOND_HANDLE)
+            ax.tick_params(axis="y", length=0, pad=7)
             fig.legend(handles=handles, loc="outside lower center", ncols=2)
         method = "Sobol indices" if kind == "sobol" else "Morris elementary effects"
         which = (
@@ -791,6 +860,63 @@ def _morris_bars(ax: Axes, shown: pd.DataFrame, ypos: np.ndarray) -> list[Patch 
         Line2D([], [], label="σ (spread of the effects: interactions, non-linearity)", **sigma),
     ]
 
+
+def _fit_estimates(ax: Axes, shown: pd.DataFrame, kind: str, ypos: np.ndarray) -> bool:
+    """Fit the x axis to the estimates, not to their confidence intervals.
+
+    With a small design the bootstrap intervals can be many times wider than the
+    indices themselves and would squash every bar to a sliver; they are cut at
+    the axis edge instead, and a triangle there says the interval goes on.
+    Returns whether any interval was cut.
+    """
+    if kind == "sobol":
+        bars = [("ST", "ST_conf", ypos + 0.19), ("S1", "S1_conf", ypos - 0.19)]
+        extra: list[str] = []
+    else:
+        bars = [("mu_star", "mu_star_conf", ypos)]
+        extra = ["sigma"]
+    estimates = np.concatenate([shown[c].to_numpy(float) for c, _, _ in bars] + [
+        shown[c].to_numpy(float) for c in extra
+    ])  # fmt: skip
+    estimates = estimates[np.isfinite(estimates)]
+    lo = min(0.0, float(estimates.min(initial=0.0)))
+    hi = max(float(estimates.max(initial=0.0)), lo + 1e-3)
+    span = hi - lo
+    left, right = lo - 0.08 * span, hi + 0.22 * span
+    ax.set_xlim(left, right)
+    cut = False
+    for column, conf, y in bars:
+        centre = shown[column].to_numpy(float)
+        half = np.abs(shown[conf].to_numpy(float))
+        for side, marker, beyond in (
+            (right, ">", centre + half > right),
+            (left, "<", centre - half < left),
+        ):
+            if beyond.any():
+                cut = True
+                ax.plot(
+                    np.full(int(beyond.sum()), side),
+                    y[beyond],
+                    linestyle="none",
+                    marker=marker,
+                    markersize=4.5,
+                    color="black",
+                    clip_on=False,
+                    zorder=5,
+                    gid="interval-cut",
+                )
+    return cut
+
+
+_BEYOND_HANDLE = Line2D(
+    [],
+    [],
+    linestyle="none",
+    marker=">",
+    markersize=4.5,
+    color="black",
+    label="interval goes on beyond the axis",
+)
 
 _CONF_HANDLE = Line2D(
     [],
