@@ -90,12 +90,14 @@ def _sweep(args: argparse.Namespace) -> int:
     write_sweep_outputs(plan, out, summary)
     seconds = time.perf_counter() - began
     print(
-        f"{summary['runs']} runs ({record['done']} chunks run, {record['skipped']} kept) in {seconds:.1f} s"
+        f"{summary['runs']} runs ({record['done']} chunks run, {record['skipped']} kept) "
+        f"in {seconds:.1f} s"
     )
     for scenario, entry in summary["overall"].items():
         p = entry["p_split"]
         print(
-            f"{scenario}: P(split) over the design {p['value']:.3f} [{p['low']:.3f}, {p['high']:.3f}]"
+            f"{scenario}: P(split) over the design {p['value']:.3f} "
+            f"[{p['low']:.3f}, {p['high']:.3f}]"
         )
     for box in summary.get("discovery", []):
         print(f"  {box['sentence']}")
@@ -109,7 +111,7 @@ def _sweep(args: argparse.Namespace) -> int:
     return 0
 
 
-def _dask_executor(scheduler: str, workers: int):  # noqa: ANN202
+def _dask_executor(scheduler: str, workers: int):
     """A Dask executor (``local`` starts a LocalCluster) and a function that closes it."""
     from distributed import Client, LocalCluster
 

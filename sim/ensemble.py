@@ -276,7 +276,7 @@ class EnsembleResult:
         """Per step, member of the watched triad and role (Wu 1996): the share of worlds."""
         sc = self.scenario
         codes = list(sc.actors)
-        members = sorted((codes.index(x) for x in (*sc.watch.partnership, sc.watch.third)))
+        members = sorted(codes.index(x) for x in (*sc.watch.partnership, sc.watch.third))
         rows = []
         for m, idx in enumerate(members):
             for r, name in enumerate(ROLES):

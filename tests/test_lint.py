@@ -15,7 +15,10 @@ def _ruff(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([exe, *args], cwd=ROOT, capture_output=True, text=True)
 
 
-@pytest.mark.parametrize("command", [["check", "."], ["format", "--check", "."]], ids=["lint", "format"])
+COMMANDS = [["check", "."], ["format", "--check", "."]]
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=["lint", "format"])
 def test_ruff_is_clean(command):
     proc = _ruff(*command)
     assert proc.returncode == 0, proc.stdout + proc.stderr

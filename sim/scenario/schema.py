@@ -290,6 +290,7 @@ class Distribution(Strict):
     mode: float | None = Field(None, description="Mode, for triangular.")
     mean: float | None = Field(None, description="Mean, for normal.")
     sd: float | None = Field(None, gt=0.0, description="Standard deviation, for normal.")
+    label: str = Field("", description="Readable name for plots and reports.")
     source: str = Field("", description="Why this range.")
 
     @model_validator(mode="after")

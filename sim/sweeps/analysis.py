@@ -84,7 +84,7 @@ def time_to_split(plan: Plan, out: Path, group_by: str, groups: int = 4) -> pd.D
     else:
         edges = np.quantile(values, np.linspace(0, 1, groups + 1))
         idx = np.clip(np.searchsorted(edges, values, side="right") - 1, 0, groups - 1)
-        names = [f"{edges[i]:.2g}-{edges[i + 1]:.2g}" for i in range(groups)]
+        names = [f"{edges[i]:.2g} to {edges[i + 1]:.2g}" for i in range(groups)]
         runs["group"] = [names[i] for i in idx]
         order = names
     sc = next(iter(plan.inputs.values())).scenario
@@ -202,7 +202,7 @@ def discover(plan: Plan, out: Path, outcome: str = "p_split", threshold: float =
             "coverage": float(row["coverage"]),
             "mass": float(row["mass"]),
             "base_rate": float(event.mean()),
-            "sentence": sentence[0].upper() + sentence[1:],
+            "sentence": sentence,
         }
     )
     return boxes
@@ -236,10 +236,11 @@ def analyse(plan: Plan, out: Path, record: dict | None = None) -> dict:
         "failed_chunks": (record or {}).get("failed", []),
     }
     overall = {}
-    for scenario, grp in points.groupby("scenario"):
+    groups = points.groupby("scenario") if len(points) else []
+    for scenario, grp in groups:
         entry = {}
-        for outcome, col in EVENT.items():
-            k = int(round((grp[outcome] * grp["runs"]).sum()))
+        for outcome in EVENT:
+            k = round(float((grp[outcome] * grp["runs"]).sum()))
             p, lo, hi = proportion(k, int(grp["runs"].sum()))
             entry[outcome] = {"value": p, "low": lo, "high": hi}
         best = grp.sort_values("p_split", ascending=False).iloc[0]
@@ -250,6 +251,9 @@ def analyse(plan: Plan, out: Path, record: dict | None = None) -> dict:
         }
         overall[scenario] = entry
     summary["overall"] = overall
+    if points.empty:  # every chunk failed: nothing more to analyse
+        (out / "summary.json").write_text(json.dumps(summary, indent=2, default=float) + "\n")
+        return summary
     if sw.analysis.group_by:
         curves = time_to_split(plan, out, sw.analysis.group_by)
         curves.to_csv(out / "time_to_split.csv", index=False)

@@ -52,6 +52,7 @@ __all__ = [
     "HEATMAP_BINS",
     "MAX_LEVELS",
     "MAX_SENSITIVITY_BARS",
+    "OUTCOME_EVENTS",
     "OUTCOME_LABELS",
     "HeatmapCells",
     "contour_segments",
@@ -465,7 +466,7 @@ def plot_heatmap(
             f"{OUTCOME_LABELS[outcome]} over {_short(_label_of(x, labels))} "
             f"and {_short(_label_of(y, labels))}"
         )
-        fig.suptitle(_wrap(fig, f"{main}\nscenario {scenario} · {runs:,} runs · {design}"))
+        fig.suptitle(_balanced(fig, f"{main}\nscenario {scenario} · {runs:,} runs · {design}"))
         if annotated:
             ax.set_title(
                 f"each cell: share of runs with a {OUTCOME_EVENTS[outcome]} "
@@ -476,6 +477,21 @@ def plot_heatmap(
                 loc="left",
             )
     return fig
+
+
+def _balanced(fig: Figure, text: str) -> str:
+    """Wrap each line of a title into as many lines as :func:`sim.plots._wrap` would.
+
+    The lines are of even length, so that no single word is left alone on the last one.
+    """
+    lines = []
+    for line in text.split("\n"):
+        count = len(_wrap(fig, line).split("\n"))
+        width = max(1, math.ceil(len(line) / count))
+        while len(textwrap.wrap(line, width)) > count:
+            width += 1
+        lines.append(textwrap.fill(line, width))
+    return "\n".join(lines)
 
 
 def _short(label: str) -> str:
@@ -651,12 +667,24 @@ def plot_time_to_split(
                 )
                 line.set_gid(f"curve:{scenario}:{group}")
                 if s == 0:
-                    end = float(sub["p"].iloc[-1])
-                    handles.append(Line2D([], [], label=f"{group}  ({percent(end)})", **style))
+                    # With one panel the legend also gives each curve's value at the end.
+                    end = f"  ({percent(float(sub['p'].iloc[-1]))})" if n == 1 else ""
+                    handles.append(Line2D([], [], label=f"{group}{end}", **style))
             ax.set_ylim(0.0, vmax)
             _percent_axis(ax.yaxis, vmax)
             _year_axis(ax, years)
             ax.set_xlabel("year")
+            if float(df["p"].max()) == 0.0:  # curves on top of each other at 0: say why
+                ax.text(
+                    0.5,
+                    0.55,
+                    "no run split: every curve stays at 0%\n(bands: 95% upper bounds)",
+                    transform=ax.transAxes,
+                    ha="center",
+                    va="center",
+                    color="0.25",
+                    gid="no-split",
+                )
             if s % cols == 0:
                 ax.set_ylabel("P(split) by that year (share of runs)")
             if n > 1:
@@ -668,13 +696,13 @@ def plot_time_to_split(
         fig.legend(
             handles=handles,
             loc="outside right center",
-            title=_wrap_label(group_label, 26) + f"\n(P(split) by {by})",
+            title=_wrap_label(group_label, 26) + (f"\n(P(split) by {by})" if n == 1 else ""),
             alignment="left",
             handlelength=3.2,
         )
         main = f"Cumulative P(split) by year, by {_short(group_label)}"
         sub = f"scenario {scenarios[0]}" if n == 1 else f"{n} scenarios"
-        fig.suptitle(_wrap(fig, f"{main}\n{sub}"))
+        fig.suptitle(_balanced(fig, f"{main}\n{sub}"))
     return fig
 
 
@@ -783,8 +811,8 @@ def plot_sensitivity(
             if n == total
             else f"the {n} most influential of {total} parameters"
         )
-        order = "by total index ST" if kind == "sobol" else "by mu*"
-        fig.suptitle(_wrap(fig, f"Sensitivity of {name}: {method}\n{which}, ranked {order}"))
+        order = "by total index ST" if kind == "sobol" else "by μ*"
+        fig.suptitle(_balanced(fig, f"Sensitivity of {name}: {method}\n{which}, ranked {order}"))
     return fig
 
 
