@@ -146,8 +146,6 @@ def discover(plan: Plan, out: Path, outcome: str = "p_split", threshold: float =
     with the largest coverage whose density reaches ``threshold`` (or the
     densest when none does).
     """
-    from ema_workbench.analysis import prim
-
     runs = load_runs(out)
     event = runs[EVENT[outcome]].notna().to_numpy()
     boxes: list[dict] = []
@@ -163,22 +161,34 @@ def discover(plan: Plan, out: Path, outcome: str = "p_split", threshold: float =
         x, event = x.iloc[keep].reset_index(drop=True), event[keep]
     names = labels(plan)
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+        warnings.simplefilter("ignore")  # ema_workbench warns about optional extras on import
         logging.getLogger("EMA").setLevel(logging.ERROR)
+        from ema_workbench.analysis import prim
+
         finder = prim.Prim(x, event)
         box = finder.find_box()
     traj = box.peeling_trajectory
     ok = traj[traj["density"] >= threshold]
     i = int(ok["coverage"].idxmax()) if len(ok) else int(traj["density"].idxmax())
     lims, initial = box.box_lims[i], box.box_lims[0]
+    p_values = box.p_values[i]
     clauses = []
     restricted = {}
+    inside = np.ones(len(x), dtype=bool)
     for col in x.columns:
         lo, hi = float(lims[col].iloc[0]), float(lims[col].iloc[1])
         lo0, hi0 = float(initial[col].iloc[0]), float(initial[col].iloc[1])
         if lo <= lo0 and hi >= hi0:
             continue
+        # Keep a restriction only if it is significant (quasi-p < 0.05, Bryant and Lempert 2010).
+        p_lo, p_hi = p_values.get(col, [-1.0, -1.0])
+        lo = lo if 0.0 <= p_lo < 0.05 else lo0
+        hi = hi if 0.0 <= p_hi < 0.05 else hi0
+        if lo <= lo0 and hi >= hi0:
+            continue
         restricted[col] = [lo, hi]
+        values = x[col].to_numpy()
+        inside &= (values >= lo) & (values <= hi)
         name = names.get(col, col)
         if lo > lo0 and hi < hi0:
             clauses.append(f"{name} between {lo:.3g} and {hi:.3g}")
@@ -186,21 +196,23 @@ def discover(plan: Plan, out: Path, outcome: str = "p_split", threshold: float =
             clauses.append(f"{name} above {lo:.3g}")
         else:
             clauses.append(f"{name} below {hi:.3g}")
-    row = traj.loc[i]
+    density = float(event[inside].mean())
+    coverage = float(event[inside].sum() / event.sum())
+    mass = float(inside.mean())
     label = "P(split)" if outcome == "p_split" else "P(rupture)"
     event_word = "splits" if outcome == "p_split" else "ruptures"
     sentence = (
-        f"{' and '.join(clauses) if clauses else 'anywhere'}: {label} {row['density']:.2f}, "
-        f"holding {100 * row['coverage']:.0f}% of all {event_word} "
-        f"({100 * row['mass']:.0f}% of runs)"
+        f"{' and '.join(clauses) if clauses else 'anywhere'}: {label} {density:.2f}, "
+        f"holding {100 * coverage:.0f}% of all {event_word} "
+        f"({100 * mass:.0f}% of runs)"
     )
     boxes.append(
         {
             "outcome": outcome,
             "limits": restricted,
-            "density": float(row["density"]),
-            "coverage": float(row["coverage"]),
-            "mass": float(row["mass"]),
+            "density": density,
+            "coverage": coverage,
+            "mass": mass,
             "base_rate": float(event.mean()),
             "sentence": sentence,
         }
