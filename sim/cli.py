@@ -64,9 +64,9 @@ def _sweep(args: argparse.Namespace) -> int:
     plan = load_sweep(args.sweep)
     out = Path(args.out) if args.out else Path("results") / "sweeps" / plan.sweep.name
     total = plan.runs_per_scenario * len(plan.inputs)
-    executor, closer = None, None
+    executor, closer, workers = None, None, args.workers
     if args.scheduler:
-        executor, closer = _dask_executor(args.scheduler, args.workers)
+        executor, closer, workers = _dask_executor(args.scheduler, args.workers)
     began = time.perf_counter()
     try:
         with tqdm(
@@ -74,7 +74,7 @@ def _sweep(args: argparse.Namespace) -> int:
             desc=plan.sweep.name, file=sys.stderr,
         ) as bar:  # fmt: skip
             record = run_sweep(
-                plan, out, executor=executor, workers=args.workers, resume=args.resume,
+                plan, out, executor=executor, workers=workers, resume=args.resume,
                 progress=bar.update,
             )  # fmt: skip
     except KeyboardInterrupt:
@@ -111,8 +111,8 @@ def _sweep(args: argparse.Namespace) -> int:
     return 0
 
 
-def _dask_executor(scheduler: str, workers: int):
-    """A Dask executor (``local`` starts a LocalCluster) and a function that closes it."""
+def _dask_executor(scheduler: str, workers: int) -> tuple:
+    """A Dask executor (``local`` starts a LocalCluster), a closer, and the cluster's workers."""
     from distributed import Client, LocalCluster
 
     if scheduler == "local":
@@ -128,7 +128,8 @@ def _dask_executor(scheduler: str, workers: int):
     else:
         client = Client(scheduler)
         close = client.close
-    return client.get_executor(pure=False), close
+    size = max(1, len(client.scheduler_info().get("workers", {})))
+    return client.get_executor(pure=False), close, size
 
 
 def _schema(args: argparse.Namespace) -> int:

@@ -97,10 +97,18 @@ def _resolve(path: Path, chain: tuple[Path, ...]) -> dict[str, Any]:
     return merged
 
 
+_UNION_TAGS = {"Distribution", "GridAxis"}
+
+
+def _clean(loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Drop pydantic's union-member tags (``function-after[...]``, class names) from a location."""
+    return tuple(p for p in loc if not (isinstance(p, str) and ("[" in p or p in _UNION_TAGS)))
+
+
 def field_path(loc: tuple[Any, ...]) -> str:
     """Turn a pydantic error location into ``levers[0].target`` form."""
     out = ""
-    for part in loc:
+    for part in _clean(loc):
         if isinstance(part, int):
             out += f"[{part}]"
         else:
@@ -138,7 +146,7 @@ def _inner_model(annotation: Any) -> Any:
 def validation_error(path: Path, model: type[BaseModel], exc: ValidationError) -> InputError:
     """The first pydantic error as an :class:`InputError` with what is allowed."""
     err = exc.errors(include_url=False)[0]
-    loc = tuple(err["loc"])
+    loc = _clean(tuple(err["loc"]))
     msg = err["msg"].removeprefix("Value error, ")
     if err["type"] == "extra_forbidden":
         allowed = _allowed_fields(model, loc)

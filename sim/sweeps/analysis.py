@@ -273,7 +273,12 @@ def analyse(plan: Plan, out: Path, record: dict | None = None) -> dict:
         summary["sensitivity"] = {}
         first = next(iter(plan.inputs))
         pts = points[points["scenario"] == first].sort_values("point")
-        for outcome in sw.outcomes:
+        missing = len(plan.design) - len(pts)
+        outcomes = list(sw.outcomes) if missing == 0 else []
+        if missing:
+            # Sobol and Morris estimators need every design point: say so rather than guess.
+            summary["sensitivity_skipped"] = f"{missing} design points have no runs (failed chunks)"
+        for outcome in outcomes:
             table = sensitivity(plan, pts[outcome].to_numpy(), seed=sw.seed)
             if table is not None:
                 table.to_csv(out / f"sensitivity_{outcome}.csv", index=False)

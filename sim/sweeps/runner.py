@@ -22,6 +22,7 @@ import hashlib
 import json
 import multiprocessing
 import os
+import re
 import shutil
 import traceback
 from collections.abc import Callable, Iterator
@@ -71,6 +72,7 @@ class Plan:
             h.update(name.encode())
             h.update(inp.scenario.model_dump_json().encode())
             h.update(json.dumps(inp.calibration.values(), sort_keys=True).encode())
+            h.update(json.dumps(inp.calibration.ranges(), sort_keys=True).encode())
         h.update(metadata.version("wedge").encode())
         return h.hexdigest()
 
@@ -110,10 +112,22 @@ def load_sweep(path: str | Path) -> Plan:
         try:
             check_uncertain(probe, inp.calibration, path)
         except InputError as exc:
-            field = exc.field.replace("uncertain[", "levers/uncertain[")
-            raise InputError(path, field, f"{exc.message} (in {inp.scenario.name})") from None
+            raise InputError(
+                path, _axis_field(sweep, exc.field), f"{exc.message} (in {inp.scenario.name})"
+            ) from None
         inputs[inp.scenario.name] = inp
     return Plan(sweep, str(path), inputs, build_design(sweep))
+
+
+def _axis_field(sweep: Sweep, field: str) -> str:
+    """Map ``uncertain[k]`` over all axes back to ``levers[i]`` or ``uncertain[j]`` of the file."""
+    m = re.match(r"uncertain\[(\d+)\](.*)", field)
+    if not m:
+        return field
+    k, rest = int(m.group(1)), m.group(2)
+    if k < len(sweep.levers):
+        return f"levers[{k}]{rest}"
+    return f"uncertain[{k - len(sweep.levers)}]{rest}"
 
 
 def _with_calibration_axes(sweep: Sweep, path: Path) -> Sweep:
@@ -208,6 +222,8 @@ def chunk_file(out: Path, scenario: str, k: int) -> Path:
 def _prepare(plan: Plan, out: Path, resume: bool) -> None:
     marker = out / "sweep.json"
     ident = plan.identity()
+    if out.exists() and not out.is_dir():
+        raise InputError(out, "", "is a file; --out must name a folder")
     if out.exists() and any(out.iterdir()) and not marker.exists():
         raise InputError(out, "", "exists and is not a sweep folder; choose another --out")
     if marker.exists():
