@@ -18,7 +18,7 @@ import tomli_w
 
 from sim.ensemble import Inputs
 from sim.model.setup import check_uncertain
-from sim.scenario.calibration import PARAMETERS, Calibration, Parameter, load_calibration
+from sim.scenario.calibration import PARAMETERS, Calibration, Parameter
 from sim.scenario.schema import Scenario
 
 REPO = Path(__file__).resolve().parents[1]
@@ -90,21 +90,60 @@ def write_scenario(tmp_path: Path) -> Callable[..., Path]:
     return write
 
 
-def make_calibration(values: dict[str, float] | None = None) -> Calibration:
-    """A calibration with point values only (no uncertain ranges).
+PLAUSIBLE: dict[str, float] = {
+    # Round, moderate values chosen for the tests (rates of about one per year, weights
+    # near one, rare crises), so runs show alignment, rupture and recovery. They are
+    # not the project's calibration and need not track it.
+    "threat_speed": 1.0, "threat_weight_proximity": 0.4, "threat_weight_reach": 0.3,
+    "threat_weight_offensive": 0.3, "baseline_suspicion": 0.2, "ideology_intent": 0.5,
+    "stance_gain": 0.5, "stance_speed": 1.0, "inertia": 2.0, "stance_noise": 0.1,
+    "w_threat": 1.5, "w_balance": 1.5, "w_dependence_gain": 1.0, "w_dependence_risk": 1.0,
+    "w_sanctions": 0.8, "w_ideology": 0.8, "w_trust": 0.5, "w_institutions": 0.5,
+    "w_reciprocity": 0.4, "w_disputes": 0.7, "w_support": 0.5, "w_abandonment": 1.0,
+    "w_counterbid": 1.0, "w_entrapment": 0.8, "w_reward": 1.0, "driver_commitment": 1.0,
+    "w_condition": 0.5, "w_coercion": 0.5, "sanction_relief": 0.8,
+    "trust_build": 0.3, "trust_erosion": 0.3, "betrayal": 0.5, "humiliation": 0.5,
+    "trust_reset": 0.5, "trust_carryover": 0.3, "leader_reset": 0.3,
+    "institution_build": 0.05, "institution_decay": 0.3,
+    "dependence_speed": 0.5, "dependence_elasticity": 0.5, "trade_diversion": 0.5,
+    "polemic_rate": 0.5, "parity_rate": 0.05, "rivalry_decay": 0.05,
+    "crisis_rate": 0.02, "crisis_hostility": 2.5, "crisis_threat": 2.0,
+    "crisis_stance_drop": 0.15, "crisis_threat_jump": 0.1, "crisis_trust_loss": 0.1,
+    "crisis_memory": 1.0, "cutoff_rate": 2.0, "cutoff_share": 0.6, "cutoff_trust_loss": 0.2,
+    "instability_hazard": 3.0, "instability_decay": 0.3, "distress_instability": 0.5,
+    "distress_drag": 0.05, "distress_recovery": 0.2, "support_recovery": 0.5,
+    "aid_dependence": 0.3, "sanction_drag": 0.02,
+}  # fmt: skip
+"""Default behaviour values of the test helpers."""
 
-    Parameters not in ``values`` take the point value of the project's
-    calibration file; pass every parameter to be independent of it.
+
+def calibration_table(values: dict[str, float] | None = None) -> dict[str, dict[str, Any]]:
+    """The content of a calibration file written by the tests, independent of the project's.
+
+    Every parameter of ``PARAMETERS`` at ``values[name]``, else :data:`PLAUSIBLE`,
+    else (a parameter added since) a tenth of the way up its admissible range.
     """
-    values = dict(values or {})
-    missing = [name for name in PARAMETERS if name not in values]
-    if missing:
-        base = load_calibration(CALIBRATION_FILE).values()
-        values.update({name: base[name] for name in missing})
-    return Calibration(
-        "<tests>",
-        {name: Parameter(value=float(values[name]), source="tests") for name in PARAMETERS},
-    )
+    values = PLAUSIBLE | (values or {})
+    return {
+        name: {
+            "value": values.get(name, spec.lower + 0.1 * (min(spec.upper, 10.0) - spec.lower)),
+            "source": "tests",
+        }
+        for name, spec in PARAMETERS.items()
+    }
+
+
+def make_calibration(values: dict[str, float] | None = None) -> Calibration:
+    """A calibration with point values only (no uncertain ranges), built here.
+
+    Parameters not in ``values`` take the defaults of :func:`calibration_table`,
+    so nothing depends on the numbers of the project's calibration file.
+    """
+    table = calibration_table(values)
+    parameters = {
+        name: Parameter(value=float(t["value"]), source="tests") for name, t in table.items()
+    }
+    return Calibration("<tests>", parameters)
 
 
 def make_inputs(data: dict[str, Any], calibration: Calibration | None = None) -> Inputs:

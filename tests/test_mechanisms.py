@@ -89,30 +89,20 @@ def test_capacity_normalises_the_weights():
     assert_allclose(out[0, 1], 0.3125)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: sim/model/mechanisms/threat.py:51-53 divides by w_proximity + w_reach + "
-        "w_offensive, and sim/scenario/calibration.py admits all three at 0: capacity is "
-        "0/0 = nan (a RuntimeWarning) and nan spreads through threat into every stance."
-    ),
-)
-def test_capacity_is_finite_when_all_means_weights_are_zero():
-    # PARAMETERS admits threat_weight_proximity = threat_weight_reach =
-    # threat_weight_offensive = 0 (each bound [0, 1]); the normalisation then
-    # divides 0 by 0. With no weight on any means, j has no capacity: 0.
-    with np.errstate(invalid="ignore", divide="ignore"):
-        out = threat.capacity(
-            np.array([[0.2]]),
-            np.array([[0.2, 0.3]]),
-            np.array([[0.0, 1.0]]),
-            np.array([[0.0, 1.0]]),
-            np.array([[0.5, 0.8]]),
-            col(0.0),
-            col(0.0),
-            col(0.0),
-        )
-    assert np.isfinite(out).all()
+def test_capacity_is_zero_when_all_means_weights_are_zero():
+    # PARAMETERS admits all three weights at 0 (each bound [0, 1]): with no weight on
+    # any means, capability alone cannot threaten (found as a 0/0 = nan bug, now fixed).
+    out = threat.capacity(
+        np.array([[0.2]]),
+        np.array([[0.2, 0.3]]),
+        np.array([[0.0, 1.0]]),
+        np.array([[0.0, 1.0]]),
+        np.array([[0.5, 0.8]]),
+        col(0.0),
+        col(0.0),
+        col(0.0),
+    )
+    assert_array_equal(out, 0.0)
 
 
 def test_intent_adds_suspicion_hostility_and_friction_and_caps_at_one():
@@ -222,33 +212,40 @@ def test_embargo_diverts_trade_to_the_remaining_partner():
     assert_allclose(out[0, CHN], 0.0)
 
 
-def test_partial_sanctions_raise_dependence_on_the_remaining_partner():
+def test_partial_sanctions_divert_only_to_the_remaining_partner():
+    # As above but the US cuts half: kept on the US 0.2 * (1 - 0.5) = 0.1; lost 0.1,
+    # all of it to China, the only other partner: 0.3 + 0.5 * 0.1 = 0.35.
     base = pair_matrix(3, {(RUS, CHN): 0.3, (RUS, USA): 0.2})
     relation = symmetric(3, {(RUS, CHN): 1.0, (RUS, USA): 1.0, (CHN, USA): 1.0})
-    without = dependence.target(base, relation, np.zeros((1, 3, 3)), col(0.5), col(0.5))
-    with_sanctions = dependence.target(
-        base, relation, pair_matrix(3, {(USA, RUS): 0.5}), col(0.5), col(0.5)
-    )
-    assert with_sanctions[0, RUS, CHN] > without[0, RUS, CHN] == pytest.approx(0.3)
-    assert with_sanctions[0, RUS, USA] < without[0, RUS, USA] == pytest.approx(0.2)
+    out = dependence.target(base, relation, pair_matrix(3, {(USA, RUS): 0.5}), col(0.5), col(0.5))
+    assert_allclose(out[0, RUS, CHN], 0.35)
+    assert_allclose(out[0, RUS, USA], 0.1)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: sim/model/mechanisms/dependence.py:48-50 shares the trade lost to a sanctioner "
-        "among ALL open shares, the sanctioner's own unblocked share included, so diverted "
-        "trade flows back to the state that cut it."
-    ),
-)
+def test_diverted_trade_is_shared_in_proportion_to_the_open_partners():
+    # Russia (0) depends on China (1) 0.2, the US (2) 0.2, India (3) 0.2; all allied.
+    # The US embargoes Russia (S = 1), India halves its trade (S = 0.5); diversion 0.5.
+    # Open shares: China 0.2, India 0.1, US 0.
+    # The US cut 0.2 -> to China and India 2:1: +0.1333 and +0.0667, times 0.5.
+    # India cut 0.1 -> to China alone (the US is closed, India never gets its own back):
+    # +0.1, times 0.5.
+    # China: 0.2 + 0.5 * (0.2 * 2/3 + 0.1) = 0.31667; India: 0.1 + 0.5 * 0.2 / 3 = 0.13333
+    ind = 3
+    base = pair_matrix(4, {(RUS, CHN): 0.2, (RUS, USA): 0.2, (RUS, ind): 0.2})
+    relation = np.ones((1, 4, 4))
+    sanctions = pair_matrix(4, {(USA, RUS): 1.0, (ind, RUS): 0.5})
+    out = dependence.target(base, relation, sanctions, col(0.5), col(0.5))
+    assert_allclose(out[0, RUS, [CHN, USA, ind]], [0.2 + 0.5 * (0.4 / 3 + 0.1), 0.0, 0.1 + 0.1 / 3])
+
+
 def test_diverted_trade_does_not_flow_back_to_the_sanctioner():
     # Russia's only partner is the US (base 0.4); the US sanctions half of it.
+    # kept = 0.4 * (1 - 0.5) = 0.2; there is no remaining partner to divert the lost
+    # 0.2 to, so it is lost (found as a bug: it used to return to the US, and with
+    # diversion 1.5 sanctions raised the dependence on the sanctioner to 0.5).
     base = pair_matrix(3, {(RUS, USA): 0.4})
     relation = symmetric(3, {(RUS, USA): 1.0})
     out = dependence.target(base, relation, pair_matrix(3, {(USA, RUS): 0.5}), col(0.5), col(1.5))
-    # kept = 0.4 * (1 - 0.5) = 0.2. There is no remaining partner to divert the lost
-    # 0.2 to, so the dependence on the sanctioner is 0.2 (the code gives
-    # 0.2 + 1.5 * 0.2 = 0.5: sanctions *raise* dependence on the sanctioner above 0.4).
     assert_allclose(out[0, RUS, USA], 0.2)
 
 
@@ -352,13 +349,26 @@ def test_balancing_favours_the_enemy_of_my_enemy():
     assert_allclose(out[0, 1:], [0.48, 0.30])
 
 
-def test_abandonment_is_a_partners_warmth_toward_what_i_fear():
-    # i = 0 fears 2 (0.9) and a little 1 (0.1); partner 1 (r_01 = 0.6) courts 2 (s_12 = 0.4).
+def test_abandonment_grows_as_a_partner_softens_toward_what_i_fear():
+    # i = 0 fears 2 (0.9) and a little 1 (0.1); partner 1 (r_01 = 0.6) has stance 0.4
+    # toward 2; 2 is not a partner of 0 (r_02 = -0.5).
     s = pair_matrix(3, {(1, 2): 0.4, (1, 0): 0.7, (2, 1): -0.2, (0, 1): 0.6, (0, 2): -0.5})
     out = stance.abandonment(np.array([[0.0, 0.1, 0.9]]), np.array([[0.0, 0.6, -0.5]]), s)
-    # j = 1: r+_01 * (T_02 s+_12 + T_01 s+_11 + T_00 s+_10) = 0.6 * (0.9*0.4) = 0.216
-    # j = 2: not a partner (r_02 < 0): 0
-    assert_allclose(out[0, 1:], [0.216, 0.0])
+    # j = 1: r+_01 * sum_{k != 1} T_0k (1 + s_1k) / 2 = 0.6 * (0 + 0.9 * 1.4 / 2) = 0.378
+    # j = 2: not a partner: 0
+    assert_allclose(out[0, 1:], [0.378, 0.0])
+
+
+@pytest.mark.parametrize(
+    ("s_partner_to_rival", "expected"),
+    [(-1.0, 0.0), (0.0, 0.6 * 0.9 * 0.5), (1.0, 0.6 * 0.9)],  # graded from full hostility
+)
+def test_abandonment_is_graded_by_the_partners_stance_toward_my_threat(
+    s_partner_to_rival, expected
+):
+    s = pair_matrix(3, {(1, 2): s_partner_to_rival})
+    out = stance.abandonment(np.array([[0.0, 0.0, 0.9]]), np.array([[0.0, 0.6, -0.5]]), s)
+    assert_allclose(out[0, 1], expected, atol=1e-15)
 
 
 def test_entrapment_counts_a_partners_crises_with_states_i_does_not_fear():
@@ -366,7 +376,7 @@ def test_entrapment_counts_a_partners_crises_with_states_i_does_not_fear():
     # i = 0 fears 2 (0.9) but not 3.
     crisis = symmetric(4, {(1, 2): 0.5, (1, 3): 1.0})
     out = stance.entrapment(
-        np.array([[0.0, 0.1, 0.9, 0.0]]), np.array([[0.0, 0.6, -0.5, 0.2]]), crisis
+        np.array([[0.0, 0.1, 0.9, 0.0]]), np.array([[0.0, 0.6, -0.5, 0.2]]), crisis, 0
     )
     # j = 1: 0.6 * ((1 - 0.9)*0.5 + (1 - 0)*1.0) = 0.6 * 1.05 = 0.63
     # j = 3: partner 3 (r = 0.2) is in a crisis with 1, which i barely fears:
@@ -374,20 +384,12 @@ def test_entrapment_counts_a_partners_crises_with_states_i_does_not_fear():
     assert_allclose(out[0, 1:], [0.63, 0.0, 0.18])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: sim/model/mechanisms/stance.py:53-54 sums over every k but j, including the "
-        "perceiver i itself (stake 1 - T_ii = 1), so a crisis between i and its partner j "
-        "counts as i's fear of being dragged into j's crises."
-    ),
-)
 def test_entrapment_ignores_crises_between_the_partner_and_i_itself():
     # Partner 1 (r_01 = 0.6) is in a crisis with i = 0 (X_10 = 1) and with 2 (X_12 = 0.5).
+    # Only the crisis with 2 could drag i in: 0.6 * (1 - 0.9) * 0.5 = 0.03 (found as a
+    # bug: the crisis with i itself used to add 0.6 * 1 * 1.0).
     crisis = symmetric(3, {(0, 1): 1.0, (1, 2): 0.5})
-    out = stance.entrapment(np.array([[0.0, 0.1, 0.9]]), np.array([[0.0, 0.6, -0.5]]), crisis)
-    # Only the crisis with 2 could drag i in: 0.6 * (1 - 0.9) * 0.5 = 0.03
-    # (the code adds 0.6 * (1 - 0) * 1.0 for the crisis with i itself: 0.63).
+    out = stance.entrapment(np.array([[0.0, 0.1, 0.9]]), np.array([[0.0, 0.6, -0.5]]), crisis, 0)
     assert_allclose(out[0, 1], 0.03)
 
 
@@ -444,6 +446,7 @@ def test_leader_hazard_is_multiplied_by_instability():
 # --- levers (Crawford 2011; Izumikawa 2013) ------------------------------------------------
 
 DRIVER, PARTNER, TARGET = 0, 1, 2
+NEED = 0.8  # the target's need, as the model passes it (see test_need_...)
 
 
 def apply_lever(reward: bool, conditional: bool, sanctions_on_target: float, relation: float):
@@ -455,6 +458,7 @@ def apply_lever(reward: bool, conditional: bool, sanctions_on_target: float, rel
         on=np.array([True, False]),
         size=np.array([0.6, 0.6]),
         credibility=np.array([0.5, 0.5]),
+        need=np.array([NEED, NEED]),
         relation=symmetric(3, {(TARGET, PARTNER): relation}, worlds=2),
         motives=motives,
         sanctions=sanctions,
@@ -462,6 +466,7 @@ def apply_lever(reward: bool, conditional: bool, sanctions_on_target: float, rel
         w_condition=col(0.5, 2),
         w_coercion=col(0.5, 2),
         relief=col(0.8, 2),
+        commitment=col(2.0, 2),
     )
     return motives, sanctions
 
@@ -479,12 +484,20 @@ def test_lever_is_active_from_start_for_duration(start, t, expected):
     assert levers.active(t, np.array([start]), np.array([5.0]))[0] == expected
 
 
+def test_need_is_relative_smallness_times_distress():
+    capability = np.array([[0.15, 0.2, 0.05], [0.15, 0.2, 0.05]])
+    distress = np.array([[0.0, 0.0, 0.0], [0.0, 0.0, 0.6]])
+    out = levers.need(capability, distress, DRIVER, TARGET)
+    # 0.15 / (0.15 + 0.05) = 0.75; in distress 0.6: 0.75 * 1.6 = 1.2
+    assert_allclose(out, [0.75, 1.2])
+
+
 def test_conditional_reward_pulls_target_to_driver_relieves_sanctions_and_pushes_from_partner():
     motives, sanctions = apply_lever(True, True, sanctions_on_target=0.8, relation=0.5)
-    # eff = size * credibility = 0.6 * 0.5 = 0.3
-    assert_allclose(motives[0, TARGET, DRIVER], 1.0 * 0.3)  # w_reward * eff
-    assert_allclose(motives[0, DRIVER, TARGET], 0.6)  # the driver warms by size
-    assert_allclose(motives[0, TARGET, PARTNER], -0.5 * 0.3)  # -w_condition * eff
+    # eff = size * credibility * need = 0.6 * 0.5 * 0.8 = 0.24
+    assert_allclose(motives[0, TARGET, DRIVER], 1.0 * 0.24)  # w_reward * eff
+    assert_allclose(motives[0, DRIVER, TARGET], 2.0 * 0.6)  # commitment * size
+    assert_allclose(motives[0, TARGET, PARTNER], -0.5 * 0.24)  # -w_condition * eff
     # sanctions relieved: 0.8 * (1 - 0.8*0.6) = 0.8 * 0.52 = 0.416
     assert_allclose(sanctions[0, DRIVER, TARGET], 0.416)
     # not in force in world 1: nothing moves
@@ -494,15 +507,15 @@ def test_conditional_reward_pulls_target_to_driver_relieves_sanctions_and_pushes
 
 def test_unconditional_reward_does_not_push_target_from_partner():
     motives, _ = apply_lever(True, False, sanctions_on_target=0.0, relation=0.5)
-    assert motives[0, TARGET, DRIVER] == pytest.approx(0.3)
+    assert motives[0, TARGET, DRIVER] == pytest.approx(0.24)
     assert motives[0, TARGET, PARTNER] == 0.0
 
 
 @pytest.mark.parametrize(
     ("before", "relation", "sanctions_after", "partner_motive"),
     [
-        (0.2, 0.5, 0.6, -0.5 * 0.3 * 0.5),  # sanctions rise to size; -w_coercion eff r+ = -0.075
-        (0.9, 0.5, 0.9, -0.075),  # sanctions already above size stay
+        (0.2, 0.5, 0.6, -0.5 * 0.24 * 0.5),  # sanctions rise to size; -w_coercion eff r+ = -0.06
+        (0.9, 0.5, 0.9, -0.06),  # sanctions already above size stay
         (0.2, -0.4, 0.6, 0.0),  # a hostile partnership costs nothing more
     ],
 )
@@ -511,7 +524,7 @@ def test_coercion_raises_sanctions_and_taxes_the_partnership(
 ):
     motives, sanctions = apply_lever(False, True, before, relation)
     assert_allclose(sanctions[0, DRIVER, TARGET], sanctions_after)
-    assert_allclose(motives[0, DRIVER, TARGET], -0.6)  # the driver cools by size
+    assert_allclose(motives[0, DRIVER, TARGET], -2.0 * 0.6)  # the driver cools: commitment * size
     assert_allclose(motives[0, TARGET, PARTNER], partner_motive, atol=1e-15)
     assert_allclose(sanctions[1, DRIVER, TARGET], before)  # not in force in world 1
     assert_array_equal(motives[1], 0.0)
@@ -753,17 +766,10 @@ def test_split_on_the_last_year_of_the_window_counts():
     assert obs.split_year[0] == START + 13
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "BUG: sim/outcomes.py:182-196 dates the split to the first in-spell year the third "
-        "power qualified (_third_ok_in_spell) without checking it against rupture_year + "
-        "window; when persistence > window the split can fall after the window closed."
-    ),
-)
 def test_split_found_during_a_long_spell_respects_the_window():
     # persistence 3, window 1: rupture from 2003; the US warms to CHN in 2005, during the
-    # spell (confirmed in 2006) but two years after the rupture, past 2003 + 1.
+    # spell (confirmed in 2006) but two years after the rupture, past 2003 + 1 (found as
+    # a bug: the in-spell year used to count whatever the window).
     obs = observe([AL, AL, AL] + [-0.6] * 6, r_ta=[HO] * 5 + [0.5] * 4, window=1.0)
     assert obs.rupture_year[0] == START + 3
     assert np.isnan(obs.split_year[0])
@@ -785,3 +791,9 @@ def test_record_stores_each_steps_configuration_in_its_own_row():
     assert_array_equal(obs.path[0], expected)
     assert_array_equal(obs.configs[:, 0].argmax(axis=1), expected)
     assert_array_equal(obs.configs[:, 0].sum(axis=1), 1)
+    # Wu's roles per step, members in index order USA, CHN, RUS
+    roles = [[ROLES[r] for r in obs.roles[k].argmax(axis=1)] for k in (0, 2, 4)]
+    assert roles[0] == ["outcast", "partner", "partner"]  # stable marriage CHN-RUS
+    assert roles[1] == ["foe", "foe", "foe"]  # unit veto
+    assert roles[2] == ["friend", "friend", "friend"]  # ménage à trois
+    assert_array_equal(obs.roles.sum(axis=2), 1)

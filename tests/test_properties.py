@@ -127,9 +127,7 @@ def situation(draw, n_actors: int = 3) -> dict:
 
 def check_bounds(model: WedgeModel) -> None:
     s = model.state
-    for name in ("stance",):
-        x = getattr(s, name)
-        assert np.isfinite(x).all() and (np.abs(x) <= 1.0).all(), name
+    assert np.isfinite(s.stance).all() and (np.abs(s.stance) <= 1.0).all(), "stance"
     r = model.relation
     assert np.isfinite(r).all() and (np.abs(r) <= 1.0).all(), "relation"
     for name in (
@@ -296,6 +294,16 @@ def test_relabelling_actors_permutes_the_state_arrays():
     assert_allclose(new.threat, old.threat[:, perm][:, :, perm], rtol=0, atol=1e-12)
     assert_allclose(new.capability, old.capability[:, perm], rtol=0, atol=1e-15)
     assert not np.allclose(new.stance, old.stance)  # the permutation is visible
+
+
+def test_spelling_a_pair_in_either_order_draws_the_same_uncertain_values():
+    draws = []
+    for path in ("pairs.CHN-RUS.institutions", "pairs.RUS-CHN.institutions"):
+        data = scenario_data(uncertain=[{"parameter": path, "low": 0.0, "high": 0.6}])
+        model = WedgeModel(make_inputs(data).scenario, make_calibration(), worlds=16, seed=5)
+        a, b = model.codes.index("CHN"), model.codes.index("RUS")
+        draws.append(model.inputs.pair["institutions"][:, a, b])
+    assert_array_equal(draws[1], draws[0])
 
 
 # --- every triad classified ----------------------------------------------------------------

@@ -700,7 +700,7 @@ BAD_FILES = [
             uncertain=[{"parameter": "levers.offer_to_moscow.size", "low": 0.0, "high": 1.0}],
         ),
         "uncertain[0].parameter",
-        "no lever named 'offer_to_moscow' (in baseline_2024)",
+        "no lever named 'offer_to_moscow'; levers: none (in baseline_2024)",
     ),
     (
         "path_not_in_every_scenario",

@@ -30,7 +30,7 @@ from scipy.special import ndtri
 from sim.model.agents import State
 from sim.model.mechanisms import dependence, economy, events, ideology, institutions, levers, trust
 from sim.model.mechanisms.common import occurs, relation, relax
-from sim.model.setup import Worlds, build_worlds, uncertain_parameters
+from sim.model.setup import Worlds, build_worlds, stream_key, uncertain_parameters
 from sim.model.streams import Streams
 from sim.scenario.calibration import Calibration
 from sim.scenario.schema import Scenario
@@ -139,7 +139,7 @@ class WedgeModel(mesa.Model):
         if unit_draws is None and sample and self.uncertain:
             # One stream per parameter: adding or removing one leaves the others' draws alone.
             unit_draws = np.column_stack(
-                [self.streams.uniform(f"parameter:{d.parameter}", 1)[:, 0] for d in self.uncertain]
+                [self.streams.uniform(stream_key(d.parameter), 1)[:, 0] for d in self.uncertain]
             )
         self.inputs: Worlds = build_worlds(
             scenario, calibration, self.worlds, unit_draws if sample else None, fixed

@@ -83,6 +83,18 @@ class Worlds:
         return self.actors.index(actor)
 
 
+def stream_key(path: str) -> str:
+    """The random-stream name of an uncertain parameter, independent of how a pair is written.
+
+    ``pairs.RUS-CHN.x`` and ``pairs.CHN-RUS.x`` name the same value, so they
+    share a stream: the pair's members are sorted.
+    """
+    parts = path.split(".")
+    if parts[0] == "pairs" and len(parts) >= 3:
+        parts[1] = "-".join(sorted(parts[1].split("-")))
+    return "parameter:" + ".".join(parts)
+
+
 def uncertain_parameters(scenario: Scenario, calibration: Calibration) -> list[Distribution]:
     """Every uncertain parameter of a run, in a fixed order.
 
@@ -134,11 +146,13 @@ def _bounds_of(scenario: Scenario, path: str) -> Bounds:
         return (-1.0, 1.0, (False, False)) if rest[1] == "stance" else (0.0, 1.0, (False, False))
     if head == "levers" and len(rest) == 2:
         if rest[0] not in {lv.name for lv in scenario.levers}:
-            raise KeyError(f"no lever named {rest[0]!r}")
+            known = ", ".join(lv.name for lv in scenario.levers) or "none"
+            raise KeyError(f"no lever named {rest[0]!r}; levers: {known}")
         return _field_bounds(Lever, rest[1], LEVER_FIELDS)
     if head == "shocks" and len(rest) == 2:
         if rest[0] not in {s.name for s in scenario.shocks}:
-            raise KeyError(f"no shock named {rest[0]!r}")
+            known = ", ".join(s.name for s in scenario.shocks) or "none"
+            raise KeyError(f"no shock named {rest[0]!r}; shocks: {known}")
         if rest[1] == "sanctions":
             return 0.0, 1.0, (False, False)
         return _field_bounds(Shock, rest[1], SHOCK_FIELDS)

@@ -119,12 +119,17 @@ def field_path(loc: tuple[Any, ...]) -> str:
 def _allowed_fields(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str] | None:
     """Field names allowed at the table that holds ``loc[-1]``, for unknown-field errors."""
     current: Any = model
+    keyed = False  # the next part is a key of a table of models (an actor id, a pair)
     for part in loc[:-1]:
         if isinstance(part, int) or current is None:
+            continue
+        if keyed:
+            keyed = False
             continue
         if isinstance(current, type) and issubclass(current, BaseModel):
             info = current.model_fields.get(part)
             current = _inner_model(info.annotation) if info else None
+            keyed = info is not None and getattr(info.annotation, "__origin__", None) is dict
         else:
             current = None
     if isinstance(current, type) and issubclass(current, BaseModel):

@@ -172,27 +172,26 @@ def discover(plan: Plan, out: Path, outcome: str = "p_split", threshold: float =
     i = int(ok["coverage"].idxmax()) if len(ok) else int(traj["density"].idxmax())
     lims, initial = box.box_lims[i], box.box_lims[0]
     p_values = box.p_values[i]
-    clauses = []
-    restricted = {}
-    inside = np.ones(len(x), dtype=bool)
+    limits: dict[str, tuple[float, float]] = {}
     for col in x.columns:
         lo, hi = float(lims[col].iloc[0]), float(lims[col].iloc[1])
         lo0, hi0 = float(initial[col].iloc[0]), float(initial[col].iloc[1])
-        if lo <= lo0 and hi >= hi0:
-            continue
         # Keep a restriction only if it is significant (quasi-p < 0.05, Bryant and Lempert 2010).
         p_lo, p_hi = p_values.get(col, [-1.0, -1.0])
-        lo = lo if 0.0 <= p_lo < 0.05 else lo0
-        hi = hi if 0.0 <= p_hi < 0.05 else hi0
-        if lo <= lo0 and hi >= hi0:
-            continue
+        lo = lo if lo > lo0 and 0.0 <= p_lo < 0.05 else -np.inf
+        hi = hi if hi < hi0 and 0.0 <= p_hi < 0.05 else np.inf
+        if np.isfinite(lo) or np.isfinite(hi):
+            limits[col] = (lo, hi)
+    limits = _prune(x, event, limits)
+    inside = _inside(x, limits)
+    clauses = []
+    restricted = {}
+    for col, (lo, hi) in limits.items():
         restricted[col] = [lo, hi]
-        values = x[col].to_numpy()
-        inside &= (values >= lo) & (values <= hi)
         name = names.get(col, col)
-        if lo > lo0 and hi < hi0:
+        if np.isfinite(lo) and np.isfinite(hi):
             clauses.append(f"{name} between {lo:.3g} and {hi:.3g}")
-        elif lo > lo0:
+        elif np.isfinite(lo):
             clauses.append(f"{name} above {lo:.3g}")
         else:
             clauses.append(f"{name} below {hi:.3g}")
@@ -218,6 +217,43 @@ def discover(plan: Plan, out: Path, outcome: str = "p_split", threshold: float =
         }
     )
     return boxes
+
+
+def _inside(x: pd.DataFrame, limits: dict[str, tuple[float, float]]) -> np.ndarray:
+    """Runs inside a box given as column -> (low, high), infinite for an open side."""
+    inside = np.ones(len(x), dtype=bool)
+    for col, (lo, hi) in limits.items():
+        values = x[col].to_numpy()
+        inside &= (values >= lo) & (values <= hi)
+    return inside
+
+
+def _prune(
+    x: pd.DataFrame,
+    event: np.ndarray,
+    limits: dict[str, tuple[float, float]],
+    keep: float = 0.95,
+    most: int = 4,
+) -> dict[str, tuple[float, float]]:
+    """Drop, one at a time, the restriction whose removal costs the box least density.
+
+    Stops when every removal would lose more than ``1 - keep`` of the density
+    and at most ``most`` restrictions remain. PRIM on many runs finds many
+    statistically significant but negligible restrictions; a box is read by
+    people, so it keeps only those that matter most.
+    """
+    limits = dict(limits)
+    while len(limits) > 1:
+        density = event[_inside(x, limits)].mean()
+        trials = {
+            col: event[_inside(x, {k: v for k, v in limits.items() if k != col})].mean()
+            for col in limits
+        }
+        col, best = max(trials.items(), key=lambda kv: kv[1])
+        if best < keep * density and len(limits) <= most:
+            break
+        del limits[col]
+    return limits
 
 
 def analyse(plan: Plan, out: Path, record: dict | None = None) -> dict:
