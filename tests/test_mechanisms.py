@@ -105,17 +105,17 @@ def test_capacity_is_zero_when_all_means_weights_are_zero():
     assert_array_equal(out, 0.0)
 
 
-def test_intent_adds_suspicion_hostility_and_friction_and_caps_at_one():
+def test_intent_combines_suspicion_hostility_and_friction_as_a_probabilistic_or():
     out = threat.intent(
         stance_toward_me=np.array([[0.0, -0.3, 0.5, -0.9]]),
         friction=np.array([[0.0, 0.2, 0.0, 0.4]]),
         baseline_suspicion=col(0.2),
         ideology_intent=col(0.5),
     )
-    # j = 1: 0.2 + 0.3 + 0.5*0.2 = 0.6
-    # j = 2: a friendly stance shows no hostility: 0.2 + 0 + 0 = 0.2
-    # j = 3: 0.2 + 0.9 + 0.5*0.4 = 1.3 -> capped at 1
-    assert_allclose(out[0, 1:], [0.6, 0.2, 1.0])
+    # j = 1: 1 - 0.8 * 0.7 * (1 - 0.5*0.2) = 1 - 0.8*0.7*0.9 = 0.496
+    # j = 2: a friendly stance shows no hostility: 1 - 0.8 * 1 * 1 = 0.2
+    # j = 3: 1 - 0.8 * 0.1 * (1 - 0.2) = 1 - 0.064 = 0.936: below 1, unlike a capped sum
+    assert_allclose(out[0, 1:], [0.496, 0.2, 0.936])
 
 
 def test_threat_target_is_capacity_times_intent_plus_fear_clipped():
@@ -276,6 +276,8 @@ def test_trust_change_builds_with_cooperation_and_erodes_with_humiliation():
         erosion=col(0.2),
         betrayal=col(0.5),
         humiliation=col(1.0),
+        fade=col(0.0),
+        neutral=col(0.5),
     )
     # 0 -> 1: up 0.3*0.5*(1 - 0.6) = 0.06; junior (0.5 - 0.1)*0.4 = 0.16;
     #         down 1.0*0.16*0.6 = 0.096 -> -0.036
@@ -295,6 +297,8 @@ def test_trust_erodes_with_hostility_and_betrayal():
         erosion=col(0.2),
         betrayal=col(0.5),
         humiliation=col(1.0),
+        fade=col(0.0),
+        neutral=col(0.5),
     )
     # up = 0 (no positive relation); down = (0.2*0.5 + 0.5*0.2) * 0.6 = 0.12
     assert_allclose(out[0, 0, 1], -0.12)
@@ -797,3 +801,45 @@ def test_record_stores_each_steps_configuration_in_its_own_row():
     assert roles[1] == ["foe", "foe", "foe"]  # unit veto
     assert roles[2] == ["friend", "friend", "friend"]  # ménage à trois
     assert_array_equal(obs.roles.sum(axis=2), 1)
+
+
+def test_trust_fades_toward_neutral_without_cooperation_or_betrayal():
+    out = trust.change(
+        trust=pair_matrix(2, {(0, 1): 0.1, (1, 0): 0.9}),
+        relation=np.zeros((1, 2, 2)),
+        abandonment=np.zeros((1, 2, 2)),
+        dependence=np.zeros((1, 2, 2)),
+        rivalry=np.zeros((1, 2, 2)),
+        build=col(0.3),
+        erosion=col(0.2),
+        betrayal=col(0.5),
+        humiliation=col(1.0),
+        fade=col(0.05),
+        neutral=col(0.5),
+    )
+    # 0 -> 1: 0.05 * (0.5 - 0.1) = +0.02; 1 -> 0: 0.05 * (0.5 - 0.9) = -0.02
+    assert_allclose([out[0, 0, 1], out[0, 1, 0]], [0.02, -0.02])
+
+
+def test_priority_sets_lesser_quarrels_aside_under_a_graver_third_threat():
+    # i = 0 fears 1 at 0.2 and 2 at 0.6 (zero toward itself).
+    out = stance.priority(np.array([[0.0, 0.2, 0.6]]), col(0.5))
+    # toward 1: the worst other threat is 2's 0.6 -> 1 - 0.5*0.6 = 0.7
+    # toward 2: the worst other threat is 1's 0.2 -> 1 - 0.5*0.2 = 0.9
+    assert_allclose(out[0, 1:], [0.7, 0.9])
+
+
+def test_deescalation_is_crisis_memory_times_fear():
+    out = stance.deescalation(np.array([[0.0, 0.5, 0.2]]), np.array([[0.0, 0.8, 0.0]]))
+    assert_allclose(out[0], [0.0, 0.4, 0.0])
+
+
+def test_sanctions_bite_in_proportion_to_the_sanctioners_hostility():
+    from sim.model.mechanisms import economy
+
+    sanctions = pair_matrix(3, {(0, 1): 0.8, (0, 2): 0.8, (1, 0): 0.5})
+    stance_ = pair_matrix(3, {(0, 1): -0.9, (0, 2): -0.25, (1, 0): 0.3})
+    out = economy.sanction_bite(sanctions, stance_, col(0.5))
+    # 0 on 1: hostile beyond -0.5 -> full 0.8; 0 on 2: 0.8 * 0.25/0.5 = 0.4;
+    # 1 on 0: a friendly sanctioner enforces nothing -> 0
+    assert_allclose([out[0, 0, 1], out[0, 0, 2], out[0, 1, 0]], [0.8, 0.4, 0.0])

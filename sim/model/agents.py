@@ -100,6 +100,7 @@ class State(mesa.Agent):
         own_r = r[:, i]
         abandon = stance.abandonment(self.threat, own_r, s.stance)
         leverage = s.capability[:, [i]] / (s.capability[:, [i]] + s.capability)
+        lesser = stance.priority(self.threat, b["security_priority"])
         self.abandonment = abandon
         self.motives = (
             -b["w_threat"] * self.threat
@@ -109,15 +110,16 @@ class State(mesa.Agent):
                 b["w_dependence_gain"], b["w_dependence_risk"],
             )
             - b["w_sanctions"] * s.sanctions[:, :, i]
-            + b["w_ideology"] * self.affinity
+            + b["w_ideology"] * lesser * self.affinity
             + b["w_trust"] * (2.0 * s.trust[:, i] - 1.0)
             + b["w_institutions"] * s.institutions[:, i]
-            - b["w_disputes"] * s.disputes[:, i]
+            - b["w_disputes"] * lesser * s.disputes[:, i]
             + b["w_reciprocity"] * s.stance[:, :, i]
             + b["w_support"] * self.model.support[:, i]
             - b["w_abandonment"] * abandon
             + b["w_counterbid"] * abandon * leverage * s.patronage[:, [i]]
             - b["w_entrapment"] * stance.entrapment(self.threat, own_r, s.crisis, i)
+            + b["w_deescalation"] * stance.deescalation(self.threat, s.crisis[:, i])
             + self.model.lever_motives[:, i]
         )  # fmt: skip
 

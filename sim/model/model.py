@@ -344,7 +344,7 @@ class WedgeModel(mesa.Model):
     def _apply_levers(self, t0: float) -> None:
         s, b = self.state, self.behaviour
         self.lever_motives[:] = 0.0
-        s.sanctions = s.sanctions_base.copy()
+        s.sanctions = economy.sanction_bite(s.sanctions_base, s.stance, b["sanction_hostility"])
         for lever, roles in zip(self.situation.levers, self.lever_roles, strict=True):
             f = self.inputs.lever[lever.name]
             levers.apply(
@@ -415,6 +415,7 @@ class WedgeModel(mesa.Model):
             * trust.change(
                 s.trust, r, abandon, s.dependence, s.doctrinal_rivalry,
                 b["trust_build"], b["trust_erosion"], b["betrayal"], b["humiliation"],
+                b["trust_fade"], b["trust_reset"],
             ),
             0.0,
             1.0,

@@ -27,6 +27,17 @@ def support(
     return patronage[:, None, :] * friendly * (c_j / (c_i + c_j)) * distress[:, :, None]
 
 
+def sanction_bite(sanctions: np.ndarray, stance: np.ndarray, hostility: np.ndarray) -> np.ndarray:
+    """Sanctions in force, ``[w, i, j]`` = i's on j: ``S_ij min(1, max(0, -s_ij) / h)``.
+
+    Sanctions are an instrument of hostility: they bite fully while the
+    sanctioner's stance is at or below ``-h`` and are relaxed as it warms
+    (US trade controls on China were eased from 1969 as relations thawed).
+    ``hostility`` is ``(worlds, 1)``.
+    """
+    return sanctions * np.minimum(1.0, np.maximum(0.0, -stance) / hostility[:, :, None])
+
+
 def log_growth(
     growth: np.ndarray,
     distress: np.ndarray,

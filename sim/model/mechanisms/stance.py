@@ -63,6 +63,32 @@ def entrapment(
     return np.maximum(0.0, own_relation) * courting
 
 
+def priority(own_threat: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    """How much lesser motives still count toward each j, on i's row ``(worlds, n)``.
+
+    ``1 - weight * max_{k != i, j} T_ik``: facing a grave threat from a third
+    state, i sets aside disputes and ideological quarrels with others (Walt
+    1987): Mao and Nixon shelved Taiwan and doctrine in 1971-72 because both
+    feared the USSR more. ``own_threat`` is zero at i itself.
+    """
+    n = own_threat.shape[1]
+    if n < 3:
+        return np.ones_like(own_threat)
+    top2 = -np.partition(-own_threat, 1, axis=1)[:, :2]  # largest and second largest
+    is_top = own_threat >= top2[:, [0]]
+    worst_other = np.where(is_top, top2[:, [1]], top2[:, [0]])
+    return 1.0 - weight * worst_other
+
+
+def deescalation(own_threat: np.ndarray, crisis: np.ndarray) -> np.ndarray:
+    """Fear of war after a clash: ``X_ij T_ij`` on i's row ``(worlds, n)``.
+
+    A fresh crisis with a state one fears pulls one back from the brink
+    (the 1969 Zhenbao clashes were followed by the Kosygin-Zhou talks).
+    """
+    return crisis * own_threat
+
+
 def desired(motives: np.ndarray, gain: np.ndarray) -> np.ndarray:
     """Desired stance from the summed motives: ``tanh(gain * sum)``, in (-1, 1).
 

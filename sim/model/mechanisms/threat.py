@@ -63,11 +63,14 @@ def intent(
 ) -> np.ndarray:
     """Hostile intent the perceiver reads in each j, in [0, 1], shape ``(worlds, n)``.
 
-    ``suspicion + max(0, -s_ji) + ideology_intent * friction_ij``, capped at 1:
-    what j shows toward i is what i reads as intent.
+    ``1 - (1 - suspicion)(1 - max(0, -s_ji))(1 - min(1, ideology_intent * friction_ij))``:
+    each source can reveal hostile intent on its own (a probabilistic "or"),
+    so intent stays below 1 and a partial thaw in j's stance lowers it, where
+    a capped sum would sit at 1. What j shows toward i is what i reads.
     """
     hostility = np.maximum(0.0, -stance_toward_me)
-    return np.minimum(1.0, baseline_suspicion + hostility + ideology_intent * friction)
+    doctrinal = np.minimum(1.0, ideology_intent * friction)
+    return 1.0 - (1.0 - baseline_suspicion) * (1.0 - hostility) * (1.0 - doctrinal)
 
 
 def target(capacity_: np.ndarray, intent_: np.ndarray, fear: np.ndarray) -> np.ndarray:

@@ -23,11 +23,15 @@ def change(
     erosion: np.ndarray,
     betrayal: np.ndarray,
     humiliation: np.ndarray,
+    fade: np.ndarray,
+    neutral: np.ndarray,
 ) -> np.ndarray:
     """d(trust)/dt per year, shape ``(worlds, n, n)``.
 
-    ``build r+ (1 - L) - (erosion r- + betrayal A + humiliation H) L`` with
-    ``H_ij = max(0, D_ij - D_ji) R_ij``: dependence on a doctrinal rival.
+    ``build r+ (1 - L) - (erosion r- + betrayal A + humiliation H) L
+    + fade (neutral - L)`` with ``H_ij = max(0, D_ij - D_ji) R_ij``:
+    dependence on a doctrinal rival; ``fade`` returns trust toward the
+    neutral level (``trust_reset``) as memories fade.
     """
     up = build[:, :, None] * np.maximum(0.0, relation) * (1.0 - trust)
     junior = np.maximum(0.0, dependence - np.swapaxes(dependence, 1, 2)) * rivalry
@@ -36,7 +40,7 @@ def change(
         + betrayal[:, :, None] * abandonment
         + humiliation[:, :, None] * junior
     ) * trust
-    return up - down
+    return up - down + fade[:, :, None] * (neutral[:, :, None] - trust)
 
 
 def reset(
