@@ -1,0 +1,191 @@
+"""Fit the behaviour parameters to the 1949-1975 hindcast by approximate Bayesian computation.
+
+Procedure (ABC rejection, Pritchard et al. 1999; Beaumont et al. 2002), all
+on the ensemble engine and reproducible from one seed:
+
+1. *Prior*: each behaviour parameter uniform over its prior range, the
+   calibration file's ``[low, high]`` widened by ``widen`` on each side
+   (a share of the range) and clipped to its admissible bounds.
+2. *Simulation*: ``sets`` parameter sets drawn by Latin hypercube; set k
+   runs worlds ``[k R, (k + 1) R)`` of the hindcast scenario, ``R`` =
+   ``replicates``, all sets in one vectorised ensemble (chunks of 8,192
+   worlds). Sets do not share random numbers: sharing them would need one
+   model per set, twenty times slower, for little gain in a rejection scheme.
+3. *Distance*: how far each set's ensemble misses the history targets of
+   :mod:`sim.validate` (zero when every target passes).
+4. *Present-day check*: the closest sets are also run on the 2024 baseline
+   and rejected if they do not give the 2018-2024 picture (CHN-RUS aligned,
+   US-RUS hostile, US-CHN hostile or near it): the behaviour that
+   reproduces 1949-1975 must be the one that forecasts from 2024.
+5. *Posterior*: the ``accept`` share of sets closest to history that pass
+   the check. Point values are the closest accepted set; ranges are the
+   10th-90th percentiles of the accepted sets.
+
+Rejection ABC was chosen over an optimiser because the targets are coarse
+(pass or fail with tolerances) and the model is stochastic: a sample of
+acceptable parameter sets says how well-determined each parameter is, which
+an optimum does not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy.stats import qmc
+
+from sim.ensemble import Inputs, run_chunk
+from sim.scenario.calibration import PARAMETERS, Calibration
+
+Score = Callable[[pd.DataFrame], pd.Series]
+"""Maps the runs of one parameter set to target misses (>= 0, 0 = target met)."""
+
+
+@dataclass
+class CalibrationResult:
+    """Every simulated set with its distance, and the accepted posterior sample."""
+
+    names: list[str]
+    prior: dict[str, tuple[float, float]]
+    table: pd.DataFrame  # one row per set: parameters, misses, distance, present_ok, accepted
+    seed: int
+    sets: int
+    replicates: int
+
+    @property
+    def accepted(self) -> pd.DataFrame:
+        """The posterior sample."""
+        return self.table[self.table["accepted"]]
+
+    def best(self) -> pd.Series:
+        """The accepted set closest to history."""
+        return self.accepted.sort_values("distance").iloc[0]
+
+    def ranges(self) -> dict[str, tuple[float, float]]:
+        """10th-90th percentile of each parameter over the accepted sets."""
+        acc = self.accepted
+        return {n: (float(acc[n].quantile(0.1)), float(acc[n].quantile(0.9))) for n in self.names}
+
+
+def prior_ranges(calibration: Calibration, widen: float) -> dict[str, tuple[float, float]]:
+    """Uniform prior of each parameter with a range: the file's range widened and clipped."""
+    out = {}
+    for name, (lo, hi) in calibration.ranges().items():
+        spec = PARAMETERS[name]
+        pad = widen * (hi - lo)
+        out[name] = (max(spec.lower, lo - pad), min(spec.upper, hi + pad))
+    return out
+
+
+def _run_sets(
+    inputs: Inputs, values: np.ndarray, names: list[str], replicates: int, seed: int,
+    snapshots: tuple[float, ...], chunk: int = 8192,
+) -> pd.DataFrame:  # fmt: skip
+    """Runs of every set: set k on worlds ``[k R, (k + 1) R)``, a ``set`` column added."""
+    total = len(values) * replicates
+    per_world = np.repeat(values, replicates, axis=0)
+    frames = []
+    for start in range(0, total, chunk):
+        size = min(chunk, total - start)
+        rows = per_world[start : start + size]
+        fixed = {n: rows[:, c] for c, n in enumerate(names)}
+        runs = run_chunk(
+            inputs, seed, start, size, paths=False, fixed=fixed, snapshots=snapshots
+        ).runs
+        frames.append(runs)
+    out = pd.concat(frames, ignore_index=True)
+    out.insert(0, "set", out["run"].to_numpy() // replicates)
+    return out
+
+
+def calibrate(
+    hindcast: Inputs,
+    baseline: Inputs,
+    hindcast_score: Score,
+    present_ok: Callable[[pd.DataFrame], bool],
+    snapshots: tuple[float, ...],
+    baseline_snapshots: tuple[float, ...],
+    sets: int = 400,
+    replicates: int = 20,
+    accept: float = 0.05,
+    widen: float = 0.5,
+    seed: int = 1972,
+    progress: Callable[[int], None] | None = None,
+) -> CalibrationResult:
+    """Run the ABC rejection procedure of the module docstring."""
+    prior = prior_ranges(hindcast.calibration, widen)
+    names = list(prior)
+    lo = np.array([prior[n][0] for n in names])
+    hi = np.array([prior[n][1] for n in names])
+    unit = qmc.LatinHypercube(d=len(names), rng=np.random.default_rng(seed)).random(sets)
+    values = lo + unit * (hi - lo)
+    runs = _run_sets(hindcast, values, names, replicates, seed, snapshots)
+    misses = runs.groupby("set").apply(hindcast_score, include_groups=False)
+    table = pd.concat(
+        [
+            pd.DataFrame(values, columns=names).rename_axis("set").reset_index(),
+            misses.reset_index(drop=True),
+        ],
+        axis=1,
+    )
+    if progress is not None:
+        progress(sets)
+    miss_cols = [c for c in table.columns if c.startswith("miss_")]
+    table["distance"] = np.sqrt((table[miss_cols] ** 2).sum(axis=1))
+    table["present_ok"] = pd.NA
+    want = max(1, round(accept * sets))
+    # Check the present day on the closest sets, three times as many as will be kept.
+    closest = table.sort_values("distance")["set"].to_numpy()[: 3 * want]
+    present = _run_sets(baseline, values[closest], names, replicates, seed, baseline_snapshots)
+    verdict = present.groupby("set").apply(present_ok, include_groups=False)
+    table["present_ok"] = False
+    for pos, k in enumerate(closest):
+        table.loc[table["set"] == k, "present_ok"] = bool(verdict.get(pos, False))
+    accepted = [int(k) for k in closest if table.loc[table["set"] == k, "present_ok"].item()][:want]
+    table["accepted"] = table["set"].isin(accepted)
+    return CalibrationResult(names, prior, table, seed, sets, replicates)
+
+
+def write_calibration_file(
+    result: CalibrationResult, old: Calibration, path: Path, note: str
+) -> None:
+    """Rewrite the calibration file with the fitted values and ranges.
+
+    Parameters without a range keep their value. Each fitted entry keeps
+    its earlier source and states how it was fitted.
+    """
+    best = result.best()
+    ranges = result.ranges()
+    lines = [
+        "# Behaviour parameters of the wedge model, shared by every scenario.",
+        "#",
+        "# Each entry: value (the point value), low/high (the range over which the",
+        "# parameter is uncertain; every world of a run samples it uniformly there",
+        '# unless the scenario sets calibration_uncertainty = "none"), and source.',
+        "# Units and meanings: docs/ODD.md (generated from sim/scenario/calibration.py).",
+        "#",
+        f"# Fitted by `wedge calibrate` ({note}); see results/calibration/report.md.",
+        "# value = the accepted parameter set closest to the 1949-1975 history;",
+        "# low/high = 10th-90th percentiles of the accepted sets (ABC rejection).",
+        "",
+    ]
+    for name, param in old.parameters.items():
+        if name in ranges:
+            lo, hi = ranges[name]
+            value = float(best[name])
+            lo, hi = min(lo, value), max(hi, value)
+            prior = result.prior[name]
+            source = (
+                f"fitted: wedge calibrate, prior [{prior[0]:.4g}, {prior[1]:.4g}]; before: "
+                f"{param.value:.4g} ({param.source})"
+            )
+            entry = f"value = {value:.4g}, low = {lo:.4g}, high = {hi:.4g}"
+        else:
+            source = param.source
+            entry = f"value = {param.value:.4g}"
+        source = source.replace("\\", "/").replace('"', "'")
+        lines.append(f'{name} = {{ {entry}, source = "{source}" }}')
+    path.write_text("\n".join(lines) + "\n")
