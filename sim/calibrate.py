@@ -189,3 +189,58 @@ def write_calibration_file(
         source = source.replace("\\", "/").replace('"', "'")
         lines.append(f'{name} = {{ {entry}, source = "{source}" }}')
     path.write_text("\n".join(lines) + "\n")
+
+
+PRESENT_YEARS = (2025.0, 2030.0, 2040.0)
+"""Years at which the 2024 baseline must show the present-day picture."""
+
+
+def present_day_ok(runs: pd.DataFrame, thresholds: dict[str, float]) -> bool:
+    """The 2018-2024 picture (data/README.md) at every year of :data:`PRESENT_YEARS`.
+
+    Medians across runs: CHN-RUS aligned, USA-RUS hostile, USA-CHN hostile or
+    within 0.1 of it.
+    """
+    for year in PRESENT_YEARS:
+        med = {p: runs[f"r_{p}@{year:g}"].median() for p in ("CHN-RUS", "USA-RUS", "USA-CHN")}
+        if not (
+            med["CHN-RUS"] >= thresholds["aligned"]
+            and med["USA-RUS"] <= thresholds["hostile"]
+            and med["USA-CHN"] <= thresholds["hostile"] + 0.1
+        ):
+            return False
+    return True
+
+
+def report(result: CalibrationResult, before: pd.Series) -> str:
+    """Markdown account of a calibration: procedure, prior, fit, posterior ranges."""
+    best = result.best()
+    miss_cols = [c for c in result.table.columns if c.startswith("miss_")]
+    acc = result.accepted
+    lines = [
+        "# Calibration against the 1949-1975 hindcast",
+        "",
+        f"ABC rejection: {result.sets} parameter sets drawn by Latin hypercube from the prior, "
+        f"{result.replicates} runs each (seed {result.seed}); distance = root sum of squared "
+        "target misses (sim/validate.py); the closest sets that also give the 2018-2024 "
+        f"picture in the 2024 baseline are accepted ({len(acc)} sets).",
+        "",
+        "| target | miss before (point values) | miss of the best accepted set |",
+        "| --- | --- | --- |",
+    ]
+    for c in miss_cols:
+        lines.append(
+            f"| {c.removeprefix('miss_')} | {before.get(c, float('nan')):.3f} | {best[c]:.3f} |"
+        )
+    lines += [
+        "",
+        f"Distance of the best accepted set: {best['distance']:.3f} "
+        f"(before: {float(np.sqrt((before[miss_cols] ** 2).sum())):.3f}).",
+        "",
+        "| parameter | prior | best | posterior 10-90% |",
+        "| --- | --- | --- | --- |",
+    ]
+    for n, (lo, hi) in result.ranges().items():
+        p_lo, p_hi = result.prior[n]
+        lines.append(f"| `{n}` | [{p_lo:.3g}, {p_hi:.3g}] | {best[n]:.3g} | [{lo:.3g}, {hi:.3g}] |")
+    return "\n".join(lines) + "\n"

@@ -111,6 +111,34 @@ def _sweep(args: argparse.Namespace) -> int:
     return 0
 
 
+def _validate(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from sim.ensemble import load_inputs
+    from sim.io import argv
+    from sim.validate import default_scenario, format_scorecard, validate, write_validation
+
+    if args.runs < 1:
+        raise InputError("--runs", "", f"must be at least 1, got {args.runs}")
+    if args.seed < 0:
+        raise InputError("--seed", "", f"must be a non-negative integer, got {args.seed}")
+    inputs = load_inputs(args.scenario or default_scenario())
+    sc = inputs.scenario
+    out = Path(args.out)
+    steps = round((sc.time.horizon - sc.time.start) / sc.time.step)
+    began = time.perf_counter()
+    with tqdm(
+        total=args.runs * steps, unit=" world-steps", unit_scale=True, desc=sc.name,
+        file=sys.stderr, disable=None,
+    ) as bar:  # fmt: skip
+        card = validate(inputs, runs=args.runs, seed=args.seed, progress=bar.update)
+    seconds = time.perf_counter() - began
+    write_validation(card, card.result, out, command=argv(), seconds=seconds)
+    print(format_scorecard(card))
+    print(f"\n{args.runs} runs in {seconds:.1f} s; scorecard in {out}/ (report.md)")
+    return 0
+
+
 def _dask_executor(scheduler: str, workers: int) -> tuple:
     """A Dask executor (``local`` starts a LocalCluster), a closer, and the cluster's workers."""
     from distributed import Client, LocalCluster
@@ -130,6 +158,62 @@ def _dask_executor(scheduler: str, workers: int) -> tuple:
         close = client.close
     size = max(1, len(client.scheduler_info().get("workers", {})))
     return client.get_executor(pure=False), close, size
+
+
+def _calibrate(args: argparse.Namespace) -> int:
+    import shutil
+
+    from sim.calibrate import (
+        PRESENT_YEARS,
+        calibrate,
+        present_day_ok,
+        report,
+        write_calibration_file,
+    )
+    from sim.ensemble import load_inputs, run_chunk
+    from sim.io import replacing
+    from sim.validate import check_hindcast, misses
+
+    hindcast = load_inputs(args.hindcast)
+    baseline = load_inputs(args.baseline)
+    years = check_hindcast(hindcast)
+    codes = list(hindcast.scenario.actors)
+    thr = hindcast.scenario.outcomes.model_dump()
+    start = hindcast.scenario.time.start
+
+    def score(runs):
+        return misses(runs, codes, thr, start).add_prefix("miss_")
+
+    def present(runs):
+        return present_day_ok(runs, baseline.scenario.outcomes.model_dump())
+
+    before_runs = run_chunk(
+        hindcast, args.seed, 0, args.replicates * 10, paths=False, sample=False, snapshots=years
+    ).runs
+    before = score(before_runs)
+    began = time.perf_counter()
+    result = calibrate(
+        hindcast, baseline, score, present, years, PRESENT_YEARS, sets=args.sets,
+        replicates=args.replicates, accept=args.accept, widen=args.widen, seed=args.seed,
+    )  # fmt: skip
+    if result.accepted.empty:
+        print(
+            "wedge: no parameter set gave the present-day picture; nothing written", file=sys.stderr
+        )
+        return 1
+    out = Path(args.out)
+    with replacing(out) as tmp:
+        result.table.to_parquet(tmp / "sets.parquet", index=False)
+        result.accepted.to_csv(tmp / "accepted.csv", index=False)
+        (tmp / "report.md").write_text(report(result, before))
+        note = f"{args.sets} sets x {args.replicates} runs, seed {args.seed}"
+        write_calibration_file(result, hindcast.calibration, tmp / "calibration.fitted.toml", note)
+    print(report(result, before))
+    print(f"calibrated in {time.perf_counter() - began:.0f} s; results in {out}/")
+    if args.apply:
+        shutil.copyfile(out / "calibration.fitted.toml", hindcast.calibration.path)
+        print(f"wrote {hindcast.calibration.path}; run `wedge docs` and `wedge validate`")
+    return 0
 
 
 def _schema(args: argparse.Namespace) -> int:
@@ -179,6 +263,32 @@ def parser() -> argparse.ArgumentParser:
     )
     sweep.add_argument("--quiet", action="store_true", help="no progress bar")
     sweep.set_defaults(func=_sweep)
+    validate = sub.add_parser(
+        "validate", help="score the 1949-1975 hindcast against history (writes a scorecard)"
+    )
+    validate.add_argument(
+        "--scenario",
+        help="hindcast scenario (default scenarios/history/sino_soviet_1949.toml)",
+    )
+    validate.add_argument("--runs", type=int, default=1000, help="Monte Carlo runs (default 1000)")
+    validate.add_argument(
+        "--seed", type=int, default=DEFAULT_SEED, help=f"root seed (default {DEFAULT_SEED})"
+    )
+    validate.add_argument(
+        "--out", default="results/validation", help="folder (default results/validation/)"
+    )
+    validate.set_defaults(func=_validate)
+    cal = sub.add_parser("calibrate", help="fit the behaviour parameters to the 1949-1975 hindcast")
+    cal.add_argument("--hindcast", default="scenarios/history/sino_soviet_1949.toml")
+    cal.add_argument("--baseline", default="scenarios/baseline_2024.toml")
+    cal.add_argument("--sets", type=int, default=600, help="parameter sets drawn (default 600)")
+    cal.add_argument("--replicates", type=int, default=20, help="runs per set (default 20)")
+    cal.add_argument("--accept", type=float, default=0.05, help="share of sets kept (default 0.05)")
+    cal.add_argument("--widen", type=float, default=0.5, help="prior widening (default 0.5)")
+    cal.add_argument("--seed", type=int, default=1972)
+    cal.add_argument("--out", default="results/calibration")
+    cal.add_argument("--apply", action="store_true", help="write the fit into the calibration file")
+    cal.set_defaults(func=_calibrate)
     schema = sub.add_parser("schema", help="print the JSON Schema of scenario (or sweep) files")
     schema.add_argument("--sweep", action="store_true", help="the schema of sweep files instead")
     schema.set_defaults(func=_schema)

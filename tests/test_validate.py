@@ -1,0 +1,395 @@
+"""The 1949-1975 hindcast: target rules on synthetic runs, the scorecard, the figure, the CLI.
+
+The rules are tested on runs tables built here, so no test depends on what the
+model or its calibration currently produce: only on the structure of the runs
+table (``rupture_year``, ``worst_year``, ``peak_hazard_year``, ``r_<pair>@<year>``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from itertools import combinations
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim import load_inputs, run_ensemble
+from sim.cli import main
+from sim.ensemble import proportion
+from sim.validate import (
+    MILESTONES,
+    TARGETS,
+    check_hindcast,
+    format_scorecard,
+    load_milestones,
+    misses,
+    plot_hindcast,
+    score,
+    stagger,
+    target,
+    validate,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+HINDCAST = ROOT / "scenarios" / "history" / "sino_soviet_1949.toml"
+BASELINE = ROOT / "scenarios" / "baseline_2024.toml"
+CODES = ["USA", "CHN", "RUS"]
+THR = {"aligned": 0.25, "hostile": -0.25}
+N = 100
+
+
+def history_path(pair: tuple[str, str], year: int) -> float:
+    """What each pair did, roughly, on the relation scale."""
+    match frozenset(pair):
+        case p if p == {"CHN", "RUS"}:
+            return 0.5 if year <= 1957 else -0.6
+        case p if p == {"USA", "CHN"}:
+            return -0.8 if year < 1972 else 0.0
+        case _:
+            return -0.8 if year < 1970 else -0.4
+
+
+def runs_table(n: int = N, codes: list[str] = CODES, offset: float = 0.75) -> pd.DataFrame:
+    """A runs table in which every run does what history did (with a little noise)."""
+    rng = np.random.default_rng(7)
+    cols: dict[str, np.ndarray] = {
+        "run": np.arange(n),
+        "rupture_year": np.full(n, 1960.0),
+        "worst_year": np.full(n, 1969.25),
+        "peak_hazard_year": np.full(n, 1969.25),
+    }
+    for year in range(1950, 1976):
+        for i, j in combinations(range(len(codes)), 2):
+            value = history_path((codes[i], codes[j]), year)
+            noise = rng.uniform(-0.02, 0.02, n)
+            cols[f"r_{codes[i]}-{codes[j]}@{year + offset:g}"] = value + noise
+    return pd.DataFrame(cols)
+
+
+def set_pair(df: pd.DataFrame, pair: str, year: int, values) -> None:
+    df[f"r_{pair}@{year + 0.75:g}"] = values
+
+
+def verdicts(df: pd.DataFrame, codes: list[str] = CODES) -> dict[str, bool]:
+    card = score(df, codes, THR, start=1949.75)
+    return {t.key: t.passed for t in card.targets}
+
+
+def share_of(n: int, k: int, yes, no) -> np.ndarray:
+    """``k`` runs with value ``yes``, the rest ``no``."""
+    return np.where(np.arange(n) < k, yes, no)
+
+
+# ------------------------------------------------------------------ the targets
+
+
+def test_targets_are_data_with_words_for_every_rule():
+    assert len(TARGETS) == 8
+    assert len({t.key for t in TARGETS}) == 8
+    for t in TARGETS:
+        assert t.name and t.history and t.source
+        assert t.measure(THR) and t.rule(THR)
+        assert set(t.pair) <= set(CODES)
+    assert target("rupture").years[-1] == 1965
+    assert "−0.25" in target("us_china_hostile").rule(THR)  # thresholds from the scenario
+    assert "−0.40" in target("us_china_hostile").rule({"aligned": 0.4, "hostile": -0.4})
+
+
+def test_runs_that_do_what_history_did_pass_every_target():
+    card = score(runs_table(), CODES, THR, start=1949.75, scenario="s", seed=3)
+    assert [t.passed for t in card.targets] == [True] * 8
+    assert card.passed == 8
+    assert card.p_rupture_by_1965.value == 1.0
+    assert card.median_rupture_year == 1960.0
+    assert card.p_us_china_rapprochement_by_1975.value == 1.0
+    assert card.snapshot_years[0] == 1950.75 and card.snapshot_years[-1] == 1975.75
+
+
+@pytest.mark.parametrize(
+    ("year", "passes"),
+    [(1960.0, True), (1957.0, True), (1964.75, True), (1965.0, False), (1970.0, False)],
+)
+def test_rupture_median_year_must_fall_in_1957_1964(year, passes):
+    df = runs_table()
+    df["rupture_year"] = year
+    assert verdicts(df)["rupture"] is passes
+
+
+def test_rupture_needs_sixty_percent_by_1965():
+    df = runs_table()
+    df["rupture_year"] = share_of(N, 59, 1960.0, 1968.0)  # median still 1960, but 59% by 1965
+    assert verdicts(df)["rupture"] is False
+    df["rupture_year"] = share_of(N, 60, 1960.0, 1968.0)
+    assert verdicts(df)["rupture"] is True
+
+
+def test_no_median_rupture_year_when_under_half_rupture():
+    df = runs_table()
+    df["rupture_year"] = share_of(N, 40, 1960.0, np.nan)
+    card = score(df, CODES, THR, start=1949.75)
+    assert card.median_rupture_year is None
+    assert card.p_rupture_by_1965.value == pytest.approx(0.4)
+    _, lo, hi = proportion(40, N)
+    assert (card.p_rupture_by_1965.low, card.p_rupture_by_1965.high) == (lo, hi)
+    assert verdicts(df)["rupture"] is False
+    assert json.loads(json.dumps(card.to_dict()))["median_rupture_year"] is None
+    df["rupture_year"] = share_of(N, 50, 1960.0, np.nan)  # half: the middle pair straddles
+    assert score(df, CODES, THR).median_rupture_year is None
+    df["rupture_year"] = share_of(N, 51, 1961.0, np.nan)
+    assert score(df, CODES, THR).median_rupture_year == 1961.0
+
+
+def test_alliance_must_hold_at_every_snapshot_in_half_the_runs():
+    df = runs_table()
+    set_pair(df, "CHN-RUS", 1953, share_of(N, 50, 0.1, 0.5))  # half the runs dip in 1953
+    assert verdicts(df)["alliance_holds"] is True
+    set_pair(df, "CHN-RUS", 1953, share_of(N, 51, 0.1, 0.5))
+    assert verdicts(df)["alliance_holds"] is False
+    df = runs_table()
+    set_pair(df, "CHN-RUS", 1958, 0.0)  # after the window: does not count
+    assert verdicts(df)["alliance_holds"] is True
+
+
+@pytest.mark.parametrize("column", ["worst_year", "peak_hazard_year"])
+@pytest.mark.parametrize(
+    ("year", "passes"),
+    [(1969.25, True), (1966.0, True), (1972.75, True), (1965.75, False), (1975.75, False)],
+)
+def test_worst_and_peak_hazard_years_must_be_near_1969(column, year, passes):
+    df = runs_table()
+    df[column] = year
+    key = column if column == "worst_year" else "peak_hazard_year"
+    assert verdicts(df)[key] is passes
+
+
+def test_us_china_hostile_at_each_of_1955_1960_1965():
+    df = runs_table()
+    set_pair(df, "USA-CHN", 1962, 0.5)  # not one of the three snapshots
+    assert verdicts(df)["us_china_hostile"] is True
+    set_pair(df, "USA-CHN", 1960, -0.1)
+    assert verdicts(df)["us_china_hostile"] is False
+
+
+def test_rapprochement_counts_any_snapshot_1972_1975():
+    df = runs_table()
+    for year in range(1972, 1976):
+        set_pair(df, "USA-CHN", year, -0.8)
+    set_pair(df, "USA-CHN", 1973, share_of(N, 50, -0.2, -0.8))  # neutral in 1973 only
+    card = score(df, CODES, THR, start=1949.75)
+    assert card.p_us_china_rapprochement_by_1975.value == pytest.approx(0.5)
+    assert verdicts(df)["us_china_rapprochement"] is True
+    set_pair(df, "USA-CHN", 1973, share_of(N, 49, -0.2, -0.8))
+    assert verdicts(df)["us_china_rapprochement"] is False
+    set_pair(df, "USA-CHN", 1973, -0.25)  # on the threshold is still hostile
+    assert verdicts(df)["us_china_rapprochement"] is False
+
+
+def test_us_ussr_hostile_every_year_1950_1969():
+    df = runs_table()
+    set_pair(df, "USA-RUS", 1969, -0.2)
+    assert verdicts(df)["us_ussr_hostile"] is False
+    df = runs_table()
+    set_pair(df, "USA-RUS", 1970, 0.3)
+    assert verdicts(df)["us_ussr_hostile"] is True
+
+
+def test_us_ussr_easing_needs_a_higher_median_in_1974_than_1968():
+    df = runs_table()
+    set_pair(df, "USA-RUS", 1968, -0.8)
+    set_pair(df, "USA-RUS", 1974, -0.79)
+    assert verdicts(df)["us_ussr_easing"] is True
+    set_pair(df, "USA-RUS", 1974, -0.8)
+    assert verdicts(df)["us_ussr_easing"] is False
+    set_pair(df, "USA-RUS", 1974, -0.9)
+    assert verdicts(df)["us_ussr_easing"] is False
+
+
+def test_pair_names_follow_the_scenario_actor_order():
+    codes = ["RUS", "USA", "CHN"]
+    df = runs_table(codes=codes)
+    assert "r_RUS-USA@1960.75" in df.columns and "r_USA-CHN@1960.75" in df.columns
+    assert all(verdicts(df, codes).values())
+    df["r_USA-CHN@1960.75"] = 0.3  # USA-CHN named in this order
+    assert verdicts(df, codes)["us_china_hostile"] is False
+
+
+def test_snapshot_within_the_year_is_found_for_another_start():
+    df = runs_table(offset=0.25)
+    card = score(df, CODES, THR, start=1949.25)
+    assert card.passed == 8
+    assert card.snapshot_years[0] == 1950.25
+
+
+def test_missing_snapshot_is_an_error():
+    df = runs_table().drop(columns=["r_USA-RUS@1974.75"])
+    with pytest.raises(ValueError, match="USA-RUS in 1974"):
+        score(df, CODES, THR)
+
+
+def test_scorecard_json_has_the_required_keys():
+    df = runs_table()
+    df["rupture_year"] = share_of(N, 30, 1960.0, np.nan)
+    card = score(df, CODES, THR, start=1949.75, scenario="s", title="t", seed=5)
+    data = json.loads(json.dumps(card.to_dict(), allow_nan=False))
+    for key in (
+        "p_rupture_by_1965", "median_rupture_year", "p_us_china_rapprochement_by_1975",
+        "targets", "runs", "seed", "scenario",
+    ):  # fmt: skip
+        assert key in data, key
+    assert set(data["p_rupture_by_1965"]) == {"value", "low", "high"}
+    assert data["runs"] == N and data["seed"] == 5 and data["scenario"] == "s"
+    assert [t["name"] for t in data["targets"]] == [t.name for t in TARGETS]
+    for entry in data["targets"]:
+        assert {"name", "history", "simulated", "pass"} <= set(entry)
+        assert isinstance(entry["pass"], bool) and entry["simulated"]
+    rupture = next(t for t in data["targets"] if t["key"] == "rupture")
+    assert rupture["pass"] is False and rupture["q95"] is None  # no rupture: after the horizon
+    text = format_scorecard(card)
+    assert "7 of 8 targets met" in text and "NO" in text
+
+
+def test_misses_are_zero_exactly_for_passed_targets_and_grow_with_the_gap():
+    df = runs_table()
+    assert (misses(df, CODES, THR, 1949.75) == 0).all()
+    gaps = []
+    for year in (1966.0, 1970.0, 1975.0):
+        df["rupture_year"] = year
+        set_pair(df, "USA-CHN", 1960, -0.1)
+        miss = misses(df, CODES, THR, 1949.75)
+        assert list(miss.index) == [t.key for t in TARGETS]
+        assert (miss > 0).sum() == 2 and miss["us_china_hostile"] == pytest.approx(0.15)
+        gaps.append(miss["rupture"])
+    assert 0 < gaps[0] < gaps[1] < gaps[2]
+    df = runs_table()
+    set_pair(df, "USA-RUS", 1974, df["r_USA-RUS@1968.75"])  # equal medians: fails, misses > 0
+    assert misses(df, CODES, THR)["us_ussr_easing"] > 0
+
+
+# ------------------------------------------------------------------ the figure
+
+
+def test_stagger_keeps_labels_off_each_other_and_off_leader_lines():
+    anchors = [1950.1, 1957.8, 1958.0, 1958.6, 1959.5, 1960.5, 1969.2, 1969.6, 1969.7, 1975.5]
+    widths = [2.5, 3.0, 2.8, 3.0, 3.0, 2.5, 2.0, 2.0, 2.5, 2.0]
+    pad = 0.05
+    placed = stagger(anchors, widths, 1949.75, 1975.75, pad)
+    spans = []
+    for x, w, (row, flip) in zip(anchors, widths, placed, strict=True):
+        s, e = (x - w, x) if flip else (x, x + w)
+        assert s >= 1949.75 and e <= 1975.75
+        spans.append((s, e, row, x))
+    for a, b in combinations(spans, 2):
+        if a[2] == b[2]:
+            assert a[1] + pad <= b[0] or b[1] + pad <= a[0]
+        for lo, hi in ((a, b), (b, a)):  # hi's leader rises through lo's row
+            if lo[2] < hi[2]:
+                assert not lo[0] - pad < hi[3] < lo[1] + pad
+    assert placed[-1][1] is True  # near the right end: extends to the left
+    assert max(r for r, _ in placed) < len(anchors)
+
+
+def synthetic_trajectories() -> pd.DataFrame:
+    years = 1949.75 + 0.25 * np.arange(105)
+    frames = []
+    for a, b in (("USA", "CHN"), ("USA", "RUS"), ("CHN", "RUS")):
+        mid = np.array([history_path((a, b), int(y)) for y in years])
+        frame = {"step": np.arange(len(years)), "year": years, "pair": f"{a}-{b}", "a": a, "b": b}
+        for q, d in (("q05", -0.3), ("q25", -0.1), ("q50", 0.0), ("q75", 0.1), ("q95", 0.3)):
+            frame[q] = np.clip(mid + d, -1, 1)
+        frame["mean"] = mid
+        frames.append(pd.DataFrame(frame))
+    return pd.concat(frames, ignore_index=True)
+
+
+def test_figure_draws_every_milestone_from_the_csv_without_overlapping_labels():
+    raw = pd.read_csv(MILESTONES)
+    dates = pd.to_datetime(raw["date"])
+    wanted = raw[(dates.dt.year >= 1950) & (dates.dt.year <= 1975)]
+    summary = {"title": "t", "runs": 10, "partnership": ["CHN", "RUS"], "third": "USA"}
+    fig = plot_hindcast(synthetic_trajectories(), summary, load_milestones())
+    gids = {a.get_gid() for a in fig.findobj() if a.get_gid()}
+    for row in wanted.itertuples():
+        assert f"milestone:{row.kind}:{row.date}" in gids, row.event
+        for pair in ("CHN-RUS", "USA-CHN", "USA-RUS"):
+            assert f"milestone-line:{pair}:{row.date}" in gids
+    assert (wanted["kind"] == "outcome").sum() >= 10
+    assert {"band90:CHN-RUS", "band50:USA-RUS", "median:USA-CHN"} <= gids
+    fig.draw_without_rendering()
+    renderer = fig.canvas.get_renderer()
+    labels = [t for t in fig.findobj() if str(t.get_gid()).startswith("milestone-label:")]
+    boxes = [t.get_window_extent(renderer) for t in labels]
+    for (i, a), (j, b) in combinations(enumerate(boxes), 2):
+        assert not a.overlaps(b), (labels[i].get_text(), labels[j].get_text())
+    panels = [ax for ax in fig.axes if ax.get_ylabel()]
+    assert len(panels) == 3 and all(ax.get_xlim() == panels[0].get_xlim() for ax in fig.axes)
+    assert panels[-1].get_xlabel() and fig.legends and fig.get_suptitle()
+
+
+# ------------------------------------------------------------------ end to end
+
+
+def wedge(*args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "MPLBACKEND": "Agg"}
+    return subprocess.run(
+        [sys.executable, "-m", "sim.cli", *args], cwd=ROOT, capture_output=True, text=True, env=env
+    )
+
+
+@pytest.fixture(scope="module")
+def validated(tmp_path_factory):
+    out = tmp_path_factory.mktemp("validate") / "tmp"
+    proc = wedge("validate", "--runs", "40", "--seed", "11", "--out", str(out))
+    return proc, out
+
+
+def test_wedge_validate_writes_the_scorecard_folder(validated):
+    proc, out = validated
+    assert proc.returncode == 0, proc.stderr
+    names = {p.name for p in out.iterdir()}
+    assert names >= {"scorecard.json", "report.md", "manifest.json", "hindcast.png", "hindcast.svg"}
+    assert not [p for p in out.parent.iterdir() if ".tmp-" in p.name or ".old-" in p.name]
+    card = json.loads((out / "scorecard.json").read_text())
+    assert card["runs"] == 40 and card["seed"] == 11 and card["scenario"] == "sino_soviet_1949"
+    assert len(card["targets"]) == 8
+    assert card["snapshot_years"] == [y + 0.75 for y in range(1950, 1976)]
+    assert f"{card['targets_met']} of 8 targets met" in proc.stdout
+    rows = [line for line in proc.stdout.splitlines() if re.match(r"\d+ {2,}\S", line)]
+    verdicts = [line.split()[-1] for line in rows]
+    assert verdicts == ["yes" if t["pass"] else "NO" for t in card["targets"]]
+    report = (out / "report.md").read_text()
+    assert "| target | history | simulated median [90% range] | pass |" in report
+    assert "(hindcast.png)" in report
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["runs"] == 40 and manifest["seed"] == 11
+    assert (out / "hindcast.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_the_hindcast_runs_the_same_worlds_as_wedge_run():
+    inputs = load_inputs(HINDCAST)
+    card = validate(inputs, runs=16, seed=4)
+    plain = run_ensemble(inputs, runs=16, seed=4)
+    assert card.result is not None
+    pd.testing.assert_frame_equal(card.result.runs[plain.runs.columns], plain.runs)
+    assert check_hindcast(inputs) == tuple(y + 0.75 for y in range(1950, 1976))
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--runs", "0"], "--runs"),
+        (["--seed", "-1"], "--seed"),
+        (["--scenario", "no/such/file.toml"], "file not found"),
+        (["--scenario", str(BASELINE)], "every year 1950-1975"),
+    ],
+)
+def test_bad_input_exits_2(args, message, tmp_path, capsys):
+    code = main(["validate", *args, "--out", str(tmp_path / "out")])
+    assert code == 2
+    assert message in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
