@@ -490,21 +490,30 @@ def cli_can_sweep() -> tuple[bool, str]:
     return done.returncode == 0, done.stdout.strip() or done.stderr.strip()[-200:]
 
 
-def sweep_command(file: Path, out: Path, workers: int, dask: bool, via: str) -> list[str]:
+NO_TRIM = {"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}
+"""Dask config that stops the nanny from setting ``MALLOC_TRIM_THRESHOLD_`` in its workers.
+
+Distributed sets ``MALLOC_TRIM_THRESHOLD_=65536`` in every worker by default;
+setting it turns off glibc's dynamic mmap threshold, so each NumPy temporary
+above 128 KiB is mmap'd and unmapped again: many more page faults and system
+time in this model's chunk loop (see benchmarks/README.md).
+"""
+
+
+def sweep_command(file: Path, out: Path, workers: int, mode: str, via: str) -> list[str]:
+    """The command of one sweep; ``mode``: ``local``, ``dask`` or ``dask-notrim``."""
     if via == "cli":
-        cmd = [
-            sys.executable,
-            "-m",
-            "sim.cli",
-            "sweep",
-            str(file),
-            "--out",
-            str(out),
-            "--quiet",
-            "--workers",
-            str(workers),
-        ]
-        return [*cmd, "--scheduler", "local"] if dask else cmd
+        args = ["sweep", str(file), "--out", str(out), "--quiet", "--workers", str(workers)]
+        if mode.startswith("dask"):
+            args += ["--scheduler", "local"]
+        if mode == "dask-notrim":
+            # The CLI, with one Dask config setting changed first.
+            code = (
+                "import sys, dask; dask.config.set(" + repr(NO_TRIM) + "); "
+                "from sim.cli import main; sys.exit(main(sys.argv[1:]))"
+            )
+            return [sys.executable, "-c", code, *args]
+        return [sys.executable, "-m", "sim.cli", *args]
     cmd = [
         sys.executable,
         str(Path(__file__).resolve()),
@@ -515,7 +524,7 @@ def sweep_command(file: Path, out: Path, workers: int, dask: bool, via: str) -> 
         "--workers",
         str(workers),
     ]
-    return [*cmd, "--dask"] if dask else cmd
+    return [*cmd, "--dask", mode] if mode.startswith("dask") else cmd
 
 
 def sweep_child(args: argparse.Namespace) -> int:
@@ -528,7 +537,11 @@ def sweep_child(args: argparse.Namespace) -> int:
     phases = {"load_s": time.perf_counter() - t0}
     executor, close = None, None
     if args.dask:
+        import dask
         from distributed import Client, LocalCluster
+
+        if args.dask == "dask-notrim":
+            dask.config.set(NO_TRIM)
 
         t = time.perf_counter()
         cluster = LocalCluster(
@@ -655,7 +668,8 @@ def bench_million(tmp: Path, via: str, log) -> list[Row]:
     work = tmp / "million"
     work.mkdir()
     log("sweep: 1,000,000 runs, 2 workers")
-    r = monitored(sweep_command(file, work / "out", 2, False, via), work, work / "out" / "chunks")
+    cmd = sweep_command(file, work / "out", 2, "local", via)
+    r = monitored(cmd, work, work / "out" / "chunks")
     _check(r, "1M sweep")
     ph = _phases(r)
     peak = max(r["tree_rss_peak"], r["ru_maxrss"])
@@ -726,17 +740,18 @@ def bench_scaling(tmp: Path, via: str, quick: bool, repeats: int, log) -> list[R
     file = tmp / "scaling.toml"
     file.write_text(text)
     configs = [
-        ("1 worker", 1, False),
-        ("2 local processes", 2, False),
-        ("Dask LocalCluster, 2 workers", 2, True),
+        ("1 worker", 1, "local"),
+        ("2 local processes", 2, "local"),
+        ("Dask LocalCluster, 2 workers", 2, "dask"),
+        ("Dask LocalCluster, 2 workers, no malloc trim", 2, "dask-notrim"),
     ]
     best: dict[str, dict] = {}
     for rep in range(repeats):
-        for label, workers, dask in configs:
-            work = tmp / f"scaling-{workers}-{int(dask)}-{rep}"
+        for label, workers, mode in configs:
+            work = tmp / f"scaling-{workers}-{mode}-{rep}"
             work.mkdir()
             log(f"sweep: {runs:,} runs, {label} (repeat {rep + 1} of {repeats})")
-            cmd = sweep_command(file, work / "out", workers, dask, via)
+            cmd = sweep_command(file, work / "out", workers, mode, via)
             r = monitored(cmd, work, work / "out" / "chunks")
             _check(r, f"sweep ({label})")
             shutil.rmtree(work / "out", ignore_errors=True)
@@ -814,7 +829,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--sweep-child", help=argparse.SUPPRESS)
     p.add_argument("--out", help=argparse.SUPPRESS)
     p.add_argument("--workers", type=int, default=1, help=argparse.SUPPRESS)
-    p.add_argument("--dask", action="store_true", help=argparse.SUPPRESS)
+    p.add_argument("--dask", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if args.sweep_child:
         return sweep_child(args)

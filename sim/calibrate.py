@@ -169,7 +169,11 @@ def write_calibration_file(
         "#",
         f"# Fitted by `wedge calibrate` ({note}); see results/calibration/report.md.",
         "# value = the accepted parameter set closest to the 1949-1975 history;",
-        "# low/high = 10th-90th percentiles of the accepted sets (ABC rejection).",
+        "# low/high = 10th-90th percentiles of the accepted sets (ABC rejection);",
+        "# posterior = the accepted sets themselves: by default each world draws one",
+        '# whole set (calibration_uncertainty = "auto"), keeping the fit\'s joint structure.',
+        "",
+        f'posterior = "{path.stem}_posterior.csv"',
         "",
     ]
     for name, param in old.parameters.items():
@@ -189,17 +193,24 @@ def write_calibration_file(
         source = source.replace("\\", "/").replace('"', "'")
         lines.append(f'{name} = {{ {entry}, source = "{source}" }}')
     path.write_text("\n".join(lines) + "\n")
+    accepted = result.accepted.sort_values("distance")[result.names]
+    accepted.to_csv(path.with_name(f"{path.stem}_posterior.csv"), index=False, float_format="%.6g")
 
 
 PRESENT_YEARS = (2025.0, 2030.0, 2040.0)
 """Years at which the 2024 baseline must show the present-day picture."""
+
+PRESENT_FLOOR = -0.9
+"""Judgement: a median relation below this would be open war, which 2018-2024 was not."""
 
 
 def present_day_ok(runs: pd.DataFrame, thresholds: dict[str, float]) -> bool:
     """The 2018-2024 picture (data/README.md) at every year of :data:`PRESENT_YEARS`.
 
     Medians across runs: CHN-RUS aligned, USA-RUS hostile, USA-CHN hostile or
-    within 0.1 of it.
+    within 0.1 of it; and neither US relation at the floor (median above
+    :data:`PRESENT_FLOOR`): 2018-2024 was rivalry with summits, trade and
+    arms-control talks, not war.
     """
     for year in PRESENT_YEARS:
         med = {p: runs[f"r_{p}@{year:g}"].median() for p in ("CHN-RUS", "USA-RUS", "USA-CHN")}
@@ -207,6 +218,7 @@ def present_day_ok(runs: pd.DataFrame, thresholds: dict[str, float]) -> bool:
             med["CHN-RUS"] >= thresholds["aligned"]
             and med["USA-RUS"] <= thresholds["hostile"]
             and med["USA-CHN"] <= thresholds["hostile"] + 0.1
+            and min(med["USA-RUS"], med["USA-CHN"]) > PRESENT_FLOOR
         ):
             return False
     return True

@@ -207,12 +207,16 @@ def _calibrate(args: argparse.Namespace) -> int:
         result.accepted.to_csv(tmp / "accepted.csv", index=False)
         (tmp / "report.md").write_text(report(result, before))
         note = f"{args.sets} sets x {args.replicates} runs, seed {args.seed}"
-        write_calibration_file(result, hindcast.calibration, tmp / "calibration.fitted.toml", note)
+        write_calibration_file(result, hindcast.calibration, tmp / "calibration.toml", note)
     print(report(result, before))
     print(f"calibrated in {time.perf_counter() - began:.0f} s; results in {out}/")
     if args.apply:
-        shutil.copyfile(out / "calibration.fitted.toml", hindcast.calibration.path)
-        print(f"wrote {hindcast.calibration.path}; run `wedge docs` and `wedge validate`")
+        target = Path(hindcast.calibration.path)
+        shutil.copyfile(out / "calibration.toml", target)
+        shutil.copyfile(
+            out / "calibration_posterior.csv", target.with_name(f"{target.stem}_posterior.csv")
+        )
+        print(f"wrote {target} and its posterior; run `wedge docs` and `wedge validate`")
     return 0
 
 

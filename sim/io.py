@@ -97,6 +97,11 @@ def manifest(result: EnsembleResult, command: list[str], seconds: float) -> dict
         "scenario_sha256": sha256(result.inputs.path),
         "calibration_file": result.inputs.calibration.path,
         "calibration_sha256": sha256(result.inputs.calibration.path),
+        "calibration_posterior_sets": (
+            None
+            if result.inputs.calibration.posterior is None
+            else len(result.inputs.calibration.posterior)
+        ),
         "runs": result.n,
         "seed": result.seed,
         "uncertain_parameters": result.meta.get("sampled", []),

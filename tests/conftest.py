@@ -24,6 +24,15 @@ from sim.scenario.schema import Scenario
 REPO = Path(__file__).resolve().parents[1]
 CALIBRATION_FILE = REPO / "scenarios" / "calibration.toml"
 
+
+def copy_calibration(folder: Path) -> Path:
+    """Copy the shipped calibration file, and the posterior sample it names, into ``folder``."""
+    shutil.copy(CALIBRATION_FILE, folder / "calibration.toml")
+    for extra in CALIBRATION_FILE.parent.glob("calibration_*.csv"):
+        shutil.copy(extra, folder / extra.name)
+    return folder / "calibration.toml"
+
+
 CODES = ("USA", "CHN", "RUS", "IND", "EUR", "JPN", "BRA", "TUR")
 """Actor identifiers used by the helpers, in order: the first N make an N-actor scenario."""
 
@@ -84,7 +93,7 @@ def write_scenario(tmp_path: Path) -> Callable[..., Path]:
         folder = tmp_path if folder is None else folder
         folder.mkdir(parents=True, exist_ok=True)
         if not (folder / "calibration.toml").exists():
-            shutil.copy(CALIBRATION_FILE, folder / "calibration.toml")
+            copy_calibration(folder)
         return write_toml(folder / name, scenario_data(n_actors) if data is None else data)
 
     return write

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import copy_calibration
 
 from sim import load_inputs, run_ensemble
 from sim.cli import main
@@ -114,7 +115,7 @@ def test_bad_scenario_gives_one_line_exit_2_and_no_output(case, tmp_path):
     text, needle = BAD[case]
     bad = tmp_path / "bad.toml"
     bad.write_text(text.format(base=BASELINE.as_posix()))
-    (tmp_path / "calibration.toml").write_text((ROOT / "scenarios/calibration.toml").read_text())
+    copy_calibration(tmp_path)
     out = tmp_path / "out"
     proc = wedge("run", str(bad), "--runs", "5", "--out", str(out))
     assert proc.returncode == 2

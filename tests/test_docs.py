@@ -1,10 +1,10 @@
 """The documentation matches the code: generated parts are current, links resolve."""
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
+from conftest import copy_calibration
 
 from sim import docs
 from sim.ensemble import load_inputs
@@ -62,7 +62,7 @@ def test_write_docs_refuses_an_odd_without_markers(tmp_path):
 
 
 def test_examples_in_the_reference_load(tmp_path):
-    shutil.copy(ROOT / "scenarios" / "calibration.toml", tmp_path / "calibration.toml")
+    copy_calibration(tmp_path)
     (tmp_path / docs.EXAMPLE_NAME).write_text(docs.EXAMPLE)
     (tmp_path / "extending.toml").write_text(docs.EXAMPLE_EXTENDS)
     base = load_inputs(tmp_path / docs.EXAMPLE_NAME).scenario

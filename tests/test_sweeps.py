@@ -235,8 +235,17 @@ def test_scenario_uncertainty_is_sampled_only_when_asked(sample, write_scenario,
     plan = load_sweep(write_toml(tmp_path / "s.toml", data))
     run_sweep(plan, tmp_path / "out")
     runs = all_runs(tmp_path / "out")
-    ranged = list(plan.inputs["small"].calibration.ranges())
-    if sample:
+    calibration = plan.inputs["small"].calibration
+    if sample and calibration.posterior is not None:
+        # Each run draws one whole accepted set of the calibration's posterior sample.
+        names = list(calibration.posterior_names)
+        assert parameter_columns(runs) == [*names, FEAR]
+        drawn = runs[names].to_numpy(dtype=float)
+        gaps = np.abs(drawn[:, None, :] - calibration.posterior[None, :, :]).max(axis=2)
+        assert np.all(gaps.min(axis=1) < 1e-4)  # float32 storage
+        assert len(np.unique(gaps.argmin(axis=1))) > 1
+    elif sample:
+        ranged = list(calibration.ranges())
         assert parameter_columns(runs) == [*ranged, FEAR]
         assert runs[ranged].nunique().min() == len(runs)
     else:
@@ -859,7 +868,7 @@ def test_resume_refuses_a_sweep_whose_calibration_ranges_changed(write_scenario,
     calibration_file = tmp_path / "calibration.toml"
     calibration = tomllib.loads(calibration_file.read_text())
     low, high = calibration["w_threat"]["low"], calibration["w_threat"]["high"]
-    calibration["w_threat"] |= {"low": low + (high - low) / 4, "high": high - (high - low) / 4}
+    calibration["w_threat"] |= {"high": high + (high - low) / 4}  # a wider range, same value
     write_toml(calibration_file, calibration)
     changed = load_sweep(path)
     assert changed.inputs["small"].calibration.ranges()["w_threat"] != (low, high)

@@ -30,7 +30,14 @@ from scipy.special import ndtri
 from sim.model.agents import State
 from sim.model.mechanisms import dependence, economy, events, ideology, institutions, levers, trust
 from sim.model.mechanisms.common import occurs, relation, relax
-from sim.model.setup import Worlds, build_worlds, stream_key, uncertain_parameters
+from sim.model.setup import (
+    Worlds,
+    build_worlds,
+    calibration_mode,
+    posterior_rows,
+    stream_key,
+    uncertain_parameters,
+)
 from sim.model.streams import Streams
 from sim.scenario.calibration import Calibration
 from sim.scenario.schema import Scenario
@@ -141,8 +148,15 @@ class WedgeModel(mesa.Model):
             unit_draws = np.column_stack(
                 [self.streams.uniform(stream_key(d.parameter), 1)[:, 0] for d in self.uncertain]
             )
+        imposed = dict(fixed or {})
+        if sample and calibration_mode(scenario, calibration) == "posterior":
+            # One draw per world picks a whole accepted set: the fit's joint uncertainty.
+            rows = posterior_rows(
+                scenario, calibration, self.streams.uniform("parameter:posterior", 1)[:, 0]
+            )
+            imposed = rows | imposed  # a sweep's design values win
         self.inputs: Worlds = build_worlds(
-            scenario, calibration, self.worlds, unit_draws if sample else None, fixed
+            scenario, calibration, self.worlds, unit_draws if sample else None, imposed or None
         )
         self.behaviour = self.inputs.behaviour
         self.state = self._initial_state(self.inputs)

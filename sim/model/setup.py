@@ -95,6 +95,32 @@ def stream_key(path: str) -> str:
     return "parameter:" + ".".join(parts)
 
 
+def calibration_mode(scenario: Scenario, calibration: Calibration) -> str:
+    """How behaviour uncertainty is sampled: ``posterior``, ``ranges`` or ``none``."""
+    mode = scenario.calibration_uncertainty
+    if mode == "auto":
+        return "posterior" if calibration.posterior is not None else "ranges"
+    return mode
+
+
+def posterior_rows(
+    scenario: Scenario, calibration: Calibration, u: np.ndarray
+) -> dict[str, np.ndarray]:
+    """Values of the posterior set each world draws (``u`` uniform, ``(worlds,)``).
+
+    Parameters the scenario fixes in ``[behaviour]`` or lists in ``uncertain``
+    keep those instead.
+    """
+    table = calibration.posterior
+    rows = np.minimum((u * len(table)).astype(int), len(table) - 1)  # type: ignore[arg-type]
+    own = {d.parameter for d in scenario.uncertain} | set(scenario.behaviour)
+    return {
+        name: table[rows, k]  # type: ignore[index]
+        for k, name in enumerate(calibration.posterior_names)
+        if name not in own
+    }
+
+
 def uncertain_parameters(scenario: Scenario, calibration: Calibration) -> list[Distribution]:
     """Every uncertain parameter of a run, in a fixed order.
 
@@ -105,7 +131,7 @@ def uncertain_parameters(scenario: Scenario, calibration: Calibration) -> list[D
     """
     own = {u.parameter: u for u in scenario.uncertain}
     out: list[Distribution] = []
-    if scenario.calibration_uncertainty == "ranges":
+    if calibration_mode(scenario, calibration) == "ranges":
         for name, (lo, hi) in calibration.ranges().items():
             if name in scenario.behaviour:
                 continue  # an explicit override fixes the value

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from sim.scenario.errors import InputError
@@ -147,6 +148,9 @@ class Calibration:
 
     path: str
     parameters: dict[str, Parameter]
+    posterior: np.ndarray | None = None
+    """Accepted parameter sets of a fit, ``(sets, len(posterior_names))``, or ``None``."""
+    posterior_names: tuple[str, ...] = ()
 
     def values(self) -> dict[str, float]:
         """Point values, name -> value."""
@@ -162,7 +166,14 @@ class Calibration:
 
 
 def parse_calibration(data: dict[str, Any], path: Path | str) -> Calibration:
-    """Validate the content of a calibration file against :data:`PARAMETERS`."""
+    """Validate the content of a calibration file against :data:`PARAMETERS`.
+
+    The optional top-level ``posterior`` names a CSV file (relative to the
+    calibration file) of accepted parameter sets, one column per parameter:
+    the joint sample a fit produced, which worlds then draw whole rows from.
+    """
+    data = dict(data)
+    posterior_file = data.pop("posterior", None)
     unknown = [k for k in data if k not in PARAMETERS]
     if unknown:
         raise InputError(
@@ -191,7 +202,38 @@ def parse_calibration(data: dict[str, Any], path: Path | str) -> Calibration:
                     f"{v} is outside the admissible [{spec.lower}, {spec.upper}]",
                 )
         parsed[name] = param
-    return Calibration(str(path), parsed)
+    if posterior_file is None:
+        return Calibration(str(path), parsed)
+    table, names = _read_posterior(Path(path), posterior_file)
+    return Calibration(str(path), parsed, table, names)
+
+
+def _read_posterior(path: Path, name: object) -> tuple[np.ndarray, tuple[str, ...]]:
+    """Read and check a posterior CSV: known parameters, numbers within admissible bounds."""
+    if not isinstance(name, str):
+        raise InputError(path, "posterior", "must be the path of a CSV file")
+    target = path.parent / name
+    try:
+        lines = target.read_text(encoding="utf-8").strip().splitlines()
+    except OSError:
+        raise InputError(
+            path, "posterior", f"{name!r} not found (looked in {target.parent})"
+        ) from None
+    header = [h.strip() for h in lines[0].split(",")]
+    bad = [h for h in header if h not in PARAMETERS]
+    if bad:
+        raise InputError(target, bad[0], "unknown behaviour parameter in the posterior header")
+    try:
+        table = np.array([[float(v) for v in line.split(",")] for line in lines[1:]])
+    except ValueError:
+        raise InputError(target, "", "every posterior cell must be a number") from None
+    if table.ndim != 2 or table.shape[0] < 1 or table.shape[1] != len(header):
+        raise InputError(target, "", "needs at least one row with a value for every column")
+    for k, h in enumerate(header):
+        spec = PARAMETERS[h]
+        if not np.all((table[:, k] >= spec.lower) & (table[:, k] <= spec.upper)):
+            raise InputError(target, h, f"values leave the admissible [{spec.lower}, {spec.upper}]")
+    return table, tuple(header)
 
 
 def load_calibration(path: str | Path) -> Calibration:

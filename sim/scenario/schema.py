@@ -365,11 +365,13 @@ class Scenario(Strict):
         "calibration.toml",
         description="Calibration file with the behaviour parameters, relative to this file.",
     )
-    calibration_uncertainty: Literal["ranges", "none"] = Field(
-        "ranges",
+    calibration_uncertainty: Literal["auto", "posterior", "ranges", "none"] = Field(
+        "auto",
         description=(
-            "`ranges`: sample every calibration parameter over its calibrated range in each "
-            "world; `none`: use the point values."
+            "`posterior`: each world draws one whole accepted parameter set of the calibration's "
+            "posterior sample (joint uncertainty); `ranges`: each parameter independently uniform "
+            "over its range; `none`: the point values; `auto`: `posterior` when the calibration "
+            "file has one, else `ranges`."
         ),
     )
     time: Time

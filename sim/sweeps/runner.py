@@ -73,6 +73,8 @@ class Plan:
             h.update(inp.scenario.model_dump_json().encode())
             h.update(json.dumps(inp.calibration.values(), sort_keys=True).encode())
             h.update(json.dumps(inp.calibration.ranges(), sort_keys=True).encode())
+            if inp.calibration.posterior is not None:
+                h.update(inp.calibration.posterior.tobytes())
         h.update(metadata.version("wedge").encode())
         return h.hexdigest()
 
