@@ -29,7 +29,7 @@ from sim.ensemble import proportion
 from sim.sweeps.runner import Plan
 
 EVENT = {"p_split": "split_year", "p_rupture": "rupture_year"}
-PRIM_SAMPLE = 50_000
+PRIM_SAMPLE = 20_000
 """Runs given to PRIM at most (a seeded subsample beyond that): PRIM is O(n log n) per peel."""
 
 
@@ -146,14 +146,20 @@ def discover(plan: Plan, out: Path, outcome: str = "p_split", threshold: float =
     with the largest coverage whose density reaches ``threshold`` (or the
     densest when none does).
     """
-    runs = load_runs(out)
-    event = runs[EVENT[outcome]].notna().to_numpy()
+    files = sorted((Path(out) / "chunks").glob("*/chunk-*.parquet"))
     boxes: list[dict] = []
+    if not files:
+        return boxes
+    # Read only the parameter columns and the event time: never the whole sweep.
+    columns = ds.dataset([str(f) for f in files], format="parquet").schema.names
+    first = columns.index("rupture_year")
+    inputs = [c for c in columns[:first] if c not in ("scenario", "point", "replicate", "run")]
+    runs = load_runs(out, [*inputs, EVENT[outcome]])
+    event = runs[EVENT[outcome]].notna().to_numpy()
     if event.sum() < 10 or (~event).sum() < 10:
         return boxes
-    first = list(runs.columns).index("rupture_year")
-    inputs = [c for c in runs.columns[:first] if c not in ("scenario", "point", "replicate", "run")]
-    x = runs[inputs].astype(float)
+    x = runs[inputs].astype(np.float32)
+    del runs
     x = x.loc[:, x.nunique() > 1]
     if len(x) > PRIM_SAMPLE:
         keep = np.random.default_rng(plan.sweep.seed).choice(len(x), PRIM_SAMPLE, replace=False)
