@@ -42,6 +42,7 @@ from sim.scenario.schema import (
     Shock,
     Time,
     Watch,
+    metadata_bounds,
 )
 
 START = "<!-- parameters:start -->"
@@ -239,17 +240,7 @@ def _docstring_from(obj: Any, opening: str) -> str:
 
 def _bounds(metadata: list[Any]) -> str:
     """``[0, 1]``, ``(0, 1]``, ``>= -0.5`` ... from annotated-types metadata."""
-    lo = hi = None
-    lo_open = hi_open = False
-    for meta in metadata:
-        if getattr(meta, "ge", None) is not None:
-            lo, lo_open = meta.ge, False
-        if getattr(meta, "gt", None) is not None:
-            lo, lo_open = meta.gt, True
-        if getattr(meta, "le", None) is not None:
-            hi, hi_open = meta.le, False
-        if getattr(meta, "lt", None) is not None:
-            hi, hi_open = meta.lt, True
+    lo, hi, lo_open, hi_open = metadata_bounds(metadata)
     if lo is not None and hi is not None:
         return f"{'(' if lo_open else '['}{_number(lo)}, {_number(hi)}{')' if hi_open else ']'}"
     if lo is not None:

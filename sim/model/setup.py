@@ -26,7 +26,15 @@ import numpy as np
 from sim.sampling import from_unit, support
 from sim.scenario.calibration import PARAMETERS, Calibration, check_behaviour_overrides
 from sim.scenario.errors import InputError
-from sim.scenario.schema import Actor, Distribution, Lever, Pair, Scenario, Shock
+from sim.scenario.schema import (
+    Actor,
+    Distribution,
+    Lever,
+    Pair,
+    Scenario,
+    Shock,
+    metadata_bounds,
+)
 
 ACTOR_FIELDS = (
     "capability", "growth", "volatility", "offensive", "salience", "leader_hazard",
@@ -192,16 +200,9 @@ def _field_bounds(model: type, name: str, allowed: tuple[str, ...]) -> Bounds:
     """Bounds of a schema field and whether each is strict (``gt``/``lt``)."""
     if name not in allowed:
         raise KeyError(f"field {name!r} cannot be uncertain; allowed: {', '.join(allowed)}")
-    lo, hi, strict_lo, strict_hi = -np.inf, np.inf, False, False
-    for meta in model.model_fields[name].metadata:
-        if getattr(meta, "ge", None) is not None:
-            lo, strict_lo = meta.ge, False
-        if getattr(meta, "gt", None) is not None:
-            lo, strict_lo = meta.gt, True
-        if getattr(meta, "le", None) is not None:
-            hi, strict_hi = meta.le, False
-        if getattr(meta, "lt", None) is not None:
-            hi, strict_hi = meta.lt, True
+    lo, hi, strict_lo, strict_hi = metadata_bounds(model.model_fields[name].metadata)
+    lo = -np.inf if lo is None else lo
+    hi = np.inf if hi is None else hi
     return float(lo), float(hi), (strict_lo, strict_hi)
 
 

@@ -29,6 +29,25 @@ Signed = Annotated[float, Field(ge=-1.0, le=1.0)]
 """A relation or stance on [-1, 1]: -1 hostile, 0 neutral, +1 allied."""
 
 
+def metadata_bounds(metadata: list) -> tuple[float | None, float | None, bool, bool]:
+    """``(low, high, low_open, high_open)`` of a field from its ge/gt/le/lt metadata.
+
+    ``None`` for a side without a bound; ``*_open`` is True for a strict bound.
+    """
+    lo = hi = None
+    lo_open = hi_open = False
+    for meta in metadata:
+        if getattr(meta, "ge", None) is not None:
+            lo, lo_open = meta.ge, False
+        if getattr(meta, "gt", None) is not None:
+            lo, lo_open = meta.gt, True
+        if getattr(meta, "le", None) is not None:
+            hi, hi_open = meta.le, False
+        if getattr(meta, "lt", None) is not None:
+            hi, hi_open = meta.lt, True
+    return lo, hi, lo_open, hi_open
+
+
 class Strict(BaseModel):
     """Base for every scenario table: frozen, unknown fields rejected."""
 
