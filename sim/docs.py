@@ -453,11 +453,12 @@ def scenario_reference() -> str:
         if model is Distribution:
             out += ["### Uncertain parameter paths", "", paths, "", _uncertain_paths(), ""]
             out += [
-                'Unless `calibration_uncertainty = "none"`, every behaviour parameter with '
-                "a range in the calibration file is also uncertain, uniformly over that "
-                "range, except those fixed in `[behaviour]`; an `[[uncertain]]` entry that "
-                "names a behaviour parameter replaces its calibrated range. Each world "
-                "draws its own values.",
+                "Behaviour parameters are uncertain too: by default each world draws one "
+                "whole accepted set of the calibration's posterior sample "
+                '(`calibration_uncertainty = "auto"`); `"ranges"` draws each parameter '
+                'uniformly over its range; `"none"` uses the point values. Parameters fixed '
+                "in `[behaviour]` keep their value, and an `[[uncertain]]` entry that names a "
+                "behaviour parameter replaces it with its own distribution.",
                 "",
             ]
     out += [
