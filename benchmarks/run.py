@@ -3,7 +3,7 @@
 Usage (from the repository root, with the venv active)::
 
     python benchmarks/run.py              # rows 1, 2 and 4 (about 5 minutes on 2 cores)
-    python benchmarks/run.py --quick      # short version (under a minute)
+    python benchmarks/run.py --quick      # short version (about 2 minutes)
     python benchmarks/run.py --million    # also row 3: a 1,000,000-run sweep (minutes)
     python benchmarks/run.py --markdown   # print the table as Markdown
 
@@ -14,8 +14,13 @@ Rows (see benchmarks/README.md):
 2. the same worlds run the usual Mesa way, one model per world through
    ``mesa.batch_run``, and the ratio ensemble(largest) / batch_run;
 3. (``--million``) wall time and peak memory of a 1,000,000-run sweep with 2 workers;
-4. wall time of one ~200,000-run sweep with 1 worker, 2 local processes and a
-   2-worker Dask LocalCluster, and the speed-ups over 1 worker.
+4. wall time of one ~200,000-run sweep with 1 worker, 2 local processes, a
+   2-worker Dask LocalCluster, and the same cluster with Dask's default
+   ``MALLOC_TRIM_THRESHOLD_`` for workers unset; the speed-ups over 1 worker.
+
+Other options: ``--repeat N`` runs each row-4 set-up N times, interleaved,
+and keeps the best; ``--json FILE`` saves everything; ``--render FILE``
+prints a saved run's table again (with ``--markdown`` for Markdown).
 
 Every ratio is measured within one invocation: the machine may be shared, so
 absolute numbers move between runs and only same-run ratios are comparable.
@@ -81,6 +86,28 @@ def _version(name: str) -> str:
         return "-"
 
 
+def _commit() -> str:
+    """The repository's commit (read-only git calls), ``+dirty`` if sim/ has local changes."""
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],  # noqa: S607
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--", "sim"],  # noqa: S607
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "-"
+    return head + ("+dirty" if dirty else "")
+
+
 def machine() -> dict:
     """Where and with what the benchmark ran."""
     usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
@@ -94,6 +121,7 @@ def machine() -> dict:
         "load": os.getloadavg(),
         "os": platform.platform(),
         "python": platform.python_version(),
+        "commit": _commit(),
         "packages": {
             n: _version(n)
             for n in (
@@ -161,7 +189,7 @@ def header(info: dict, args: argparse.Namespace) -> list[str]:
         f"machine: {info['cpu']} (platform.processor: {info['processor']}), "
         f"{info['cpus']} CPUs ({info['usable_cpus']} usable), {info['memory_gib']:.1f} GiB RAM, "
         f"load average at start {load}",
-        f"os: {info['os']}",
+        f"os: {info['os']}; repository commit {info.get('commit', '-')}",
         f"python {info['python']}; " + ", ".join(f"{k} {v}" for k, v in pk.items()),
         "ratios are measured within this run; the machine may be shared, so absolute numbers vary",
     ]
@@ -375,6 +403,16 @@ def _descendants(pid: int) -> list[int]:
     return out
 
 
+def _cpu(pid: int) -> float:
+    """User + system CPU seconds of a live process (``/proc/<pid>/stat``); 0 if gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _pss(pid: int) -> int:
     try:
         with open(f"/proc/{pid}/smaps_rollup") as fh:
@@ -420,6 +458,7 @@ def monitored(
     hwm: dict[int, int] = {}
     tree_rss = tree_pss = 0
     procs_seen: set[int] = set()
+    cpu: dict[int, float] = {}
     samples, n_chunks, last_chunk = 0, 0, None
     run_phase = {"parent_hwm": 0, "tree_rss_peak": 0}
     while True:
@@ -431,6 +470,7 @@ def monitored(
             total_pss += _pss(pid)
             if peak:
                 hwm[pid] = max(hwm.get(pid, 0), peak)
+            cpu[pid] = max(cpu.get(pid, 0.0), _cpu(pid))
         procs_seen.update(pids)
         tree_rss, tree_pss = max(tree_rss, total_rss), max(tree_pss, total_pss)
         samples += 1
@@ -465,6 +505,9 @@ def monitored(
         # Cores kept busy by everything else on the machine during the run, on average.
         "others_cores": max(0.0, busy - (usage.ru_utime + usage.ru_stime)) / wall,
         "processes": len(procs_seen),
+        # CPU seconds seen per process at its last sample (up to 0.2 s short per process).
+        "parent_cpu_s": cpu.get(proc.pid, 0.0),
+        "children_cpu_s": sum(v for k, v in cpu.items() if k != proc.pid),
         "chunks_seen": n_chunks,
         "last_chunk_s": last_chunk,
         "run_phase": run_phase,
@@ -680,8 +723,9 @@ def bench_million(tmp: Path, via: str, log) -> list[Row]:
     detail = (
         f"lhs 100 points x 10,000 replicates, chunk_size 8192, --workers 2, via {via}; "
         f"peak RSS: {_mem_note(r)}; wait4 ru_maxrss (largest process) {_fmt_mb(r['ru_maxrss'])}; "
-        f"{r['processes']} processes seen; CPU {r['cpu_s']:.0f} s; other processes kept "
-        f"{r['others_cores']:.2f} cores busy on average; {_phase_note(r)}"
+        f"{r['processes']} processes seen; CPU {r['cpu_s']:.0f} s (parent "
+        f"{r['parent_cpu_s']:.0f} s, children {r['children_cpu_s']:.0f} s, sampled); "
+        f"other processes kept {r['others_cores']:.2f} cores busy on average; {_phase_note(r)}"
     )
     if ph:
         detail += (
@@ -769,7 +813,8 @@ def bench_scaling(tmp: Path, via: str, quick: bool, repeats: int, log) -> list[R
         speed = base["wall_s"] / r["wall_s"]
         walls = ", ".join(f"{w:.1f}" for w in r["walls"])
         detail = (
-            f"via {via}; best of {repeats} (walls {walls} s); CPU {r['cpu_s']:.0f} s; "
+            f"via {via}; best of {repeats} (walls {walls} s); CPU {r['cpu_s']:.0f} s "
+            f"(parent {r['parent_cpu_s']:.0f} s, children {r['children_cpu_s']:.0f} s, sampled); "
             f"other processes kept {r['others_cores']:.2f} cores busy on average; "
             f"peak RSS: {_mem_note(r)}; {_phase_note(r)}"
         )
@@ -811,7 +856,7 @@ def bench_scaling(tmp: Path, via: str, quick: bool, repeats: int, log) -> list[R
 # -- main -----------------------------------------------------------------------------------
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--quick", action="store_true", help="short version (under a minute)")
+    p.add_argument("--quick", action="store_true", help="short version (about 2 minutes)")
     p.add_argument("--markdown", action="store_true", help="print the table as Markdown")
     p.add_argument("--million", action="store_true", help="also the 1,000,000-run sweep")
     p.add_argument("--no-sweeps", action="store_true", help="only rows 1 and 2")

@@ -141,9 +141,14 @@ def _validate(args: argparse.Namespace) -> int:
 
 def _dask_executor(scheduler: str, workers: int) -> tuple:
     """A Dask executor (``local`` starts a LocalCluster), a closer, and the cluster's workers."""
+    import dask
     from distributed import Client, LocalCluster
 
     if scheduler == "local":
+        # distributed sets MALLOC_TRIM_THRESHOLD_ in its workers, which turns off glibc's
+        # adaptive mmap threshold: every numpy temporary is then freshly mapped, doubling
+        # the time of a chunk (benchmarks/README.md). Leave glibc's default.
+        dask.config.set({"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None})
         cluster = LocalCluster(
             n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
         )

@@ -9,6 +9,7 @@ same numbers: world ``w`` draws from streams keyed by ``w`` alone.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -133,7 +134,7 @@ def run_chunk(
         model.step()
         if progress is not None:
             progress(size)
-    return ChunkResult(
+    result = ChunkResult(
         runs=_runs_table(model, observer, offset, paths),
         hist=observer.hist,
         sums=observer.sums,
@@ -143,6 +144,11 @@ def run_chunk(
         configs=observer.configs,
         roles=observer.roles,
     )
+    # Mesa's model and agents refer to each other: free the chunk's arrays now rather than
+    # at the cycle collector's leisure, so a worker's memory stays flat across chunks.
+    del model
+    gc.collect()
+    return result
 
 
 def _runs_table(model: WedgeModel, obs: Observer, offset: int, paths: bool) -> pd.DataFrame:
