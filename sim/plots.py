@@ -264,6 +264,27 @@ def _state(r: float, thresholds: Mapping[str, float]) -> str:
 # -------------------------------------------------------------------- figures
 
 
+def fan_legend_handles(thr: Mapping[str, float]) -> list:
+    """Legend entries of a relation fan: median, 50% and 90% bands, thresholds.
+
+    One definition for every figure that draws fans, so they read alike.
+    """
+    return [
+        Line2D([], [], color="#08306B", linewidth=1.7, label="median of runs"),
+        Patch(facecolor=FAN_COLOUR, alpha=0.42, label="middle 50% of runs"),
+        Patch(facecolor=FAN_COLOUR, alpha=0.18, label="middle 90% of runs"),
+        Line2D(
+            [],
+            [],
+            color="0.25",
+            linestyle=(0, (4, 3)),
+            linewidth=0.8,
+            label=f"aligned / hostile thresholds (r = {format_relation(thr['aligned'])} / "
+            f"{format_relation(thr['hostile'])})",
+        ),
+    ]
+
+
 def plot_fans(trajectories: pd.DataFrame, summary: Mapping[str, Any]) -> Figure:
     """Fan chart of the relation of every pair over time, one panel per pair.
 
@@ -324,20 +345,7 @@ def plot_fans(trajectories: pd.DataFrame, summary: Mapping[str, Any]) -> Figure:
                 ax.tick_params(labelbottom=True)
         for ax in axes[len(pairs) :]:
             ax.remove()
-        handles = [
-            Line2D([], [], color="#08306B", linewidth=1.7, label="median of runs"),
-            Patch(facecolor=FAN_COLOUR, alpha=0.42, label="middle 50% of runs"),
-            Patch(facecolor=FAN_COLOUR, alpha=0.18, label="middle 90% of runs"),
-            Line2D(
-                [],
-                [],
-                color="0.25",
-                linestyle=(0, (4, 3)),
-                linewidth=0.8,
-                label=f"aligned / hostile thresholds (r = {format_relation(thr['aligned'])} / "
-                f"{format_relation(thr['hostile'])})",
-            ),
-        ]
+        handles = fan_legend_handles(thr)
         fig.legend(handles=handles, loc="outside lower center", ncols=min(4, 2 * cols))
         _suptitle(fig, "Relations between pairs over time", summary)
     return fig

@@ -41,7 +41,6 @@ from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.patches import Patch
 from matplotlib.ticker import MultipleLocator, NullLocator
 
 from sim.ensemble import CHUNK, DEFAULT_SEED, EnsembleResult, Inputs, merge, proportion, run_chunk
@@ -57,6 +56,7 @@ from sim.plots import (
     _require,
     _suptitle,
     _year_axis,
+    fan_legend_handles,
     save_figure,
 )
 from sim.report import (
@@ -1139,20 +1139,7 @@ def _place(
 
 
 def _legend(fig: Figure, thr: Mapping[str, float], kinds: Sequence[str]) -> None:
-    handles = [
-        Line2D([], [], color="#08306B", linewidth=1.8, label="median of runs"),
-        Patch(facecolor=FAN_COLOUR, alpha=0.42, label="middle 50% of runs"),
-        Patch(facecolor=FAN_COLOUR, alpha=0.18, label="middle 90% of runs"),
-        Line2D(
-            [],
-            [],
-            color="0.2",
-            linestyle=(0, (4, 3)),
-            linewidth=0.8,
-            label=f"aligned / hostile thresholds (r = {format_relation(thr['aligned'])} / "
-            f"{format_relation(thr['hostile'])})",
-        ),
-    ]
+    handles = fan_legend_handles(thr)
     words = {"exogenous": "exogenous input (shock)", "outcome": "historical outcome (target)"}
     handles += [
         Line2D([], [], label=f"milestone: {words.get(k, k)}", **KIND_STYLE[k]) for k in kinds
