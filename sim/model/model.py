@@ -275,8 +275,9 @@ class WedgeModel(mesa.Model):
         self.new_leader[:] = False
         self.relation = relation(self.state.stance)
         self._events(draws)
-        self._slow_stocks(draws)
+        # Crises move stances; slow stocks do not, so this relation serves both below.
         self.relation = relation(self.state.stance)
+        self._slow_stocks(draws)
         if self.observer is not None:
             self.observer.record(self)
         if self.steps >= self.total_steps:
@@ -421,7 +422,7 @@ class WedgeModel(mesa.Model):
 
     # -- slow stocks ---------------------------------------------------------------------
     def _slow_stocks(self, draws: StepDraws) -> None:
-        s, b, dt, r = self.state, self.behaviour, self.dt, relation(self.state.stance)
+        s, b, dt, r = self.state, self.behaviour, self.dt, self.relation
         abandon = np.stack([agent.abandonment for agent in self.agents], axis=1)
         s.trust = np.clip(
             s.trust
