@@ -10,7 +10,7 @@ same numbers: world ``w`` draws from streams keyed by ``w`` alone.
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -65,6 +65,19 @@ def load_inputs(path: str | Path, overrides: dict | None = None) -> Inputs:
     calibration = load_calibration(cal_path)
     check_uncertain(scenario, calibration, path)
     return Inputs(scenario, calibration, str(path))
+
+
+ID_COLUMNS = ("run", "scenario", "point", "replicate")
+"""Columns of a runs table that identify a run (sweeps add the last three)."""
+
+
+def parameter_columns(columns: Sequence[str]) -> list[str]:
+    """The columns of a runs table that hold each run's sampled or imposed parameter values.
+
+    They stand between the identifying columns and the first outcome, ``rupture_year``.
+    """
+    columns = list(columns)
+    return [c for c in columns[: columns.index("rupture_year")] if c not in ID_COLUMNS]
 
 
 @dataclass
@@ -345,9 +358,7 @@ class EnsembleResult:
             pair: {"median": float(row.q50), "q05": float(row.q05), "q95": float(row.q95)}
             for pair, row in final.iterrows()
         }
-        out["uncertain_parameters"] = [
-            c for c in self.runs.columns if c in self.meta.get("sampled", [])
-        ]
+        out["uncertain_parameters"] = parameter_columns(self.runs.columns)
         return out
 
 
@@ -441,11 +452,4 @@ def run_ensemble(
         )
         for start in range(0, runs, chunk_size)
     ]
-    from sim.model.setup import uncertain_parameters
-
-    sampled = (
-        [d.parameter for d in uncertain_parameters(inputs.scenario, inputs.calibration)]
-        if sample
-        else []
-    )
-    return merge(inputs, seed, chunks, {"sampled": sampled})
+    return merge(inputs, seed, chunks)

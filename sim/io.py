@@ -25,7 +25,7 @@ from typing import Any
 
 import tomli_w
 
-from sim.ensemble import EnsembleResult
+from sim.ensemble import EnsembleResult, parameter_columns
 
 PACKAGES = ("wedge", "mesa", "numpy", "scipy", "pandas", "pyarrow", "matplotlib", "pydantic")
 
@@ -104,7 +104,7 @@ def manifest(result: EnsembleResult, command: list[str], seconds: float) -> dict
         ),
         "runs": result.n,
         "seed": result.seed,
-        "uncertain_parameters": result.meta.get("sampled", []),
+        "uncertain_parameters": parameter_columns(result.runs.columns),
         "versions": versions(),
         "git_commit": git_commit(Path(__file__).resolve().parent),
         "command": command,

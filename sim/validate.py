@@ -766,8 +766,6 @@ def run_hindcast(
     progress: Callable[[int], None] | None = None,
 ) -> EnsembleResult:
     """Run the ensemble with yearly snapshots (the same worlds as ``run_ensemble``)."""
-    from sim.model.setup import uncertain_parameters
-
     if runs < 1:
         raise ValueError("runs must be at least 1")
     snapshots = check_hindcast(inputs)
@@ -777,8 +775,7 @@ def run_hindcast(
         )
         for start in range(0, runs, CHUNK)
     ]
-    sampled = [d.parameter for d in uncertain_parameters(inputs.scenario, inputs.calibration)]
-    return merge(inputs, seed, chunks, {"sampled": sampled})
+    return merge(inputs, seed, chunks)
 
 
 def validate(

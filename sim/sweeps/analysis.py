@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 import pyarrow.dataset as ds
 
-from sim.ensemble import proportion
+from sim.ensemble import parameter_columns, proportion
 from sim.sweeps.runner import Plan
 
 EVENT = {"p_split": "split_year", "p_rupture": "rupture_year"}
@@ -152,8 +152,7 @@ def discover(plan: Plan, out: Path, outcome: str = "p_split", threshold: float =
         return boxes
     # Read only the parameter columns and the event time: never the whole sweep.
     columns = ds.dataset([str(f) for f in files], format="parquet").schema.names
-    first = columns.index("rupture_year")
-    inputs = [c for c in columns[:first] if c not in ("scenario", "point", "replicate", "run")]
+    inputs = parameter_columns(columns)
     runs = load_runs(out, [*inputs, EVENT[outcome]])
     event = runs[EVENT[outcome]].notna().to_numpy()
     if event.sum() < 10 or (~event).sum() < 10:

@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 from pydantic import ValidationError
 
-from sim.ensemble import Inputs, load_inputs, run_chunk
+from sim.ensemble import Inputs, load_inputs, parameter_columns, run_chunk
 from sim.model.setup import check_uncertain
 from sim.scenario.errors import InputError
 from sim.scenario.loader import read_toml, validation_error
@@ -175,18 +175,12 @@ def sweep_chunk(
     rows = values[points - points[0]]
     fixed = {name: rows[:, k] for k, name in enumerate(names)}
     table = run_chunk(inputs, seed, offset, size, sample=sample, paths=False, fixed=fixed).runs
-    sampled = [c for c in inputs_sampled_columns(table) if c not in names]
+    sampled = [c for c in parameter_columns(table.columns) if c not in names]
     table[sampled] = table[sampled].astype(np.float32)
     table.insert(0, "scenario", inputs.scenario.name)
     table.insert(1, "point", points)
     table.insert(2, "replicate", runs % replicates)
     return table
-
-
-def inputs_sampled_columns(table: pd.DataFrame) -> list[str]:
-    """Columns of a runs table that hold sampled parameter values."""
-    first_outcome = list(table.columns).index("rupture_year")
-    return [c for c in table.columns[:first_outcome] if c != "run"]
 
 
 class SerialExecutor(cf.Executor):
