@@ -79,8 +79,19 @@ class Plan:
         return h.hexdigest()
 
 
-def load_sweep(path: str | Path) -> Plan:
+def load_sweep(path: str | Path, replicates: int | None = None) -> Plan:
     """Read and validate a sweep file and the scenarios it names.
+
+    Parameters
+    ----------
+    path
+        The sweep file.
+    replicates
+        Runs per design point in place of the file's ``replicates`` (``None``:
+        the file's), validated like the file's value. A smaller sweep of the
+        same design, e.g. for the reference results (``wedge reference
+        --sweep-runs``); it changes the sweep's identity, so ``--resume`` never
+        mixes chunks of two sizes.
 
     Raises
     ------
@@ -89,6 +100,8 @@ def load_sweep(path: str | Path) -> Plan:
     """
     path = Path(path)
     data = read_toml(path)
+    if replicates is not None:
+        data = {**data, "replicates": replicates}
     try:
         sweep = Sweep.model_validate(data)
     except ValidationError as exc:
