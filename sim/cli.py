@@ -139,6 +139,46 @@ def _validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _factors(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from sim.ensemble import load_inputs
+    from sim.factors import default_scenarios, directions, run_factors, write_factors
+    from sim.io import argv
+
+    if args.runs < 1:
+        raise InputError("--runs", "", f"must be at least 1, got {args.runs}")
+    if args.seed < 0:
+        raise InputError("--seed", "", f"must be a non-negative integer, got {args.seed}")
+    present_file, past_file = default_scenarios()
+    present = load_inputs(args.present or present_file)
+    past = load_inputs(args.past or past_file)
+    directions(present, past)  # checks the pair before any run
+    steps = sum(
+        round((t.horizon - t.start) / t.step) for t in (present.scenario.time, past.scenario.time)
+    )
+    began = time.perf_counter()
+    with tqdm(
+        total=7 * args.runs * steps, unit=" world-steps", unit_scale=True, file=sys.stderr,
+        disable=None if not args.quiet else True, desc="five factors",
+    ) as bar:  # fmt: skip
+        res = run_factors(
+            present, past, runs=args.runs, seed=args.seed, progress=bar.update,
+            on_case=lambda case: bar.set_description(f"{case.direction} {case.label}"),
+        )  # fmt: skip
+    seconds = time.perf_counter() - began
+    out = Path(args.out)
+    write_factors(res, out, argv(), seconds)
+    for _, r in res.table.iterrows():
+        print(
+            f"{r['direction']} {r['case']:<13} P(split) {r['p_split']:6.1%} "
+            f"[{r['p_split_low']:.1%}, {r['p_split_high']:.1%}]  "
+            f"P(rupture) {r['p_rupture']:6.1%}"
+        )
+    print(f"\n{14 * args.runs} runs in {seconds:.1f} s; results in {out}/ (report.md)")
+    return 0
+
+
 def _dask_executor(scheduler: str, workers: int) -> tuple:
     """A Dask executor (``local`` starts a LocalCluster), a closer, and the cluster's workers."""
     import dask
@@ -179,6 +219,15 @@ def _calibrate(args: argparse.Namespace) -> int:
     from sim.io import replacing
     from sim.validate import check_hindcast, misses
 
+    for flag, value, ok, allowed in (
+        ("--sets", args.sets, args.sets >= 1, "at least 1"),
+        ("--replicates", args.replicates, args.replicates >= 1, "at least 1"),
+        ("--accept", args.accept, 0.0 < args.accept <= 1.0, "a share in (0, 1]"),
+        ("--verify", args.verify, args.verify >= 0, "0 (skip) or more"),
+        ("--widen", args.widen, args.widen >= 0.0, "0 or more"),
+    ):
+        if not ok:
+            raise InputError(flag, "", f"must be {allowed}, got {value}")
     hindcast = load_inputs(args.hindcast)
     baseline = load_inputs(args.baseline)
     years = check_hindcast(hindcast)
@@ -200,6 +249,7 @@ def _calibrate(args: argparse.Namespace) -> int:
     result = calibrate(
         hindcast, baseline, score, present, years, PRESENT_YEARS, sets=args.sets,
         replicates=args.replicates, accept=args.accept, widen=args.widen, seed=args.seed,
+        verify=args.verify,
     )  # fmt: skip
     if result.accepted.empty:
         print(
@@ -211,7 +261,10 @@ def _calibrate(args: argparse.Namespace) -> int:
         result.table.to_parquet(tmp / "sets.parquet", index=False)
         result.accepted.to_csv(tmp / "accepted.csv", index=False)
         (tmp / "report.md").write_text(report(result, before))
-        note = f"{args.sets} sets x {args.replicates} runs, seed {args.seed}"
+        note = (
+            f"{args.sets} sets x {args.replicates} runs, closest verified with "
+            f"{args.verify} runs, seed {args.seed}"
+        )
         write_calibration_file(result, hindcast.calibration, tmp / "calibration.toml", note)
     print(report(result, before))
     print(f"calibrated in {time.perf_counter() - began:.0f} s; results in {out}/")
@@ -222,6 +275,34 @@ def _calibrate(args: argparse.Namespace) -> int:
             out / "calibration_posterior.csv", target.with_name(f"{target.stem}_posterior.csv")
         )
         print(f"wrote {target} and its posterior; run `wedge docs` and `wedge validate`")
+    return 0
+
+
+def _reference(args: argparse.Namespace) -> int:
+    from sim.reference import Options, StepError, default_workers, regenerate
+
+    for flag, value in (("--runs", args.runs), ("--sweep-runs", args.sweep_runs)):
+        if value is not None and value < 1:
+            raise InputError(flag, "", f"must be at least 1, got {value}")
+    if args.workers is not None and args.workers < 1:
+        raise InputError("--workers", "", f"must be at least 1, got {args.workers}")
+    if args.seed < 0:
+        raise InputError("--seed", "", f"must be a non-negative integer, got {args.seed}")
+    workers = args.workers if args.workers is not None else default_workers()
+    options = Options(
+        out=Path(args.out), runs=args.runs, sweep_runs=args.sweep_runs, workers=workers,
+        seed=args.seed, quiet=args.quiet,
+    )  # fmt: skip
+    began = time.perf_counter()
+    try:
+        made = regenerate(options, report=None if args.quiet else print)
+    except StepError as exc:
+        print(f"wedge: reference: {exc}; {args.out}/ was left as it was", file=sys.stderr)
+        return 1
+    print(
+        f"{len(made.parts)} parts regenerated in {time.perf_counter() - began:.0f} s; "
+        f"index in {Path(args.out) / 'README.md'}"
+    )
     return 0
 
 
@@ -287,12 +368,60 @@ def parser() -> argparse.ArgumentParser:
         "--out", default="results/validation", help="folder (default results/validation/)"
     )
     validate.set_defaults(func=_validate)
+    factors = sub.add_parser(
+        "factors",
+        help="the five-factor experiment: swap each factor between 1949 and 2024, "
+        "one at a time and all together",
+    )
+    factors.add_argument("--runs", type=int, default=1000, help="runs per case (default 1000)")
+    factors.add_argument(
+        "--seed", type=int, default=DEFAULT_SEED, help=f"root seed (default {DEFAULT_SEED})"
+    )
+    factors.add_argument(
+        "--out", default="results/factors", help="folder (default results/factors/)"
+    )
+    factors.add_argument(
+        "--present", help="present scenario (default scenarios/baseline_2024.toml)"
+    )
+    factors.add_argument(
+        "--past", help="past scenario (default scenarios/history/sino_soviet_1949.toml)"
+    )
+    factors.add_argument("--quiet", action="store_true", help="no progress bar")
+    factors.set_defaults(func=_factors)
+    ref = sub.add_parser(
+        "reference",
+        help="regenerate results/: every shipped scenario and sweep, the validation and the "
+        "five-factor experiment, with an index",
+    )
+    ref.add_argument("--out", default="results", help="results folder (default results/)")
+    ref.add_argument(
+        "--runs", type=int, default=1000,
+        help="runs per scenario, validation and factor case (default 1000)",
+    )  # fmt: skip
+    ref.add_argument(
+        "--sweep-runs", type=int,
+        help="runs per design point of every sweep (default: each sweep file's replicates)",
+    )  # fmt: skip
+    ref.add_argument(
+        "--workers", type=int, help="worker processes for the sweeps (default 2, or 1 on one core)"
+    )
+    ref.add_argument(
+        "--seed", type=int, default=DEFAULT_SEED,
+        help=f"root seed of scenarios, validation and factors (default {DEFAULT_SEED}); "
+        "sweeps keep their own",
+    )  # fmt: skip
+    ref.add_argument("--quiet", action="store_true", help="no progress bars or step lines")
+    ref.set_defaults(func=_reference)
     cal = sub.add_parser("calibrate", help="fit the behaviour parameters to the 1949-1975 hindcast")
     cal.add_argument("--hindcast", default="scenarios/history/sino_soviet_1949.toml")
     cal.add_argument("--baseline", default="scenarios/baseline_2024.toml")
     cal.add_argument("--sets", type=int, default=600, help="parameter sets drawn (default 600)")
     cal.add_argument("--replicates", type=int, default=20, help="runs per set (default 20)")
     cal.add_argument("--accept", type=float, default=0.05, help="share of sets kept (default 0.05)")
+    cal.add_argument(
+        "--verify", type=int, default=200,
+        help="runs per set when the closest sets are run again (default 200; 0 skips)",
+    )  # fmt: skip
     cal.add_argument("--widen", type=float, default=0.5, help="prior widening (default 0.5)")
     cal.add_argument("--seed", type=int, default=1972)
     cal.add_argument("--out", default="results/calibration")

@@ -353,6 +353,46 @@ def test_balancing_favours_the_enemy_of_my_enemy():
     assert_allclose(out[0, 1:], [0.48, 0.30])
 
 
+def test_common_enemy_pulls_together_two_states_hostile_to_the_same_third():
+    # 0 = USA, 1 = CHN, 2 = USSR in 1969: all three hostile.
+    relation = symmetric(3, {(0, 1): -0.9, (0, 2): -0.8, (1, 2): -0.7})
+    out = stance.common_enemy(relation[:, 0], relation, 0)
+    # toward 1: r-_02 r-_12 = 0.8 * 0.7; toward 2: r-_01 r-_21 = 0.9 * 0.7
+    assert_allclose(out[0], [0.0, 0.56, 0.63])
+
+
+def test_common_enemy_lapses_once_one_pair_warms():
+    # 1-2 aligned: 0's hostility to 2 gives no pull toward 1, and none toward 2 either.
+    relation = symmetric(3, {(0, 1): -0.9, (0, 2): -0.8, (1, 2): 0.5})
+    assert_allclose(stance.common_enemy(relation[:, 0], relation, 0)[0], [0.0, 0.0, 0.0])
+    # Seen from 1: 1 and 2 are aligned, the shared enemy 0 pulls them together.
+    assert_allclose(stance.common_enemy(relation[:, 1], relation, 1)[0], [0.0, 0.0, 0.72])
+
+
+def test_pivot_draws_i_toward_each_of_two_rivals():
+    # 1 and 2 hostile to each other (-0.6); i = 0 hostile to 1 (-0.9), friendly to 2.
+    relation = symmetric(3, {(1, 2): -0.6, (0, 1): -0.9, (0, 2): 0.4})
+    out = stance.pivot(relation, 0)
+    # toward 1: r-_12 = 0.6 (its hostility to 0 does not count); toward 2: r-_21 = 0.6
+    assert_allclose(out[0], [0.0, 0.6, 0.6])
+    # Without a quarrel between 1 and 2 there is no pivot to be.
+    calm = symmetric(3, {(1, 2): 0.2, (0, 1): -0.9, (0, 2): -0.9})
+    assert_allclose(stance.pivot(calm, 0)[0, 1:], [0.0, 0.0])
+
+
+def test_rival_bid_courts_a_non_partner_that_warms_to_what_i_fear():
+    # i = 0 (USSR) fears 2 (China, 0.4); 1 (USA) warms to 2 (s_12 = 0.5), is hostile to 0.
+    stances = pair_matrix(3, {(1, 2): 0.5, (1, 0): -0.8, (0, 1): -0.8, (2, 1): 0.5})
+    relation = symmetric(3, {(0, 1): -0.8, (1, 2): 0.5})
+    out = stance.rival_bid(np.array([[0.0, 0.1, 0.4]]), relation[:, 0], stances)
+    # toward 1: (1 - 0) * T_02 s+_12 = 0.4 * 0.5; toward 2: T_01 s+_21 = 0.1 * 0.5
+    assert_allclose(out[0], [0.0, 0.2, 0.05])
+    # Once 1 is i's partner (r_01 = 0.6) the worry is abandonment: the bid shrinks to 40%.
+    allied = symmetric(3, {(0, 1): 0.6, (1, 2): 0.5})
+    out = stance.rival_bid(np.array([[0.0, 0.1, 0.4]]), allied[:, 0], stances)
+    assert_allclose(out[0, 1], 0.4 * 0.2)
+
+
 def test_abandonment_grows_as_a_partner_softens_toward_what_i_fear():
     # i = 0 fears 2 (0.9) and a little 1 (0.1); partner 1 (r_01 = 0.6) has stance 0.4
     # toward 2; 2 is not a partner of 0 (r_02 = -0.5).

@@ -868,7 +868,12 @@ def test_resume_refuses_a_sweep_whose_calibration_ranges_changed(write_scenario,
     calibration_file = tmp_path / "calibration.toml"
     calibration = tomllib.loads(calibration_file.read_text())
     low, high = calibration["w_threat"]["low"], calibration["w_threat"]["high"]
-    calibration["w_threat"] |= {"high": high + (high - low) / 4}  # a wider range, same value
+    value = calibration["w_threat"]["value"]
+    # A narrower range, same value (and still admissible).
+    if value > low:
+        calibration["w_threat"] |= {"low": (low + value) / 2}
+    else:
+        calibration["w_threat"] |= {"high": (value + high) / 2}
     write_toml(calibration_file, calibration)
     changed = load_sweep(path)
     assert changed.inputs["small"].calibration.ranges()["w_threat"] != (low, high)

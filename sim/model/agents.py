@@ -105,6 +105,9 @@ class State(mesa.Agent):
         self.motives = (
             -b["w_threat"] * self.threat
             + b["w_balance"] * stance.balancing(self.threat, r)
+            + b["w_common_enemy"] * stance.common_enemy(own_r, r, i)
+            + b["w_pivot"] * stance.pivot(r, i)
+            + b["w_rival_bid"] * stance.rival_bid(self.threat, own_r, s.stance)
             + dependence.value(
                 s.dependence[:, i], s.trust[:, i], self.threat,
                 b["w_dependence_gain"], b["w_dependence_risk"],
