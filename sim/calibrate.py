@@ -13,7 +13,8 @@ on the ensemble engine and reproducible from one seed:
    model per set, twenty times slower, for little gain in a rejection scheme.
 3. *Distance*: how far each set's ensemble misses the history targets of
    :mod:`sim.validate` (zero when every target passes).
-4. *Verification*: the ``10 x accept x sets`` closest sets are run again with
+4. *Verification*: the ``candidates`` closest sets (by default ten times as
+   many as will be kept) are run again with
    ``verify`` runs each (fresh random numbers, seed + 1) and ranked by that
    distance, so that no set is kept for a lucky draw of a few runs: with 20
    or 40 runs, a set whose true P(rupture by 1965) is 0.5 passes the 0.6 bar
@@ -34,6 +35,7 @@ an optimum does not.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -133,6 +135,7 @@ def calibrate(
     widen: float = 0.5,
     seed: int = 1972,
     verify: int = 200,
+    candidates: int | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> CalibrationResult:
     """Run the ABC rejection procedure of the module docstring."""
@@ -150,7 +153,8 @@ def calibrate(
     if verify > 0:
         # Stage 2: the closest sets again, with more runs and fresh random numbers, so that
         # a set is not kept for a lucky draw of `replicates` runs.
-        picked = table.sort_values("distance")["set"].to_numpy()[: min(sets, 10 * want)]
+        count = 10 * want if candidates is None else candidates
+        picked = table.sort_values("distance")["set"].to_numpy()[: min(sets, count)]
         again = _score_sets(
             hindcast, values[picked], names, verify, seed + 1, snapshots, hindcast_score
         )
@@ -160,9 +164,12 @@ def calibrate(
     if progress is not None:
         progress(sets)
     # Check the present day on every verified set (without verification, on the closest
-    # ten times as many as will be kept).
-    pool = table[table["verified"]] if verify > 0 else table
-    closest = pool.sort_values("distance")["set"].to_numpy()[: 10 * want]
+    # `candidates`, by default ten times as many as will be kept).
+    if verify > 0:
+        closest = table[table["verified"]].sort_values("distance")["set"].to_numpy()
+    else:
+        count = 10 * want if candidates is None else candidates
+        closest = table.sort_values("distance")["set"].to_numpy()[:count]
     present = _run_sets(baseline, values[closest], names, replicates, seed, baseline_snapshots)
     verdict = present.groupby("set").apply(present_ok, include_groups=False)
     table["present_ok"] = False
@@ -171,6 +178,25 @@ def calibrate(
     accepted = [int(k) for k in closest if table.loc[table["set"] == k, "present_ok"].item()][:want]
     table["accepted"] = table["set"].isin(accepted)
     return CalibrationResult(names, prior, table, seed, sets, replicates, verify)
+
+
+_FITTED = re.compile(
+    r"^fitted: wedge calibrate, prior \[[^\]]*\]; "
+    r"(?:before|hand-set before any fit): (?P<value>\S+) \((?P<source>.*)\)$",
+    re.DOTALL,
+)
+
+
+def hand_set(value: float, source: str) -> tuple[str, str]:
+    """The hand-set value and source behind a fitted entry's source, however many fits ago.
+
+    A fitted entry's source names its prior and the value it replaced, with that
+    value's own source in brackets; a refit would otherwise nest the whole history.
+    """
+    shown = f"{value:.4g}"
+    while (match := _FITTED.match(source)) is not None:
+        shown, source = match["value"], match["source"]
+    return shown, source
 
 
 def write_calibration_file(
@@ -206,9 +232,10 @@ def write_calibration_file(
             value = float(best[name])
             lo, hi = min(lo, value), max(hi, value)
             prior = result.prior[name]
+            first_value, first_source = hand_set(param.value, param.source)
             source = (
-                f"fitted: wedge calibrate, prior [{prior[0]:.4g}, {prior[1]:.4g}]; before: "
-                f"{param.value:.4g} ({param.source})"
+                f"fitted: wedge calibrate, prior [{prior[0]:.4g}, {prior[1]:.4g}]; hand-set "
+                f"before any fit: {first_value} ({first_source})"
             )
             entry = f"value = {value:.4g}, low = {lo:.4g}, high = {hi:.4g}"
         else:
@@ -248,14 +275,22 @@ def present_day_ok(runs: pd.DataFrame, thresholds: dict[str, float]) -> bool:
     return True
 
 
-def report(result: CalibrationResult, before: pd.Series) -> str:
-    """Markdown account of a calibration: procedure, prior, fit, posterior ranges."""
+def report(result: CalibrationResult, before: pd.Series, command: str = "") -> str:
+    """Markdown account of a calibration: procedure, prior, fit, posterior ranges.
+
+    ``command`` is the command line that made it, shown so that the fit can be rerun.
+    """
     best = result.best()
     miss_cols = [c for c in result.table.columns if c.startswith("miss_")]
     acc = result.accepted
     lines = [
         "# Calibration against the 1949-1975 hindcast",
         "",
+        *(
+            [f"Made by `{command}`, with the calibration file it started from as prior.", ""]
+            if command
+            else []
+        ),
         f"ABC rejection: {result.sets} parameter sets drawn by Latin hypercube from the prior, "
         f"{result.replicates} runs each (seed {result.seed}); distance = root sum of squared "
         "target misses (sim/validate.py)"

@@ -225,6 +225,12 @@ def _calibrate(args: argparse.Namespace) -> int:
         ("--accept", args.accept, 0.0 < args.accept <= 1.0, "a share in (0, 1]"),
         ("--verify", args.verify, args.verify >= 0, "0 (skip) or more"),
         ("--widen", args.widen, args.widen >= 0.0, "0 or more"),
+        (
+            "--candidates",
+            args.candidates,
+            args.candidates is None or args.candidates >= 1,
+            "at least 1",
+        ),
     ):
         if not ok:
             raise InputError(flag, "", f"must be {allowed}, got {value}")
@@ -249,24 +255,32 @@ def _calibrate(args: argparse.Namespace) -> int:
     result = calibrate(
         hindcast, baseline, score, present, years, PRESENT_YEARS, sets=args.sets,
         replicates=args.replicates, accept=args.accept, widen=args.widen, seed=args.seed,
-        verify=args.verify,
+        verify=args.verify, candidates=args.candidates,
     )  # fmt: skip
     if result.accepted.empty:
         print(
             "wedge: no parameter set gave the present-day picture; nothing written", file=sys.stderr
         )
         return 1
+    command = (
+        f"wedge calibrate --hindcast {args.hindcast} --baseline {args.baseline} "
+        f"--sets {args.sets} --replicates {args.replicates} --accept {args.accept:g} "
+        f"--widen {args.widen:g} --verify {args.verify}"
+        + (f" --candidates {args.candidates}" if args.candidates is not None else "")
+        + f" --seed {args.seed}"
+    )
     out = Path(args.out)
     with replacing(out) as tmp:
         result.table.to_parquet(tmp / "sets.parquet", index=False)
         result.accepted.to_csv(tmp / "accepted.csv", index=False)
-        (tmp / "report.md").write_text(report(result, before))
+        (tmp / "report.md").write_text(report(result, before, command))
         note = (
-            f"{args.sets} sets x {args.replicates} runs, closest verified with "
-            f"{args.verify} runs, seed {args.seed}"
+            f"{args.sets} sets x {args.replicates} runs, the closest "
+            f"{int(result.table['verified'].sum())} verified with {args.verify} runs, "
+            f"{len(result.accepted)} kept, seed {args.seed}"
         )
         write_calibration_file(result, hindcast.calibration, tmp / "calibration.toml", note)
-    print(report(result, before))
+    print(report(result, before, command))
     print(f"calibrated in {time.perf_counter() - began:.0f} s; results in {out}/")
     if args.apply:
         target = Path(hindcast.calibration.path)
@@ -421,6 +435,10 @@ def parser() -> argparse.ArgumentParser:
     cal.add_argument(
         "--verify", type=int, default=200,
         help="runs per set when the closest sets are run again (default 200; 0 skips)",
+    )  # fmt: skip
+    cal.add_argument(
+        "--candidates", type=int,
+        help="how many of the closest sets are run again (default ten times as many as kept)",
     )  # fmt: skip
     cal.add_argument("--widen", type=float, default=0.5, help="prior widening (default 0.5)")
     cal.add_argument("--seed", type=int, default=1972)

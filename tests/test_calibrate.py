@@ -19,6 +19,7 @@ from sim.calibrate import (
     PRESENT_FLOOR,
     PRESENT_YEARS,
     calibrate,
+    hand_set,
     present_day_ok,
     prior_ranges,
     write_calibration_file,
@@ -89,6 +90,14 @@ def test_only_verified_sets_can_be_accepted(inputs):
     assert set(result.accepted["set"]) <= set(table.loc[table["verified"], "set"])
 
 
+def test_candidates_sets_how_many_are_verified_and_checked(inputs):
+    result = run(inputs, sets=40, accept=0.05, verify=2, candidates=7)  # want 2
+    table = result.table
+    assert table["verified"].sum() == 7
+    assert table.loc[~table["verified"], "present_ok"].eq(False).all()
+    assert len(result.accepted) == 2
+
+
 def test_the_present_day_check_rejects_sets(inputs):
     hindcast, baseline = inputs
     result = calibrate(
@@ -119,6 +128,15 @@ def test_written_file_loads_with_the_accepted_sets_as_posterior(inputs, tmp_path
         lo, hi = cal.ranges()[name]
         assert lo <= cal.parameters[name].value <= hi
         assert cal.parameters[name].value == pytest.approx(best[name], rel=1e-3)
+
+
+def test_a_refit_keeps_the_hand_set_value_not_the_whole_history():
+    once = (
+        "fitted: wedge calibrate, prior [0, 3]; before: 1.5 (judgement: threat first (Walt 1987))"
+    )
+    twice = f"fitted: wedge calibrate, prior [0, 5]; before: 2.9 ({once})"
+    assert hand_set(4.2, twice) == ("1.5", "judgement: threat first (Walt 1987)")
+    assert hand_set(0.25, "judgement (a source)") == ("0.25", "judgement (a source)")
 
 
 def present_runs(chn_rus: float, usa_rus: float, usa_chn: float) -> pd.DataFrame:
