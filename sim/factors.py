@@ -968,7 +968,7 @@ def write_factors(
     ``resolved/<year>_<case>.toml`` (each case's scenario as run) and
     ``manifest.json`` (inputs with hashes, seed, versions, command, time).
     """
-    from sim.io import git_commit, replacing, resolved_toml, sha256, versions
+    from sim.io import git_commit, replacing, resolved_toml, sha256, shown_path, versions
     from sim.plots import save_figure
 
     with replacing(Path(out_dir)) as tmp:
@@ -990,7 +990,7 @@ def write_factors(
             "experiment": "five factors",
             "scenario_files": {p: sha256(p) for p in inputs},
             "calibration_files": {
-                i.calibration.path: sha256(i.calibration.path) for i in inputs.values()
+                shown_path(i.calibration.path): sha256(i.calibration.path) for i in inputs.values()
             },
             "runs_per_case": res.runs,
             "seed": res.seed,

@@ -89,13 +89,26 @@ def sha256(path: str | Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
+def shown_path(path: str | Path) -> str:
+    """``path`` relative to the working folder when it lies inside it, else as given.
+
+    Manifests name their input files; a relative name keeps results made in a
+    checkout free of that machine's folder layout.
+    """
+    resolved = Path(path).resolve()
+    try:
+        return resolved.relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
 def manifest(result: EnsembleResult, command: list[str], seconds: float) -> dict[str, Any]:
     """What made these results: seed, inputs with their hashes, versions, command, time."""
     return {
         "scenario": result.scenario.name,
         "scenario_file": result.inputs.path,
         "scenario_sha256": sha256(result.inputs.path),
-        "calibration_file": result.inputs.calibration.path,
+        "calibration_file": shown_path(result.inputs.calibration.path),
         "calibration_sha256": sha256(result.inputs.calibration.path),
         "calibration_posterior_sets": (
             None

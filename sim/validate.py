@@ -1275,7 +1275,7 @@ def write_validation(
     Files: ``scorecard.json``, ``report.md``, ``hindcast.png`` and ``.svg``,
     ``runs.parquet``, ``trajectories.csv``, ``manifest.json``.
     """
-    from sim.io import argv, manifest, replacing
+    from sim.io import argv, manifest, replacing, shown_path
 
     result = result if result is not None else scorecard.result
     if result is None:
@@ -1290,7 +1290,7 @@ def write_validation(
         save_figure(plot_hindcast(traj, result.summary(), ms), tmp / "hindcast")
         write_report(scorecard, tmp)
         info = manifest(result, command if command is not None else argv(), seconds)
-        info["milestones_file"] = str(milestones)
+        info["milestones_file"] = shown_path(milestones)
         (tmp / "manifest.json").write_text(json.dumps(info, indent=2) + "\n")
     return Path(out_dir)
 

@@ -12,7 +12,7 @@ from conftest import copy_calibration
 
 from sim import load_inputs, run_ensemble
 from sim.cli import main
-from sim.io import write_results
+from sim.io import shown_path, write_results
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "scenarios" / "baseline_2024.toml"
@@ -154,3 +154,14 @@ def test_interrupted_write_leaves_old_results_untouched(tmp_path):
         write_results(result, out, ["wedge"], 0.0, before_swap=interrupt)
     assert json.loads((out / "summary.json").read_text()) == {"old": True}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["res"]
+
+
+def test_manifests_name_inputs_relative_to_the_working_folder(tmp_path, monkeypatch):
+    (tmp_path / "scenarios").mkdir()
+    inside = tmp_path / "scenarios" / "calibration.toml"
+    inside.write_text("")
+    monkeypatch.chdir(tmp_path)
+    assert shown_path(inside) == "scenarios/calibration.toml"
+    assert shown_path("scenarios/calibration.toml") == "scenarios/calibration.toml"
+    outside = tmp_path.parent / "elsewhere.toml"
+    assert shown_path(outside) == str(outside)
