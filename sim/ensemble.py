@@ -9,9 +9,11 @@ same numbers: world ``w`` draws from streams keyed by ``w`` alone.
 
 from __future__ import annotations
 
+import functools
 import gc
+import operator
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 import numpy as np
@@ -80,11 +82,17 @@ def parameter_columns(columns: Sequence[str]) -> list[str]:
     return [c for c in columns[: columns.index("rupture_year")] if c not in ID_COLUMNS]
 
 
-@dataclass
-class ChunkResult:
-    """What one chunk of worlds produced; chunks merge by concatenation and addition."""
+@dataclass(frozen=True)
+class StepCounts:
+    """Per-step tallies over worlds, which add across chunks of worlds.
 
-    runs: pd.DataFrame
+    ``hist`` ``(steps, pairs, bins)`` counts relations per histogram bin; ``sums``
+    ``(steps, pairs)`` adds them up; ``aligned``, ``hostile`` count worlds past the
+    thresholds; ``hazard`` adds the crisis hazards (per year); ``configs``
+    ``(steps, triads, configurations)`` and ``roles`` ``(steps, triads, roles)``
+    count worlds in each configuration and role (:mod:`sim.outcomes`).
+    """
+
     hist: np.ndarray
     sums: np.ndarray
     aligned: np.ndarray
@@ -92,6 +100,24 @@ class ChunkResult:
     hazard: np.ndarray
     configs: np.ndarray
     roles: np.ndarray
+
+    @classmethod
+    def of(cls, observer: Observer) -> StepCounts:
+        """The tallies an observer kept over its worlds."""
+        return cls(**{f.name: getattr(observer, f.name) for f in fields(cls)})
+
+    def __add__(self, other: StepCounts) -> StepCounts:
+        return StepCounts(
+            **{f.name: getattr(self, f.name) + getattr(other, f.name) for f in fields(self)}
+        )
+
+
+@dataclass
+class ChunkResult:
+    """What one chunk of worlds produced; chunks merge by concatenation and addition."""
+
+    runs: pd.DataFrame
+    counts: StepCounts
 
 
 def run_chunk(
@@ -147,16 +173,7 @@ def run_chunk(
         model.step()
         if progress is not None:
             progress(size)
-    result = ChunkResult(
-        runs=_runs_table(model, observer, offset, paths),
-        hist=observer.hist,
-        sums=observer.sums,
-        aligned=observer.aligned,
-        hostile=observer.hostile,
-        hazard=observer.hazard,
-        configs=observer.configs,
-        roles=observer.roles,
-    )
+    result = ChunkResult(_runs_table(model, observer, offset, paths), StepCounts.of(observer))
     # Mesa's model and agents refer to each other: free the chunk's arrays now rather than
     # at the cycle collector's leisure, so a worker's memory stays flat across chunks.
     del model
@@ -216,13 +233,7 @@ class EnsembleResult:
     seed: int
     runs: pd.DataFrame
     years: np.ndarray
-    hist: np.ndarray
-    sums: np.ndarray
-    aligned: np.ndarray
-    hostile: np.ndarray
-    hazard: np.ndarray
-    configs: np.ndarray
-    roles: np.ndarray
+    counts: StepCounts
     meta: dict = field(default_factory=dict)
 
     @property
@@ -254,7 +265,7 @@ class EnsembleResult:
     def trajectories(self) -> pd.DataFrame:
         """Per step and pair: mean and quantiles of the relation, shares aligned and hostile."""
         qs = {"q05": 0.05, "q25": 0.25, "q50": 0.5, "q75": 0.75, "q95": 0.95}
-        quant = _hist_quantiles(self.hist, list(qs.values()))  # (steps, pairs, q)
+        quant = _hist_quantiles(self.counts.hist, list(qs.values()))  # (steps, pairs, q)
         rows = []
         for k, (name, a, b) in enumerate(self.pair_names()):
             frame = {
@@ -263,13 +274,13 @@ class EnsembleResult:
                 "pair": name,
                 "a": a,
                 "b": b,
-                "mean": self.sums[:, k] / self.n,
+                "mean": self.counts.sums[:, k] / self.n,
             }
             for m, label in enumerate(qs):
                 frame[label] = quant[:, k, m]
-            frame["p_aligned"] = self.aligned[:, k] / self.n
-            frame["p_hostile"] = self.hostile[:, k] / self.n
-            frame["crisis_hazard"] = self.hazard[:, k] / self.n
+            frame["p_aligned"] = self.counts.aligned[:, k] / self.n
+            frame["p_hostile"] = self.counts.hostile[:, k] / self.n
+            frame["crisis_hazard"] = self.counts.hazard[:, k] / self.n
             rows.append(pd.DataFrame(frame))
         return pd.concat(rows, ignore_index=True)
 
@@ -285,7 +296,7 @@ class EnsembleResult:
                             "year": self.years,
                             "triad": triad,
                             "configuration": conf,
-                            "share": self.configs[:, m, c] / self.n,
+                            "share": self.counts.configs[:, m, c] / self.n,
                         }
                     )
                 )
@@ -306,7 +317,7 @@ class EnsembleResult:
                             "year": self.years,
                             "actor": codes[idx],
                             "role": name,
-                            "share": self.roles[:, m, r] / self.n,
+                            "share": self.counts.roles[:, m, r] / self.n,
                         }
                     )
                 )
@@ -329,7 +340,7 @@ class EnsembleResult:
         a, b = sc.watch.partnership
         triad = "-".join(sorted((a, b, sc.watch.third), key=list(sc.actors).index))
         m = self.triad_names().index(triad)
-        horizon_shares = self.configs[-1, m] / self.n
+        horizon_shares = self.counts.configs[-1, m] / self.n
         movers = self.runs.loc[self.runs["first_mover"] != "", "first_mover"].value_counts()
         out = {
             "scenario": sc.name,
@@ -408,13 +419,7 @@ def merge(
         seed=seed,
         runs=runs,
         years=sc.time.start + sc.time.step * np.arange(steps),
-        hist=sum(c.hist for c in chunks),
-        sums=sum(c.sums for c in chunks),
-        aligned=sum(c.aligned for c in chunks),
-        hostile=sum(c.hostile for c in chunks),
-        hazard=sum(c.hazard for c in chunks),
-        configs=sum(c.configs for c in chunks),
-        roles=sum(c.roles for c in chunks),
+        counts=functools.reduce(operator.add, (c.counts for c in chunks)),
         meta=meta or {},
     )
 

@@ -27,8 +27,8 @@ def ensemble(inputs):
 def test_chunk_size_does_not_change_results(inputs, ensemble):
     other = run_ensemble(inputs, runs=2 * BLOCK + 100, seed=11, chunk_size=BLOCK)
     assert other.runs.equals(ensemble.runs)
-    assert np.array_equal(other.hist, ensemble.hist)
-    assert np.array_equal(other.configs, ensemble.configs)
+    assert np.array_equal(other.counts.hist, ensemble.counts.hist)
+    assert np.array_equal(other.counts.configs, ensemble.counts.configs)
     assert other.summary() == ensemble.summary()
 
 
