@@ -38,6 +38,7 @@ from sim.model.streams import BLOCK
 from sim.scenario.errors import InputError
 from sim.sweeps.analysis import analyse, sensitivity
 from sim.sweeps.design import build_design
+from sim.sweeps.report import design_sentence
 from sim.sweeps.runner import Plan, SerialExecutor, chunk_file, load_sweep, run_sweep
 from sim.sweeps.schema import Sweep
 
@@ -275,6 +276,11 @@ def test_sweep_calibration_adds_every_ranged_parameter_not_set_by_the_scenario(
     column = plan.design.names.index("w_reward")
     lo, hi = plan.inputs["small"].calibration.ranges()["w_reward"]
     assert lo <= plan.design.values[:, column].min() < plan.design.values[:, column].max() <= hi
+    # The report warns that independent ranges are not the calibration's joint posterior.
+    summary = {"points": len(plan.design), "runs": 0}
+    assert "not the scenario's forecast" in design_sentence(plan, summary)
+    plain = load_sweep(write_toml(tmp_path / "p.toml", data | {"sweep_calibration": False}))
+    assert "not the scenario's forecast" not in design_sentence(plain, summary)
 
 
 @pytest.mark.parametrize(

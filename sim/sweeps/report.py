@@ -177,6 +177,14 @@ def design_sentence(plan: Plan, summary: Mapping[str, Any]) -> str:
         if sw.sample_scenario_uncertainty
         else ""
     )
+    if sw.sweep_calibration:
+        sampled += (
+            " The behaviour parameters of the calibration vary independently over their "
+            "calibrated ranges, as a sensitivity design requires, not jointly as the "
+            "accepted parameter sets of the calibration do; most such combinations do not "
+            "reproduce 1949-1975, so the probabilities over this design are not the "
+            "scenario's forecast (run the scenario for that): read which parameters matter."
+        )
     return (
         f"The design is {DESIGN_WORDS[sw.design]} of {shape} over {len(axes)} "
         f"parameter{'s' if len(axes) != 1 else ''}, with {sw.replicates:,} runs per point "
