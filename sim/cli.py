@@ -20,6 +20,18 @@ from sim.scenario.errors import InputError
 EXIT_BAD_INPUT = 2
 
 
+def _require_count(flag: str, value: int | None) -> None:
+    """One-line bad input unless ``value`` (runs, sets, workers...) is at least 1 or unset."""
+    if value is not None and value < 1:
+        raise InputError(flag, "", f"must be at least 1, got {value}")
+
+
+def _require_seed(seed: int) -> None:
+    """One-line bad input unless the root seed is usable by ``SeedSequence`` (>= 0)."""
+    if seed < 0:
+        raise InputError("--seed", "", f"must be a non-negative integer, got {seed}")
+
+
 def _run(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
@@ -27,10 +39,8 @@ def _run(args: argparse.Namespace) -> int:
     from sim.io import argv, write_results
     from sim.report import format_summary_table
 
-    if args.runs < 1:
-        raise InputError("--runs", "", f"must be at least 1, got {args.runs}")
-    if args.seed < 0:
-        raise InputError("--seed", "", f"must be a non-negative integer, got {args.seed}")
+    _require_count("--runs", args.runs)
+    _require_seed(args.seed)
     inputs = load_inputs(args.scenario)
     sc = inputs.scenario
     out = Path(args.out) if args.out else Path("results") / sc.name
@@ -118,10 +128,8 @@ def _validate(args: argparse.Namespace) -> int:
     from sim.io import argv
     from sim.validate import default_scenario, format_scorecard, validate, write_validation
 
-    if args.runs < 1:
-        raise InputError("--runs", "", f"must be at least 1, got {args.runs}")
-    if args.seed < 0:
-        raise InputError("--seed", "", f"must be a non-negative integer, got {args.seed}")
+    _require_count("--runs", args.runs)
+    _require_seed(args.seed)
     inputs = load_inputs(args.scenario or default_scenario())
     sc = inputs.scenario
     out = Path(args.out)
@@ -146,10 +154,8 @@ def _factors(args: argparse.Namespace) -> int:
     from sim.factors import default_scenarios, directions, run_factors, write_factors
     from sim.io import argv
 
-    if args.runs < 1:
-        raise InputError("--runs", "", f"must be at least 1, got {args.runs}")
-    if args.seed < 0:
-        raise InputError("--seed", "", f"must be a non-negative integer, got {args.seed}")
+    _require_count("--runs", args.runs)
+    _require_seed(args.seed)
     present_file, past_file = default_scenarios()
     present = load_inputs(args.present or present_file)
     past = load_inputs(args.past or past_file)
@@ -219,21 +225,18 @@ def _calibrate(args: argparse.Namespace) -> int:
     from sim.io import replacing
     from sim.validate import check_hindcast, misses
 
+    for flag, count in (
+        ("--sets", args.sets), ("--replicates", args.replicates), ("--candidates", args.candidates),
+    ):  # fmt: skip
+        _require_count(flag, count)
     for flag, value, ok, allowed in (
-        ("--sets", args.sets, args.sets >= 1, "at least 1"),
-        ("--replicates", args.replicates, args.replicates >= 1, "at least 1"),
         ("--accept", args.accept, 0.0 < args.accept <= 1.0, "a share in (0, 1]"),
         ("--verify", args.verify, args.verify >= 0, "0 (skip) or more"),
         ("--widen", args.widen, args.widen >= 0.0, "0 or more"),
-        (
-            "--candidates",
-            args.candidates,
-            args.candidates is None or args.candidates >= 1,
-            "at least 1",
-        ),
     ):
         if not ok:
             raise InputError(flag, "", f"must be {allowed}, got {value}")
+    _require_seed(args.seed)
     hindcast = load_inputs(args.hindcast)
     baseline = load_inputs(args.baseline)
     years = check_hindcast(hindcast)
@@ -295,13 +298,11 @@ def _calibrate(args: argparse.Namespace) -> int:
 def _reference(args: argparse.Namespace) -> int:
     from sim.reference import Options, StepError, default_workers, regenerate
 
-    for flag, value in (("--runs", args.runs), ("--sweep-runs", args.sweep_runs)):
-        if value is not None and value < 1:
-            raise InputError(flag, "", f"must be at least 1, got {value}")
-    if args.workers is not None and args.workers < 1:
-        raise InputError("--workers", "", f"must be at least 1, got {args.workers}")
-    if args.seed < 0:
-        raise InputError("--seed", "", f"must be a non-negative integer, got {args.seed}")
+    for flag, value in (
+        ("--runs", args.runs), ("--sweep-runs", args.sweep_runs), ("--workers", args.workers),
+    ):  # fmt: skip
+        _require_count(flag, value)
+    _require_seed(args.seed)
     workers = args.workers if args.workers is not None else default_workers()
     options = Options(
         out=Path(args.out), runs=args.runs, sweep_runs=args.sweep_runs, workers=workers,

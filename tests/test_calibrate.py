@@ -164,7 +164,14 @@ def test_present_day_picture(chn_rus, usa_rus, usa_chn, ok):
 
 @pytest.mark.parametrize(
     ("flag", "value"),
-    [("--sets", "0"), ("--replicates", "0"), ("--accept", "0"), ("--verify", "-1")],
+    [
+        ("--sets", "0"),
+        ("--replicates", "0"),
+        ("--accept", "0"),
+        ("--verify", "-1"),
+        ("--candidates", "0"),
+        ("--seed", "-1"),
+    ],
 )
 def test_bad_calibrate_options_get_one_line(flag, value, capsys):
     assert main(["calibrate", flag, value]) == 2
