@@ -8,7 +8,10 @@ written scenario so that loading works, and no test depends on its numbers.
 from __future__ import annotations
 
 import copy
+import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -23,6 +26,14 @@ from sim.scenario.schema import Scenario
 
 REPO = Path(__file__).resolve().parents[1]
 CALIBRATION_FILE = REPO / "scenarios" / "calibration.toml"
+
+
+def wedge(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess:
+    """Run the ``wedge`` command in a fresh interpreter, as a user would (Agg backend)."""
+    env = {**os.environ, "MPLBACKEND": "Agg"}
+    return subprocess.run(
+        [sys.executable, "-m", "sim.cli", *args], cwd=cwd, capture_output=True, text=True, env=env
+    )
 
 
 def copy_calibration(folder: Path) -> Path:

@@ -1,14 +1,11 @@
 """The `wedge` command end to end: outputs, bad input, replacing and interrupted runs."""
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import copy_calibration
+from conftest import copy_calibration, wedge
 
 from sim import load_inputs, run_ensemble
 from sim.cli import main
@@ -22,13 +19,6 @@ EXPECTED = {
     "configurations.parquet", "events.csv", "scenario.resolved.toml", "manifest.json", "report.md",
     *(f"{k}.{e}" for k in PLOTS for e in ("png", "svg")),
 }  # fmt: skip
-
-
-def wedge(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    env = {**os.environ, "MPLBACKEND": "Agg"}
-    return subprocess.run(
-        [sys.executable, "-m", "sim.cli", *args], cwd=cwd, capture_output=True, text=True, env=env
-    )
 
 
 @pytest.fixture(scope="module")

@@ -11,15 +11,12 @@ from __future__ import annotations
 import functools
 import json
 import math
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import scenario_data
+from conftest import scenario_data, wedge
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import Field, create_model
@@ -249,13 +246,6 @@ def test_paired_test_uses_only_discordant_worlds():
 
 
 # ------------------------------------------------------------------ the command
-
-
-def wedge(*args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "MPLBACKEND": "Agg"}
-    return subprocess.run(
-        [sys.executable, "-m", "sim.cli", *args], cwd=ROOT, capture_output=True, text=True, env=env
-    )
 
 
 @pytest.fixture(scope="module")

@@ -8,16 +8,14 @@ table (``rupture_year``, ``worst_year``, ``peak_hazard_year``, ``r_<pair>@<year>
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
 from itertools import combinations
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import wedge
 
 from sim import load_inputs, run_ensemble
 from sim.cli import main
@@ -332,13 +330,6 @@ def test_figure_draws_every_milestone_from_the_csv_without_overlapping_labels():
 
 
 # ------------------------------------------------------------------ end to end
-
-
-def wedge(*args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "MPLBACKEND": "Agg"}
-    return subprocess.run(
-        [sys.executable, "-m", "sim.cli", *args], cwd=ROOT, capture_output=True, text=True, env=env
-    )
 
 
 @pytest.fixture(scope="module")
