@@ -148,13 +148,13 @@ def calibrate(
     table = _score_sets(hindcast, values, names, replicates, seed, snapshots, hindcast_score)
     table.insert(0, "set", np.arange(sets))
     want = max(1, round(accept * sets))
+    count = min(sets, 10 * want if candidates is None else candidates)
     table["screen_distance"] = table["distance"]
     table["verified"] = False
     if verify > 0:
         # Stage 2: the closest sets again, with more runs and fresh random numbers, so that
         # a set is not kept for a lucky draw of `replicates` runs.
-        count = 10 * want if candidates is None else candidates
-        picked = table.sort_values("distance")["set"].to_numpy()[: min(sets, count)]
+        picked = table.sort_values("distance")["set"].to_numpy()[:count]
         again = _score_sets(
             hindcast, values[picked], names, verify, seed + 1, snapshots, hindcast_score
         )
@@ -163,20 +163,16 @@ def calibrate(
         table.loc[picked, "verified"] = True
     if progress is not None:
         progress(sets)
-    # Check the present day on every verified set (without verification, on the closest
-    # `candidates`, by default ten times as many as will be kept).
-    if verify > 0:
-        closest = table[table["verified"]].sort_values("distance")["set"].to_numpy()
-    else:
-        count = 10 * want if candidates is None else candidates
-        closest = table.sort_values("distance")["set"].to_numpy()[:count]
+    # Check the present day on the verified sets, or without verification on the `count`
+    # closest. The table's index is the set number.
+    pool = table[table["verified"]] if verify > 0 else table
+    closest = pool.sort_values("distance")["set"].to_numpy()[:count]
     present = _run_sets(baseline, values[closest], names, replicates, seed, baseline_snapshots)
     verdict = present.groupby("set").apply(present_ok, include_groups=False)
+    ok = verdict.reindex(range(len(closest)), fill_value=False).to_numpy(dtype=bool)
     table["present_ok"] = False
-    for pos, k in enumerate(closest):
-        table.loc[table["set"] == k, "present_ok"] = bool(verdict.get(pos, False))
-    accepted = [int(k) for k in closest if table.loc[table["set"] == k, "present_ok"].item()][:want]
-    table["accepted"] = table["set"].isin(accepted)
+    table.loc[closest, "present_ok"] = ok
+    table["accepted"] = table["set"].isin(closest[ok][:want])
     return CalibrationResult(names, prior, table, seed, sets, replicates, verify)
 
 
