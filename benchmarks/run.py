@@ -86,30 +86,10 @@ def _version(name: str) -> str:
         return "-"
 
 
-def _commit() -> str:
-    """The repository's commit (read-only git calls), ``+dirty`` if sim/ has local changes."""
-    try:
-        head = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],  # noqa: S607
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--", "sim"],  # noqa: S607
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "-"
-    return head + ("+dirty" if dirty else "")
-
-
 def machine() -> dict:
     """Where and with what the benchmark ran."""
+    from sim.io import git_commit  # here, not at the top: spawned children import nothing
+
     usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     return {
         "date": dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
@@ -121,7 +101,7 @@ def machine() -> dict:
         "load": os.getloadavg(),
         "os": platform.platform(),
         "python": platform.python_version(),
-        "commit": _commit(),
+        "commit": git_commit(ROOT) or "-",
         "packages": {
             n: _version(n)
             for n in (
