@@ -6,7 +6,9 @@ on the ensemble engine and reproducible from one seed:
 1. *Prior*: each behaviour parameter uniform over its prior range, the
    calibration file's ``[low, high]`` widened by ``widen`` on each side
    (a share of the range) and clipped to its admissible bounds.
-2. *Simulation*: ``sets`` parameter sets drawn by Latin hypercube; set k
+2. *Simulation*: ``sets`` parameter sets drawn by Latin hypercube (or,
+   with ``around``, by one population step of ABC-PMC around an earlier
+   fit's posterior sample, below); set k
    runs worlds ``[k R, (k + 1) R)`` of the hindcast scenario, ``R`` =
    ``replicates``, all sets in one vectorised ensemble (chunks of 8,192
    worlds). Sets do not share random numbers: sharing them would need one
@@ -27,6 +29,17 @@ on the ensemble engine and reproducible from one seed:
    the check. Point values are the closest accepted set; ranges are the
    10th-90th percentiles of the accepted sets.
 
+*Population step* (``around``; Beaumont et al. 2009, Toni et al. 2009): a
+rejection round over a wide prior in some 60 dimensions finds few sets that
+meet every target. Starting from an earlier fit's accepted sets instead, each
+new set copies one of them (chosen by its weight) and moves every parameter
+the earlier fit had by a normal kernel truncated to the prior, with variance
+twice the sample's weighted variance; parameters it did not have are drawn
+uniformly from their prior. Each set carries the importance weight
+``prior / proposal`` = ``1 / sum_j w_j K(theta | theta_j)`` (normalised), so
+the accepted sets, drawn by weight, are a sample of the posterior under the
+same prior and not merely of the neighbourhood searched.
+
 Rejection ABC was chosen over an optimiser because the targets are coarse
 (pass or fail with tolerances) and the model is stochastic: a sample of
 acceptable parameter sets says how well-determined each parameter is, which
@@ -42,10 +55,11 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy.stats import qmc
+from scipy.special import logsumexp, ndtr
+from scipy.stats import qmc, truncnorm
 
 from sim.ensemble import Inputs, run_chunk
-from sim.scenario.calibration import PARAMETERS, Calibration
+from sim.scenario.calibration import PARAMETERS, WEIGHT, Calibration
 
 Score = Callable[[pd.DataFrame], pd.Series]
 """Maps the runs of one parameter set to target misses (>= 0, 0 = target met)."""
@@ -62,20 +76,87 @@ class CalibrationResult:
     sets: int
     replicates: int
     verify: int = 0
+    around: bool = False
 
     @property
     def accepted(self) -> pd.DataFrame:
         """The posterior sample."""
         return self.table[self.table["accepted"]]
 
+    @property
+    def weights(self) -> np.ndarray:
+        """Importance weights of the accepted sets, in table order, summing to 1."""
+        w = self.accepted["weight"].to_numpy(dtype=float)
+        return w / w.sum()
+
+    def effective_size(self) -> float:
+        """Kish's effective sample size of the accepted sets, ``(sum w)^2 / sum w^2``."""
+        w = self.weights
+        return float(1.0 / np.sum(w**2))
+
     def best(self) -> pd.Series:
         """The accepted set closest to history."""
         return self.accepted.sort_values("distance").iloc[0]
 
     def ranges(self) -> dict[str, tuple[float, float]]:
-        """10th-90th percentile of each parameter over the accepted sets."""
-        acc = self.accepted
-        return {n: (float(acc[n].quantile(0.1)), float(acc[n].quantile(0.9))) for n in self.names}
+        """Weighted 10th-90th percentile of each parameter over the accepted sets."""
+        acc, w = self.accepted, self.weights
+        return {n: weighted_range(acc[n].to_numpy(dtype=float), w) for n in self.names}
+
+
+def weighted_range(
+    x: np.ndarray, w: np.ndarray, q: tuple[float, float] = (0.1, 0.9)
+) -> tuple[float, float]:
+    """Weighted ``q`` quantiles of ``x``: the smallest value whose weight share reaches ``q``.
+
+    The inverse of the weighted empirical distribution function (numpy's
+    ``inverted_cdf``), so that a set with almost all the weight is the range.
+    """
+    lo, hi = np.quantile(x, list(q), weights=w, method="inverted_cdf")
+    return float(lo), float(hi)
+
+
+def propose_around(
+    previous: pd.DataFrame,
+    previous_weights: np.ndarray | None,
+    prior: dict[str, tuple[float, float]],
+    sets: int,
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray]:
+    """One ABC-PMC population step: ``sets`` proposals around ``previous`` and their weights.
+
+    ``previous`` holds an earlier fit's accepted sets (a column per parameter),
+    ``previous_weights`` their weights (``None``: equal). Returns the values,
+    ``(sets, len(prior))`` in the order of ``prior``, and normalised importance
+    weights ``(sets,)`` (module docstring). Parameters of ``prior`` missing from
+    ``previous`` are drawn uniformly over their prior.
+    """
+    names = list(prior)
+    lo = np.array([prior[n][0] for n in names])
+    hi = np.array([prior[n][1] for n in names])
+    out = lo + rng.random((sets, len(names))) * (hi - lo)
+    moved = [k for k, n in enumerate(names) if n in previous.columns and hi[k] > lo[k]]
+    centres = previous[[names[k] for k in moved]].to_numpy(dtype=float)
+    wp = np.full(len(centres), 1.0 / len(centres))
+    if previous_weights is not None:
+        wp = np.asarray(previous_weights, dtype=float) / np.sum(previous_weights)
+    mean = wp @ centres
+    sd = np.sqrt(2.0 * (wp @ (centres - mean) ** 2))
+    sd = np.maximum(sd, 1e-3 * (hi[moved] - lo[moved]))  # a column without spread still moves
+    pick = rng.choice(len(centres), size=sets, p=wp)
+    a = (lo[moved] - centres[pick]) / sd
+    b = (hi[moved] - centres[pick]) / sd
+    out[:, moved] = truncnorm.rvs(a, b, loc=centres[pick], scale=sd, random_state=rng)
+    out[:, moved] = np.clip(out[:, moved], lo[moved], hi[moved])
+    # log K(theta_i | theta_j) for every proposal i and centre j: truncated normal densities.
+    z = (out[:, None, moved] - centres[None, :, :]) / sd
+    mass = ndtr((hi[moved] - centres) / sd) - ndtr((lo[moved] - centres) / sd)
+    log_k = (-0.5 * z**2 - np.log(sd * np.sqrt(2.0 * np.pi))).sum(axis=2) - np.log(
+        np.maximum(mass, 1e-300)
+    ).sum(axis=1)
+    log_w = -logsumexp(log_k + np.log(wp), axis=1)
+    w = np.exp(log_w - log_w.max())
+    return out, w / w.sum()
 
 
 def prior_ranges(calibration: Calibration, widen: float) -> dict[str, tuple[float, float]]:
@@ -137,16 +218,31 @@ def calibrate(
     verify: int = 200,
     candidates: int | None = None,
     progress: Callable[[int], None] | None = None,
+    around: bool = False,
 ) -> CalibrationResult:
-    """Run the ABC rejection procedure of the module docstring."""
+    """Run the ABC procedure of the module docstring.
+
+    ``around`` proposes the sets around the hindcast calibration's posterior
+    sample (a population step) instead of by Latin hypercube over the prior.
+    """
     prior = prior_ranges(hindcast.calibration, widen)
     names = list(prior)
     lo = np.array([prior[n][0] for n in names])
     hi = np.array([prior[n][1] for n in names])
-    unit = qmc.LatinHypercube(d=len(names), rng=np.random.default_rng(seed)).random(sets)
-    values = lo + unit * (hi - lo)
+    if around:
+        cal = hindcast.calibration
+        if cal.posterior is None:
+            raise ValueError("a population step needs a calibration with a posterior sample")
+        previous = pd.DataFrame(cal.posterior, columns=list(cal.posterior_names))
+        values, weights = propose_around(
+            previous, cal.posterior_weights, prior, sets, np.random.default_rng(seed)
+        )
+    else:
+        unit = qmc.LatinHypercube(d=len(names), rng=np.random.default_rng(seed)).random(sets)
+        values, weights = lo + unit * (hi - lo), np.full(sets, 1.0 / sets)
     table = _score_sets(hindcast, values, names, replicates, seed, snapshots, hindcast_score)
     table.insert(0, "set", np.arange(sets))
+    table["weight"] = weights
     want = max(1, round(accept * sets))
     count = min(sets, 10 * want if candidates is None else candidates)
     table["screen_distance"] = table["distance"]
@@ -173,7 +269,7 @@ def calibrate(
     table["present_ok"] = False
     table.loc[closest, "present_ok"] = ok
     table["accepted"] = table["set"].isin(closest[ok][:want])
-    return CalibrationResult(names, prior, table, seed, sets, replicates, verify)
+    return CalibrationResult(names, prior, table, seed, sets, replicates, verify, around)
 
 
 _FITTED = re.compile(
@@ -240,8 +336,10 @@ def write_calibration_file(
         source = source.replace("\\", "/").replace('"', "'")
         lines.append(f'{name} = {{ {entry}, source = "{source}" }}')
     path.write_text("\n".join(lines) + "\n")
-    accepted = result.accepted.sort_values("distance")[result.names]
-    accepted.to_csv(path.with_name(f"{path.stem}_posterior.csv"), index=False, float_format="%.6g")
+    accepted = result.accepted.assign(weight=result.weights).sort_values("distance")
+    accepted[[*result.names, WEIGHT]].to_csv(
+        path.with_name(f"{path.stem}_posterior.csv"), index=False, float_format="%.6g"
+    )
 
 
 PRESENT_YEARS = (2025.0, 2030.0, 2040.0)
@@ -287,8 +385,16 @@ def report(result: CalibrationResult, before: pd.Series, command: str = "") -> s
             if command
             else []
         ),
-        f"ABC rejection: {result.sets} parameter sets drawn by Latin hypercube from the prior, "
-        f"{result.replicates} runs each (seed {result.seed}); distance = root sum of squared "
+        (
+            f"ABC population step (Beaumont et al. 2009): {result.sets} parameter sets drawn "
+            "around the earlier fit's accepted sets (a normal kernel with twice their "
+            "variance, truncated to the prior; parameters new to the fit uniform over their "
+            "prior), each with its importance weight, "
+            if result.around
+            else f"ABC rejection: {result.sets} parameter sets drawn by Latin hypercube "
+            "from the prior, "
+        )
+        + f"{result.replicates} runs each (seed {result.seed}); distance = root sum of squared "
         "target misses (sim/validate.py)"
         + (
             f"; the {int(result.table['verified'].sum())} closest run again with "
@@ -297,7 +403,13 @@ def report(result: CalibrationResult, before: pd.Series, command: str = "") -> s
             else ""
         )
         + "; the closest sets that also give the 2018-2024 "
-        f"picture in the 2024 baseline are accepted ({len(acc)} sets).",
+        f"picture in the 2024 baseline are accepted ({len(acc)} sets"
+        + (
+            f"; effective sample size of their weights {result.effective_size():.1f}"
+            if result.around
+            else ""
+        )
+        + ").",
         "",
         "| target | miss before (point values) | miss of the best accepted set |",
         "| --- | --- | --- |",

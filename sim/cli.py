@@ -238,6 +238,11 @@ def _calibrate(args: argparse.Namespace) -> int:
             raise InputError(flag, "", f"must be {allowed}, got {value}")
     _require_seed(args.seed)
     hindcast = load_inputs(args.hindcast)
+    if args.around and hindcast.calibration.posterior is None:
+        raise InputError(
+            hindcast.calibration.path, "posterior",
+            "--around needs a calibration file that names a posterior sample",
+        )  # fmt: skip
     baseline = load_inputs(args.baseline)
     years = check_hindcast(hindcast)
     codes = list(hindcast.scenario.actors)
@@ -258,7 +263,7 @@ def _calibrate(args: argparse.Namespace) -> int:
     result = calibrate(
         hindcast, baseline, score, present, years, PRESENT_YEARS, sets=args.sets,
         replicates=args.replicates, accept=args.accept, widen=args.widen, seed=args.seed,
-        verify=args.verify, candidates=args.candidates,
+        verify=args.verify, candidates=args.candidates, around=args.around,
     )  # fmt: skip
     if result.accepted.empty:
         print(
@@ -270,6 +275,7 @@ def _calibrate(args: argparse.Namespace) -> int:
         f"--sets {args.sets} --replicates {args.replicates} --accept {args.accept:g} "
         f"--widen {args.widen:g} --verify {args.verify}"
         + (f" --candidates {args.candidates}" if args.candidates is not None else "")
+        + (" --around" if args.around else "")
         + f" --seed {args.seed}"
     )
     out = Path(args.out)
@@ -442,6 +448,11 @@ def parser() -> argparse.ArgumentParser:
         help="how many of the closest sets are run again (default ten times as many as kept)",
     )  # fmt: skip
     cal.add_argument("--widen", type=float, default=0.5, help="prior widening (default 0.5)")
+    cal.add_argument(
+        "--around", action="store_true",
+        help="draw the sets around the calibration's posterior sample, with importance "
+        "weights (an ABC-PMC population step), instead of over the whole prior",
+    )  # fmt: skip
     cal.add_argument("--seed", type=int, default=1972)
     cal.add_argument("--out", default="results/calibration")
     cal.add_argument("--apply", action="store_true", help="write the fit into the calibration file")

@@ -7,6 +7,7 @@ the shipped calibration currently produce.
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from pathlib import Path
 
@@ -14,6 +15,8 @@ import numpy as np
 import pandas as pd
 import pytest
 from conftest import copy_calibration
+from numpy.testing import assert_allclose
+from scipy.stats import norm
 
 from sim.calibrate import (
     PRESENT_FLOOR,
@@ -22,11 +25,16 @@ from sim.calibrate import (
     hand_set,
     present_day_ok,
     prior_ranges,
+    propose_around,
+    report,
+    weighted_range,
     write_calibration_file,
 )
 from sim.cli import main
 from sim.ensemble import load_inputs
+from sim.model.setup import posterior_rows
 from sim.scenario.calibration import PARAMETERS, load_calibration
+from sim.scenario.errors import InputError
 
 ROOT = Path(__file__).resolve().parents[1]
 THR = {"aligned": 0.25, "hostile": -0.25}
@@ -177,3 +185,115 @@ def test_bad_calibrate_options_get_one_line(flag, value, capsys):
     assert main(["calibrate", flag, value]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and flag in err[0]
+
+
+# --- the population step (ABC-PMC) and weighted posteriors --------------------------------
+
+
+def test_a_population_step_stays_in_the_prior_and_weights_by_prior_over_proposal():
+    prior = {"w_threat": (0.0, 1.0), "w_balance": (2.0, 4.0)}
+    previous = pd.DataFrame({"w_threat": [0.4, 0.6]})  # w_balance is new to the fit
+    values, weights = propose_around(previous, None, prior, 4000, np.random.default_rng(3))
+    assert values.shape == (4000, 2)
+    assert ((values[:, 0] >= 0.0) & (values[:, 0] <= 1.0)).all()
+    assert ((values[:, 1] >= 2.0) & (values[:, 1] <= 4.0)).all()
+    assert weights.sum() == pytest.approx(1.0) and (weights > 0).all()
+    # The new parameter is uniform over its prior; the old one clusters near 0.4-0.6.
+    assert abs(values[:, 1].mean() - 3.0) < 0.05
+    assert abs(np.median(values[:, 0]) - 0.5) < 0.05
+    # Known answer: sd = sqrt(2 var) = sqrt(2 * 0.01); weight ~ 1 / sum_j 0.5 K(x | c_j),
+    # with K the normal density truncated to [0, 1].
+    sd = np.sqrt(0.02)
+
+    def k(x, c):
+        mass = norm.cdf((1.0 - c) / sd) - norm.cdf((0.0 - c) / sd)
+        return norm.pdf((x - c) / sd) / sd / mass
+
+    x = values[:, 0]
+    expected = 1.0 / (0.5 * k(x, 0.4) + 0.5 * k(x, 0.6))
+    assert_allclose(weights, expected / expected.sum(), rtol=1e-9)
+    # Importance weighting undoes the proposal: the weighted mean of the old parameter
+    # is that of its uniform prior, not of the cluster.
+    assert np.sum(weights * x) == pytest.approx(0.5, abs=0.03)
+    assert np.sum(weights * (x < 0.2)) == pytest.approx(0.2, abs=0.05)
+
+
+def test_a_population_step_is_reproducible_and_follows_earlier_weights():
+    prior = {"w_threat": (0.0, 10.0)}
+    previous = pd.DataFrame({"w_threat": [1.0, 9.0]})
+    a = propose_around(previous, np.array([0.999, 0.001]), prior, 500, np.random.default_rng(1))
+    b = propose_around(previous, np.array([0.999, 0.001]), prior, 500, np.random.default_rng(1))
+    assert_allclose(a[0], b[0]) and assert_allclose(a[1], b[1])
+    # Almost every proposal copies the heavy set at 1.0 (sd = sqrt(2 var) of the pair).
+    assert np.mean(a[0][:, 0] < 5.0) > 0.98
+
+
+def test_weighted_range_is_the_inverse_of_the_weighted_distribution():
+    x = np.array([3.0, 1.0, 4.0, 1.5, 9.0, 2.6])
+    # Equal weights: the smallest value with at least 10% (90%) of the sets at or below it.
+    assert weighted_range(x, np.full(6, 1.0)) == (1.0, 9.0)
+    assert weighted_range(np.arange(20.0), np.full(20, 1.0)) == (1.0, 17.0)
+    # Nearly all the weight on one set: the range closes in on it.
+    lo, hi = weighted_range(x, np.array([1e-9, 1e-9, 1.0, 1e-9, 1e-9, 1e-9]))
+    assert lo == pytest.approx(4.0, abs=0.01) and hi == pytest.approx(4.0, abs=0.01)
+
+
+def test_a_population_step_writes_a_weighted_posterior(inputs, tmp_path):
+    result = run(inputs, around=True)
+    assert result.weights.sum() == pytest.approx(1.0)
+    assert 1.0 <= result.effective_size() <= len(result.accepted)
+    assert "population step" in report(result, pd.Series({"miss_w_threat": 0.5}))
+    out = tmp_path / "fit"
+    out.mkdir()
+    write_calibration_file(result, inputs[0].calibration, out / "calibration.toml", "test")
+    cal = load_calibration(out / "calibration.toml")
+    assert cal.posterior_weights is not None
+    order = result.accepted.assign(w=result.weights).sort_values("distance")["w"].to_numpy()
+    assert_allclose(cal.posterior_weights, order / order.sum(), rtol=1e-4)
+
+
+def test_a_population_step_needs_a_posterior(inputs):
+    hindcast, baseline = inputs
+    bare = dataclasses.replace(hindcast.calibration, posterior=None, posterior_names=())
+    with pytest.raises(ValueError, match="posterior"):
+        calibrate(
+            dataclasses.replace(hindcast, calibration=bare), baseline, near_one,
+            lambda runs: True, (1955.75,), (2030.0,), sets=4, replicates=1, around=True,
+        )  # fmt: skip
+
+
+def write_posterior(folder: Path, header: str, rows: list[str]) -> Path:
+    """A copy of the shipped calibration whose posterior file is ``header`` and ``rows``."""
+    path = copy_calibration(folder)
+    (folder / "calibration_posterior.csv").write_text("\n".join([header, *rows]) + "\n")
+    return path
+
+
+def test_worlds_draw_posterior_sets_in_proportion_to_their_weights(tmp_path):
+    path = write_posterior(tmp_path, "w_threat,weight", ["1.0,1", "2.0,3"])  # weights 0.25 and 0.75
+    cal = load_calibration(path)
+    assert_allclose(cal.posterior_weights, [0.25, 0.75])
+    scenario = load_inputs(ROOT / "scenarios" / "baseline_2024.toml").scenario
+    u = (np.arange(10000) + 0.5) / 10000
+    drawn = posterior_rows(scenario, cal, u)["w_threat"]
+    assert np.mean(drawn == 1.0) == pytest.approx(0.25, abs=1e-3)
+    assert set(np.unique(drawn)) == {1.0, 2.0}
+
+
+@pytest.mark.parametrize("weights", [("-1", "2"), ("0", "0"), ("nan", "1")])
+def test_bad_posterior_weights_get_one_clear_error(tmp_path, weights):
+    path = write_posterior(tmp_path, "w_threat,weight", [f"1.0,{weights[0]}", f"2.0,{weights[1]}"])
+    with pytest.raises(InputError, match="weight"):
+        load_calibration(path)
+
+
+def test_around_without_a_posterior_gets_one_line(tmp_path, capsys):
+    path = copy_calibration(tmp_path)
+    text = path.read_text().replace('posterior = "calibration_posterior.csv"\n', "")
+    path.write_text(text)
+    (tmp_path / "history").mkdir()
+    shutil.copy(ROOT / "scenarios" / "history" / "sino_soviet_1949.toml", tmp_path / "history")
+    hindcast = tmp_path / "history" / "sino_soviet_1949.toml"
+    assert main(["calibrate", "--hindcast", str(hindcast), "--around", "--sets", "2"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "--around" in err[0] and "posterior" in err[0]

@@ -197,11 +197,14 @@ def test_us_ussr_hostile_every_year_1950_1969():
     assert verdicts(df)["us_ussr_hostile"] is True
 
 
-def test_us_ussr_easing_needs_a_higher_median_in_1974_than_1968():
+def test_us_ussr_easing_needs_the_median_to_rise_by_a_tenth_from_1968_to_1974():
     df = runs_table()
     set_pair(df, "USA-RUS", 1968, -0.8)
-    set_pair(df, "USA-RUS", 1974, -0.79)
+    set_pair(df, "USA-RUS", 1974, -0.7)
     assert verdicts(df)["us_ussr_easing"] is True
+    set_pair(df, "USA-RUS", 1974, -0.72)  # a rise, but drift rather than easing
+    assert verdicts(df)["us_ussr_easing"] is False
+    assert misses(df, CODES, THR)["us_ussr_easing"] == pytest.approx(0.02)
     set_pair(df, "USA-RUS", 1974, -0.8)
     assert verdicts(df)["us_ussr_easing"] is False
     set_pair(df, "USA-RUS", 1974, -0.9)

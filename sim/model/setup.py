@@ -116,11 +116,17 @@ def posterior_rows(
 ) -> dict[str, np.ndarray]:
     """Values of the posterior set each world draws (``u`` uniform, ``(worlds,)``).
 
-    Parameters the scenario fixes in ``[behaviour]`` or lists in ``uncertain``
-    keep those instead.
+    Sets are drawn in proportion to their importance weights when the fit
+    gave any, else with equal chances. Parameters the scenario fixes in
+    ``[behaviour]`` or lists in ``uncertain`` keep those instead.
     """
     table = calibration.posterior
-    rows = np.minimum((u * len(table)).astype(int), len(table) - 1)  # type: ignore[arg-type]
+    last = len(table) - 1  # type: ignore[arg-type]
+    if calibration.posterior_weights is None:
+        rows = np.minimum((u * len(table)).astype(int), last)  # type: ignore[arg-type]
+    else:
+        cdf = np.cumsum(calibration.posterior_weights)
+        rows = np.minimum(np.searchsorted(cdf / cdf[-1], u, side="right"), last)
     own = {d.parameter for d in scenario.uncertain} | set(scenario.behaviour)
     return {
         name: table[rows, k]  # type: ignore[index]

@@ -154,6 +154,8 @@ class Calibration:
     posterior: np.ndarray | None = None
     """Accepted parameter sets of a fit, ``(sets, len(posterior_names))``, or ``None``."""
     posterior_names: tuple[str, ...] = ()
+    posterior_weights: np.ndarray | None = None
+    """Importance weight of each posterior set, summing to 1, or ``None`` (equal weights)."""
 
     def values(self) -> dict[str, float]:
         """Point values, name -> value."""
@@ -208,11 +210,21 @@ def parse_calibration(data: dict[str, Any], path: Path | str) -> Calibration:
     if posterior_file is None:
         return Calibration(str(path), parsed)
     table, names = _read_posterior(Path(path), posterior_file)
-    return Calibration(str(path), parsed, table, names)
+    weights = None
+    if WEIGHT in names:
+        k = names.index(WEIGHT)
+        weights = table[:, k] / table[:, k].sum()
+        table = np.delete(table, k, axis=1)
+        names = names[:k] + names[k + 1 :]
+    return Calibration(str(path), parsed, table, names, weights)
+
+
+WEIGHT = "weight"
+"""Posterior column holding each set's importance weight (an ABC population step's output)."""
 
 
 def _read_posterior(path: Path, name: object) -> tuple[np.ndarray, tuple[str, ...]]:
-    """Read and check a posterior CSV: known parameters, numbers within admissible bounds."""
+    """Read and check a posterior CSV: known parameters (and ``weight``), numbers in bounds."""
     if not isinstance(name, str):
         raise InputError(path, "posterior", "must be the path of a CSV file")
     target = path.parent / name
@@ -223,7 +235,7 @@ def _read_posterior(path: Path, name: object) -> tuple[np.ndarray, tuple[str, ..
             path, "posterior", f"{name!r} not found (looked in {target.parent})"
         ) from None
     header = [h.strip() for h in lines[0].split(",")]
-    bad = [h for h in header if h not in PARAMETERS]
+    bad = [h for h in header if h not in PARAMETERS and h != WEIGHT]
     if bad:
         raise InputError(target, bad[0], "unknown behaviour parameter in the posterior header")
     try:
@@ -233,6 +245,12 @@ def _read_posterior(path: Path, name: object) -> tuple[np.ndarray, tuple[str, ..
     if table.ndim != 2 or table.shape[0] < 1 or table.shape[1] != len(header):
         raise InputError(target, "", "needs at least one row with a value for every column")
     for k, h in enumerate(header):
+        if h == WEIGHT:
+            if not (np.all(np.isfinite(table[:, k])) and np.all(table[:, k] >= 0.0)):
+                raise InputError(target, h, "weights must be finite and not negative")
+            if table[:, k].sum() <= 0.0:
+                raise InputError(target, h, "at least one weight must be positive")
+            continue
         spec = PARAMETERS[h]
         if not np.all((table[:, k] >= spec.lower) & (table[:, k] <= spec.upper)):
             raise InputError(target, h, f"values leave the admissible [{spec.lower}, {spec.upper}]")

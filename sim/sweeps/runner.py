@@ -75,6 +75,8 @@ class Plan:
             h.update(json.dumps(inp.calibration.ranges(), sort_keys=True).encode())
             if inp.calibration.posterior is not None:
                 h.update(inp.calibration.posterior.tobytes())
+            if inp.calibration.posterior_weights is not None:
+                h.update(inp.calibration.posterior_weights.tobytes())
         h.update(metadata.version("wedge").encode())
         return h.hexdigest()
 
