@@ -696,10 +696,9 @@ def plot_factors(table: pd.DataFrame, direction: str, donor_year: str) -> Figure
     import matplotlib as mpl
     from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
-    from matplotlib.patches import Patch
     from matplotlib.ticker import PercentFormatter
 
-    from sim.plots import OKABE_ITO, STYLE
+    from sim.plots import PAIRED_BAR_HEIGHT, STYLE, paired_barh
 
     rows = table[table["direction"] == direction].reset_index(drop=True)
     if rows.empty:
@@ -707,11 +706,7 @@ def plot_factors(table: pd.DataFrame, direction: str, donor_year: str) -> Figure
     horizon = format_year(float(rows["horizon"].iloc[0]))
     runs = int(rows["runs"].iloc[0])
     ypos = np.arange(len(rows))[::-1].astype(float)  # base at the top
-    height = 0.38
-    styles = {
-        "split": {"facecolor": OKABE_ITO["blue"], "hatch": None},
-        "rupture": {"facecolor": OKABE_ITO["sky_blue"], "hatch": "////"},
-    }
+    height = PAIRED_BAR_HEIGHT
     words = {
         "split": "P(1970s-style split): the third power pivots or partners one of them",
         "rupture": "P(rupture): the partnership turns lastingly hostile",
@@ -721,19 +716,13 @@ def plot_factors(table: pd.DataFrame, direction: str, donor_year: str) -> Figure
     with mpl.rc_context(STYLE):
         fig = Figure(figsize=(7.6, 5.0), layout="constrained")
         ax = fig.add_subplot()
-        for event, shift in (("split", height / 2), ("rupture", -height / 2)):
+        pairs = []
+        for event in ("split", "rupture"):
             p = rows[f"p_{event}"].to_numpy(float)
             err = np.vstack([p - rows[f"p_{event}_low"], rows[f"p_{event}_high"] - p])
-            bars = ax.barh(
-                ypos + shift,
-                p,
-                height=height,
-                xerr=np.clip(err, 0.0, None),
-                edgecolor="black",
-                linewidth=0.5,
-                error_kw={"ecolor": "black", "elinewidth": 0.9, "capsize": 2.0},
-                **styles[event],
-            )
+            pairs.append((words[event], p, np.clip(err, 0.0, None)))
+        containers, patches = paired_barh(ax, ypos, pairs)
+        for event, bars in zip(("split", "rupture"), containers, strict=True):
             for patch, case in zip(bars.patches, rows["case"], strict=True):
                 patch.set_gid(f"{event}:{case}")
         ax.axvline(base["p_split"], color="black", linestyle=(0, (5, 2)), linewidth=0.9, zorder=1)
@@ -762,10 +751,7 @@ def plot_factors(table: pd.DataFrame, direction: str, donor_year: str) -> Figure
             "(error bars: 95% Wilson intervals)"
         )
         handles = [
-            *(
-                Patch(edgecolor="black", linewidth=0.5, label=words[e], **styles[e])
-                for e in ("split", "rupture")
-            ),
+            *patches,
             Line2D([], [], color="black", linestyle=(0, (5, 2)), label="base P(split)"),
             Line2D([], [], color="0.35", linestyle=":", linewidth=1.1, label="base P(rupture)"),
         ]

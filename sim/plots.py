@@ -728,6 +728,45 @@ def _edge_label(ax: Axes, mid: np.ndarray, side: str, median: str, spread: str, 
         ax.annotate(text, xy=mid, xytext=offset, textcoords="offset points", ha=ha, va=va, **kw)
 
 
+PAIRED_BAR_HEIGHT = 0.38
+"""Height of each of the two bars of a row in :func:`paired_barh` (rows are 1 apart)."""
+
+
+def paired_barh(
+    ax: Axes,
+    ypos: np.ndarray,
+    bars: Sequence[tuple[str, np.ndarray, np.ndarray]],
+) -> tuple[list[Any], list[Patch]]:
+    """Two horizontal bars per row, with error bars, that read in grey as in colour.
+
+    The first is solid and dark, above; the second hatched and light, below.
+    ``bars`` holds two ``(legend label, values, xerr)``, ``xerr`` as ``barh`` takes it
+    (``(n,)`` or ``(2, n)``). Returns the two bar containers, for callers that tag
+    the patches, and the two legend patches.
+    """
+    styles = (
+        {"facecolor": OKABE_ITO["blue"], "hatch": None},
+        {"facecolor": OKABE_ITO["sky_blue"], "hatch": "////"},
+    )
+    shifts = (PAIRED_BAR_HEIGHT / 2, -PAIRED_BAR_HEIGHT / 2)
+    containers, handles = [], []
+    for (label, values, xerr), style, shift in zip(bars, styles, shifts, strict=True):
+        containers.append(
+            ax.barh(
+                ypos + shift,
+                values,
+                height=PAIRED_BAR_HEIGHT,
+                xerr=xerr,
+                edgecolor="black",
+                linewidth=0.5,
+                error_kw={"ecolor": "black", "elinewidth": 0.9, "capsize": 2.0},
+                **style,
+            )
+        )
+        handles.append(Patch(edgecolor="black", linewidth=0.5, label=label, **style))
+    return containers, handles
+
+
 # ---------------------------------------------------------------------- output
 
 

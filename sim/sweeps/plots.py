@@ -44,7 +44,16 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
 from sim.ensemble import proportion
-from sim.plots import OKABE_ITO, STYLE, _new_figure, _require, _wrap, _year_axis, save_figure
+from sim.plots import (
+    OKABE_ITO,
+    STYLE,
+    _new_figure,
+    _require,
+    _wrap,
+    _year_axis,
+    paired_barh,
+    save_figure,
+)
 from sim.report import format_year
 
 __all__ = [
@@ -821,35 +830,15 @@ def _sobol_bars(ax: Axes, shown: pd.DataFrame, ypos: np.ndarray) -> list[Patch |
 
     Returns the legend handles.
     """
-    height = 0.38
-    err = {"ecolor": "black", "elinewidth": 0.9, "capsize": 2.0}
-    styles = {
-        "ST": {"facecolor": OKABE_ITO["blue"], "hatch": None},
-        "S1": {"facecolor": OKABE_ITO["sky_blue"], "hatch": "////"},
-    }
     words = {
         "ST": "total index ST (alone and in interactions)",
         "S1": "first-order index S1 (alone)",
     }
-    for index, shift in (("ST", height / 2), ("S1", -height / 2)):
-        bars = ax.barh(
-            ypos + shift,
-            shown[index],
-            height=height,
-            xerr=shown[f"{index}_conf"].abs(),
-            edgecolor="black",
-            linewidth=0.5,
-            error_kw=err,
-            **styles[index],
-        )
+    pairs = [(words[i], shown[i], shown[f"{i}_conf"].abs()) for i in ("ST", "S1")]
+    containers, patches = paired_barh(ax, ypos, pairs)
+    for index, bars in zip(("ST", "S1"), containers, strict=True):
         bars.set_label(index)
-    return [
-        *(
-            Patch(edgecolor="black", linewidth=0.5, label=words[i], **styles[i])
-            for i in ("ST", "S1")
-        ),
-        _CONF_HANDLE,
-    ]
+    return [*patches, _CONF_HANDLE]
 
 
 def _morris_bars(ax: Axes, shown: pd.DataFrame, ypos: np.ndarray) -> list[Patch | Line2D]:
