@@ -86,7 +86,7 @@ class CalibrationResult:
     @property
     def weights(self) -> np.ndarray:
         """Importance weights of the accepted sets, in table order, summing to 1."""
-        w = self.accepted["weight"].to_numpy(dtype=float)
+        w = self.accepted[WEIGHT].to_numpy(dtype=float)
         return w / w.sum()
 
     def effective_size(self) -> float:
@@ -242,7 +242,7 @@ def calibrate(
         values, weights = lo + unit * (hi - lo), np.full(sets, 1.0 / sets)
     table = _score_sets(hindcast, values, names, replicates, seed, snapshots, hindcast_score)
     table.insert(0, "set", np.arange(sets))
-    table["weight"] = weights
+    table[WEIGHT] = weights
     want = max(1, round(accept * sets))
     count = min(sets, 10 * want if candidates is None else candidates)
     table["screen_distance"] = table["distance"]
@@ -336,8 +336,10 @@ def write_calibration_file(
         source = source.replace("\\", "/").replace('"', "'")
         lines.append(f'{name} = {{ {entry}, source = "{source}" }}')
     path.write_text("\n".join(lines) + "\n")
-    accepted = result.accepted.assign(weight=result.weights).sort_values("distance")
-    accepted[[*result.names, WEIGHT]].to_csv(
+    # Equal weights (a rejection round) are the default of a posterior without a weight column.
+    columns = [*result.names, WEIGHT] if result.around else result.names
+    accepted = result.accepted.assign(**{WEIGHT: result.weights}).sort_values("distance")
+    accepted[columns].to_csv(
         path.with_name(f"{path.stem}_posterior.csv"), index=False, float_format="%.6g"
     )
 

@@ -131,6 +131,7 @@ def test_written_file_loads_with_the_accepted_sets_as_posterior(inputs, tmp_path
     cal = load_calibration(out / "calibration.toml")
     assert cal.posterior is not None
     assert cal.posterior.shape == (len(result.accepted), len(result.names))
+    assert cal.posterior_weights is None  # a rejection round: equal weights, no column
     best = result.best()
     for name in result.names:
         lo, hi = cal.ranges()[name]
