@@ -311,9 +311,22 @@ def write_calibration_file(
         "#",
         f"# Fitted by `wedge calibrate` ({note}); see results/calibration/report.md.",
         "# value = the accepted parameter set closest to the 1949-1975 history;",
-        "# low/high = 10th-90th percentiles of the accepted sets (ABC rejection);",
-        "# posterior = the accepted sets themselves: by default each world draws one",
-        '# whole set (calibration_uncertainty = "auto"), keeping the fit\'s joint structure.',
+        *(
+            [
+                "# low/high = weighted 10th-90th percentiles of the accepted sets (an ABC-PMC",
+                "# population step around the previous fit);",
+                "# posterior = the accepted sets with their importance weights: by default each",
+                "# world draws one whole set in proportion to its weight",
+                '# (calibration_uncertainty = "auto"), keeping the fit\'s joint structure.',
+            ]
+            if result.around
+            else [
+                "# low/high = 10th-90th percentiles of the accepted sets (ABC rejection);",
+                "# posterior = the accepted sets themselves: by default each world draws one",
+                '# whole set (calibration_uncertainty = "auto"), keeping the fit\'s joint',
+                "# structure.",
+            ]
+        ),
         "",
         f'posterior = "{path.stem}_posterior.csv"',
         "",

@@ -344,53 +344,82 @@ def test_institutional_inertia_is_one_plus_weight_times_stock():
 # --- stance (Walt 1987; Snyder 1984; Goldstein and Freeman 1990) ---------------------------
 
 
-def test_balancing_favours_the_enemy_of_my_enemy():
+def test_balancing_enlists_whoever_is_not_on_the_threats_side():
     # i = 0 fears 1 (0.5) and 2 (0.8); r_12 = -0.6, r_01 = 0.3, r_02 = -0.2.
     relation = symmetric(3, {(1, 2): -0.6, (0, 1): 0.3, (0, 2): -0.2})
     out = stance.balancing(np.array([[0.0, 0.5, 0.8]]), relation)
-    # j = 1: -(T_02 r_12) = -(0.8 * -0.6) = 0.48
-    # j = 2: -(T_01 r_21) = -(0.5 * -0.6) = 0.30
-    assert_allclose(out[0, 1:], [0.48, 0.30])
+    # j = 1 is not aligned with 2: T_02 * 1 = 0.8; j = 2 is not aligned with 1: T_01 * 1 = 0.5.
+    assert_allclose(out[0, 1:], [0.8, 0.5])  # the entry toward i itself is never used
+    # A neutral j is as good a counterweight as a hostile one ...
+    neutral = symmetric(3, {(1, 2): 0.0, (0, 1): 0.3, (0, 2): -0.2})
+    assert_allclose(stance.balancing(np.array([[0.0, 0.5, 0.8]]), neutral)[0, 1:], [0.8, 0.5])
+    # ... and an ally of what i fears repels: r_12 = 0.75 gives 1 - 1.5 = -0.5 of it.
+    allied = symmetric(3, {(1, 2): 0.75, (0, 1): 0.3, (0, 2): -0.2})
+    assert_allclose(stance.balancing(np.array([[0.0, 0.5, 0.8]]), allied)[0, 1:], [-0.4, -0.25])
+
+
+def test_counterweight_is_one_unless_aligned_and_zero_on_the_diagonal():
+    relation = symmetric(3, {(0, 1): -0.9, (0, 2): 0.1, (1, 2): 0.5})
+    out = stance.counterweight(relation)[0]
+    assert_allclose(np.diag(out), [0.0, 0.0, 0.0])
+    assert_allclose([out[0, 1], out[0, 2], out[1, 2]], [1.0, 0.8, 0.0])
 
 
 def test_common_enemy_pulls_together_two_states_hostile_to_the_same_third():
     # 0 = USA, 1 = CHN, 2 = USSR in 1969: all three hostile.
     relation = symmetric(3, {(0, 1): -0.9, (0, 2): -0.8, (1, 2): -0.7})
     out = stance.common_enemy(relation[:, 0], relation, 0)
-    # toward 1: r-_02 r-_12 = 0.8 * 0.7; toward 2: r-_01 r-_21 = 0.9 * 0.7
-    assert_allclose(out[0], [0.0, 0.56, 0.63])
+    # toward 1: r-_02 * (1 - 0) = 0.8; toward 2: r-_01 * 1 = 0.9
+    assert_allclose(out[0], [0.0, 0.8, 0.9])
 
 
-def test_common_enemy_lapses_once_one_pair_warms():
-    # 1-2 aligned: 0's hostility to 2 gives no pull toward 1, and none toward 2 either.
-    relation = symmetric(3, {(0, 1): -0.9, (0, 2): -0.8, (1, 2): 0.5})
-    assert_allclose(stance.common_enemy(relation[:, 0], relation, 0)[0], [0.0, 0.0, 0.0])
-    # Seen from 1: 1 and 2 are aligned, the shared enemy 0 pulls them together.
-    assert_allclose(stance.common_enemy(relation[:, 1], relation, 1)[0], [0.0, 0.0, 0.72])
+def test_common_enemy_holds_while_the_other_pair_only_thaws_and_lapses_once_it_aligns():
+    # Moscow (0) at odds with Beijing (2); Washington (1) thaws toward Beijing to neutral.
+    thaw = symmetric(3, {(0, 1): -0.8, (0, 2): -0.9, (1, 2): -0.1})
+    assert_allclose(stance.common_enemy(thaw[:, 0], thaw, 0)[0, 1], 0.9)
+    # Washington aligned with Beijing (0.5): the pull on Moscow turns to a push.
+    aligned = symmetric(3, {(0, 1): -0.8, (0, 2): -0.9, (1, 2): 0.5})
+    assert_allclose(stance.common_enemy(aligned[:, 0], aligned, 0)[0, 1], 0.0)
+    # Seen from 1, aligned with 2: its hostility to 0 (0.8) times 2's worth against 0 (1).
+    assert_allclose(stance.common_enemy(aligned[:, 1], aligned, 1)[0], [0.0, 0.0, 0.8])
 
 
-def test_pivot_draws_i_toward_each_of_two_rivals():
-    # 1 and 2 hostile to each other (-0.6); i = 0 hostile to 1 (-0.9), friendly to 2.
+def test_pivot_needs_standing_closer_to_the_third_than_the_courted_state():
+    # 1 and 2 hostile to each other (-0.6); i = 0 hostile to 1 (-0.9), friendly to 2 (0.4).
     relation = symmetric(3, {(1, 2): -0.6, (0, 1): -0.9, (0, 2): 0.4})
     out = stance.pivot(relation, 0)
-    # toward 1: r-_12 = 0.6 (its hostility to 0 does not count); toward 2: r-_21 = 0.6
-    assert_allclose(out[0], [0.0, 0.6, 0.6])
-    # Without a quarrel between 1 and 2 there is no pivot to be.
-    calm = symmetric(3, {(1, 2): 0.2, (0, 1): -0.9, (0, 2): -0.9})
-    assert_allclose(stance.pivot(calm, 0)[0, 1:], [0.0, 0.0])
+    # toward 1: max(0, r_02 - r_12) = 0.4 + 0.6 = 1.0; toward 2: max(0, r_01 - r_21) = 0
+    # (0 is further from 1 than 2 is: no card to play with 2).
+    assert_allclose(out[0], [0.0, 1.0, 0.0])
+    # Moscow (0) after the split, hostile to Beijing (2); Washington (1) warms to Beijing:
+    # Moscow has no pivot to lose, whatever Washington's relation with Beijing.
+    for r_12 in (-0.7, -0.2, 0.3):
+        split = symmetric(3, {(0, 2): -0.9, (0, 1): -0.8, (1, 2): r_12})
+        assert_allclose(stance.pivot(split, 0)[0, 1], 0.0)
 
 
-def test_rival_bid_courts_a_non_partner_that_warms_to_what_i_fear():
-    # i = 0 (USSR) fears 2 (China, 0.4); 1 (USA) warms to 2 (s_12 = 0.5), is hostile to 0.
-    stances = pair_matrix(3, {(1, 2): 0.5, (1, 0): -0.8, (0, 1): -0.8, (2, 1): 0.5})
-    relation = symmetric(3, {(0, 1): -0.8, (1, 2): 0.5})
-    out = stance.rival_bid(np.array([[0.0, 0.1, 0.4]]), relation[:, 0], stances)
-    # toward 1: (1 - 0) * T_02 s+_12 = 0.4 * 0.5; toward 2: T_01 s+_21 = 0.1 * 0.5
-    assert_allclose(out[0], [0.0, 0.2, 0.05])
-    # Once 1 is i's partner (r_01 = 0.6) the worry is abandonment: the bid shrinks to 40%.
+def test_rival_bid_courts_a_non_partner_that_leans_toward_what_i_fear():
+    # i = 0 (USSR) fears 2 (China, 0.4) and 1 (USA, 0.1); r_01 = -0.8.
+    # 1 (USA) has stance -0.2 toward 2, above its relation with 0: it leans toward 2.
+    stances = pair_matrix(3, {(1, 2): -0.2, (1, 0): -0.8, (0, 1): -0.8, (2, 1): 0.5, (2, 0): -0.9})
+    relation = symmetric(3, {(0, 1): -0.8, (1, 2): -0.2, (0, 2): -0.9})
+    threat = np.array([[0.0, 0.1, 0.4]])
+    out = stance.rival_bid(threat, relation[:, 0], stances)
+    # toward 1: (1 - 0) * T_02 * max(0, s_12 - r_01) = 0.4 * (-0.2 + 0.8) = 0.24
+    # toward 2: T_01 * max(0, s_21 - r_02) = 0.1 * (0.5 + 0.9) = 0.14
+    assert_allclose(out[0, 1:], [0.24, 0.14])
+    # The bid grows as 1 warms further toward 2, and is nil while 1 stands no closer to 2.
+    warmer = stances.copy()
+    warmer[0, 1, 2] = 0.4
+    assert stance.rival_bid(threat, relation[:, 0], warmer)[0, 1] > out[0, 1]
+    cold = stances.copy()
+    cold[0, 1, 2] = -0.9
+    assert stance.rival_bid(threat, relation[:, 0], cold)[0, 1] == 0.0
+    # Once 1 is i's partner (r_01 = 0.6) the worry is abandonment: the bid shrinks to 40%,
+    # and 1 must lean toward 2 more than toward i (0.7 > 0.6).
     allied = symmetric(3, {(0, 1): 0.6, (1, 2): 0.5})
-    out = stance.rival_bid(np.array([[0.0, 0.1, 0.4]]), allied[:, 0], stances)
-    assert_allclose(out[0, 1], 0.4 * 0.2)
+    leaning = pair_matrix(3, {(1, 2): 0.7, (1, 0): 0.6, (0, 1): 0.6})
+    assert_allclose(stance.rival_bid(threat, allied[:, 0], leaning)[0, 1], 0.4 * 0.4 * 0.1)
 
 
 def test_abandonment_grows_as_a_partner_softens_toward_what_i_fear():
@@ -883,3 +912,29 @@ def test_sanctions_bite_in_proportion_to_the_sanctioners_hostility():
     # 0 on 1: hostile beyond -0.5 -> full 0.8; 0 on 2: 0.8 * 0.25/0.5 = 0.4;
     # 1 on 0: a friendly sanctioner enforces nothing -> 0
     assert_allclose([out[0, 0, 1], out[0, 0, 2], out[0, 1, 0]], [0.8, 0.4, 0.0])
+
+
+def test_a_crisis_leaves_a_lasting_alarm_scaled_by_proximity():
+    # CHN-RUS share a border (proximity 1), USA-CHN are far apart (0.25); alarm 0.2.
+    data = scenario_data()
+    data["pairs"]["CHN-RUS"]["proximity"] = 1.0
+    data["pairs"]["CHN-RUS"]["fear"] = {"RUS": 0.5}
+    data["pairs"]["USA-CHN"]["proximity"] = 0.25
+    model = WedgeModel(
+        make_inputs(data).scenario, make_calibration({"crisis_alarm": 0.2}), worlds=1, sample=False
+    )
+    c, r, u = (model.codes.index(x) for x in ("CHN", "RUS", "USA"))
+    mask = np.zeros((1, model.n, model.n), dtype=bool)
+    for a, b in ((c, r), (u, c)):
+        mask[0, a, b] = mask[0, b, a] = True
+    model._crisis(mask)
+    fear = model.state.fear[0]
+    # Each side keeps 0.2 x proximity of the fear it did not yet hold.
+    assert_allclose(fear[r, c], 0.5 + 0.2 * 0.5)
+    assert_allclose(fear[c, r], 0.2)
+    assert_allclose([fear[u, c], fear[c, u]], [0.05, 0.05])
+    assert fear[u, r] == 0.0 and fear[r, u] == 0.0
+    # Repeated clashes saturate below 1.
+    for _ in range(200):
+        model._crisis(mask)
+    assert model.state.fear.max() <= 1.0

@@ -408,6 +408,10 @@ class WedgeModel(mesa.Model):
         s.stance = np.clip(s.stance - b["crisis_stance_drop"][:, :, None] * g, -1.0, 1.0)
         s.threat = np.clip(s.threat + b["crisis_threat_jump"][:, :, None] * g, 0.0, 1.0)
         s.trust = np.clip(s.trust - b["crisis_trust_loss"][:, :, None] * g, 0.0, 1.0)
+        # A clash next door leaves a lasting alarm (the Soviet build-up on the Chinese
+        # border after 1969); a share of the fear not yet held, so it saturates below 1.
+        alarm = b["crisis_alarm"][:, :, None] * s.proximity * g
+        s.fear = s.fear + alarm * (1.0 - s.fear)
         s.crisis = np.where(mask, 1.0, s.crisis)
         self.counts["crises"] += mask
 

@@ -108,6 +108,7 @@ PARAMETERS: dict[str, Spec] = {
     "crisis_stance_drop": _s("events", "stance units", 0, 2, "Fall of both stances in a crisis or clash."),
     "crisis_threat_jump": _s("events", "threat units", 0, 1, "Rise of both threat perceptions in a crisis."),
     "crisis_trust_loss": _s("events", "trust units", 0, 1, "Loss of leaders' trust in a crisis."),
+    "crisis_alarm": _s("events", "share", 0, 1, "Share of the fear not yet held that a crisis leaves for good on each side, per unit of proximity."),
     "crisis_memory": _s("events", "1/year", 0, 20, "Fading of the crisis intensity that drives entrapment fears."),
     "cutoff_rate": _s("events", "1/year", 0, 20, "Hazard that a patron cuts aid to a dependent it turns against, per unit of hostility x dependence."),
     "cutoff_share": _s("events", "share", 0, 1, "Share of structural dependence removed by an aid cut-off."),

@@ -5,17 +5,20 @@ squashed by ``tanh`` into (-1, 1); the stance then moves toward it with
 inertia (:func:`move`). The motives follow BRIEF section 3:
 
 - security: the threat j poses (Walt 1987);
-- balancing: j's hostility toward those who threaten i, the enemy of my
-  enemy, a structural-balance field (Heider 1946; Marvel et al. 2011);
-- common enemy: hostility that i and j share toward a third state, whether
-  or not i fears it, the one clause of structural balance kept on its own
-  (Heider 1946; Cartwright and Harary 1956; Maoz et al. 2007);
+- balancing: j as a counterweight to those who threaten i, worth as much
+  as the threat unless j is aligned with it (Walt 1987), a
+  structural-balance field (Heider 1946; Marvel et al. 2011);
+- common enemy: the same reading of j for the states i is hostile to,
+  whether or not i fears them, the "enemy of my enemy" clause of
+  structural balance (Heider 1946; Cartwright and Harary 1956; Maoz et al.
+  2007);
+- pivot: the advantage of standing closer to k than j does (Dittmer 1981);
 - dependence: gain from a trusted partner, vulnerability to a feared one;
 - ideology, leaders' trust, institutions, open disputes, sanctions;
 - partial reciprocity of j's stance toward i, weight below one (Goldstein
   and Freeman 1990);
-- the rival's bid: courting a non-partner who warms to the states i fears,
-  to keep the two apart (Moscow's haste toward detente after Kissinger's
+- the rival's bid: courting a non-partner who leans toward the states i
+  fears more than toward i, to keep the two apart (Moscow's haste toward detente after Kissinger's
   1971 visit to Beijing);
 - the alliance security dilemma (Snyder 1984): resentment of a partner who
   courts one's own threat (abandonment), a counter-bid by a partner strong
@@ -29,71 +32,95 @@ from __future__ import annotations
 import numpy as np
 
 
+def counterweight(relation: np.ndarray) -> np.ndarray:
+    """Worth of each j as a counterweight to each k: ``1 - 2 r+_jk``, shape ``(worlds, n, n)``.
+
+    ``relation`` is the full ``(worlds, n, n)`` matrix. Any state not aligned
+    with k can be enlisted against it (+1, whether it is neutral or hostile
+    toward k); a state aligned with k is part of the problem, down to -1 for a
+    full ally. Zero where ``k == j``: a state is no counterweight to itself.
+    Reading the other pair's relation this way rather than by its hostility
+    (Heider's "enemy of my enemy") is what lets Moscow keep Washington as a
+    counterweight to Beijing while Washington stops being hostile to Beijing
+    (1971-1974) and only lose it once the two align (Walt 1987, ch. 2:
+    states balance by enlisting whoever is not on the threat's side).
+    """
+    n = relation.shape[1]
+    return (1.0 - 2.0 * np.maximum(0.0, relation)) * (1.0 - np.eye(n))
+
+
 def balancing(own_threat: np.ndarray, relation: np.ndarray) -> np.ndarray:
-    """Enemy-of-my-enemy field on i's row: ``sum_k T_ik (-r_jk)``, shape ``(worlds, n)``.
+    """Balancing field on i's row: ``sum_k T_ik (1 - 2 r+_jk)``, shape ``(worlds, n)``.
 
     ``own_threat`` is i's threat row ``(worlds, n)`` (zero at i), ``relation``
-    the full ``(worlds, n, n)`` matrix (zero diagonal). Positive when j is
-    hostile to what i fears, negative when j is aligned with it.
+    the full ``(worlds, n, n)`` matrix (zero diagonal). Positive toward every
+    j that is not aligned with what i fears, in proportion to the fear
+    (:func:`counterweight`); negative toward an ally of it. The sum runs over
+    ``k != j`` (a feared j is no counterweight to itself).
     """
-    return -np.einsum("wk,wjk->wj", own_threat, relation)
+    return np.einsum("wk,wjk->wj", own_threat, counterweight(relation))
 
 
 def common_enemy(own_relation: np.ndarray, relation: np.ndarray, me: int) -> np.ndarray:
-    """Shared hostility of i and each j toward third states: ``sum_k r-_ik r-_jk``.
+    """Partners against i's foes: ``sum_k r-_ik (1 - 2 r+_jk)``, shape ``(worlds, n)``.
 
     ``own_relation`` is i's relation row ``(worlds, n)``, ``relation`` the full
-    ``(worlds, n, n)`` matrix (zero diagonal), ``me`` is i's index, ``r-``
-    the hostile part ``max(0, -r)``. Shape ``(worlds, n)``, zero toward i
-    itself. Only the "enemy of my enemy" clause of
-    structural balance, and measured by hostility rather than fear: two states
-    at odds with the same third have a basis to cooperate (Beijing and
-    Washington against Moscow after 1969; Beijing and Moscow against
-    Washington in the 1950s and today). The friend-of-a-friend clauses are left
-    out because alliance data support them least (Maoz et al. 2007). In a
-    triad where all three are hostile, every pair feels the pull; once one
-    pair warms, the pull on the other two lapses: the all-hostile triad is
-    unstable (Cartwright and Harary 1956).
+    ``(worlds, n, n)`` matrix (zero diagonal), ``me`` is i's index, ``r-`` the
+    hostile part ``max(0, -r)``. The hostility-weighted twin of
+    :func:`balancing`: a state at odds with k, whether or not it fears k, is
+    drawn to every j that is not aligned with k (:func:`counterweight`), and
+    pushed from k's allies: Beijing and Moscow against Washington in the 1950s
+    and today, Beijing toward Washington against Moscow after 1969. This is
+    the "enemy of my enemy" clause of structural balance (Heider 1946;
+    Cartwright and Harary 1956; Maoz et al. 2007), read by alignment: j need
+    not be hostile to k, only not on k's side. The friend-of-a-friend clauses
+    are left out because alliance data support them least (Maoz et al. 2007).
+    Zero toward i itself and from ``k == j``.
     """
-    hostile = np.maximum(0.0, -relation)
-    out = np.einsum("wk,wjk->wj", np.maximum(0.0, -own_relation), hostile)
+    out = np.einsum("wk,wjk->wj", np.maximum(0.0, -own_relation), counterweight(relation))
     out[:, me] = 0.0
     return out
 
 
 def pivot(relation: np.ndarray, me: int) -> np.ndarray:
-    """Pivot opportunity of i toward each j: ``sum_{k != i} r-_jk``, shape ``(worlds, n)``.
+    """Pivot opportunity of i toward each j: ``sum_k max(0, r_ik - r_jk)``, shape ``(worlds, n)``.
 
     ``relation`` is the full ``(worlds, n, n)`` matrix (zero diagonal), ``me``
-    is i's index, ``r-`` the hostile part ``max(0, -r)``. A state courted by
-    two rivals holds the best place in a triangle, the pivot of a "romantic
-    triangle" (Dittmer 1981), so each state has a motive to be on better terms
-    with each of two rivals than they are with each other: Kissinger's
-    triangular diplomacy of 1969-1972 toward Beijing and Moscow at once, or
-    Khrushchev's peaceful coexistence with Washington while allied to
-    Beijing. Hostility between j and i itself does not count.
+    is i's index; the sum runs over third states ``k`` (neither i nor j). If
+    i stands on better terms with k than j does, j must reckon with i's
+    choice between them, and i gains by being on good terms with j too: the
+    pivot of a "romantic triangle", on better terms with each of two states
+    than they are with each other (Dittmer 1981). Kissinger's triangular
+    diplomacy of 1969-1972 toward Beijing and Moscow at once, or Khrushchev's
+    peaceful coexistence with Washington while allied to Beijing. Where j is
+    the closer of the two to k there is nothing to gain: Moscow after the
+    split loses nothing as Washington warms to Beijing.
     """
-    hostile = np.maximum(0.0, -relation)
-    hostile[:, :, me] = 0.0
-    out = hostile.sum(axis=2)
+    own = relation[:, [me], :]  # (worlds, 1, n): r_ik
+    gap = np.maximum(0.0, own - relation) * (1.0 - np.eye(relation.shape[1]))
+    gap[:, :, me] = 0.0
+    out = gap.sum(axis=2)
     out[:, me] = 0.0
     return out
 
 
 def rival_bid(own_threat: np.ndarray, own_relation: np.ndarray, stance: np.ndarray) -> np.ndarray:
-    """Bid of i for each non-partner j that warms to what i fears, shape ``(worlds, n)``.
+    """Bid of i for each non-partner j that leans toward what i fears, shape ``(worlds, n)``.
 
-    ``(1 - r+_ij) sum_k T_ik s+_jk``: j's friendly stance toward the states k
-    that i fears, ``s+ = max(0, s)``, for j not (yet) aligned with i. A state
-    that sees a third party warm to its rival bids for that party to keep the
-    two apart: after Kissinger's secret visit to Beijing (July 1971) Moscow
-    hurried the summit and SALT that it had delayed. Toward a partner the same
-    worry is abandonment (:func:`abandonment`), so the bid fades as i and j
-    align. ``own_threat`` is zero at i and ``stance`` has a zero diagonal, so
-    neither i nor j counts as a k.
+    ``(1 - r+_ij) sum_k T_ik max(0, s_jk - r_ij)``: how far j's stance toward
+    a state k that i fears stands above j's relation with i, for j not (yet)
+    aligned with i. A state that sees a third party lean toward its rival
+    rather than toward itself bids for that party to keep the two apart:
+    after Kissinger's secret visit to Beijing (July 1971) Moscow hurried the
+    summit and SALT that it had delayed. The bid is read from where j stands
+    relative to i, so it starts while Washington is still cool toward Beijing
+    but warmer to it than to Moscow. Toward a partner the same worry is
+    abandonment (:func:`abandonment`), so the bid fades as i and j align.
+    ``own_threat`` is zero at i and ``k == j`` is left out.
     """
-    warmth = np.einsum("wk,wjk->wj", own_threat, np.maximum(0.0, stance))
-    return (1.0 - np.maximum(0.0, own_relation)) * warmth
+    n = stance.shape[1]
+    lean = np.maximum(0.0, stance - own_relation[:, :, None]) * (1.0 - np.eye(n))
+    return (1.0 - np.maximum(0.0, own_relation)) * np.einsum("wk,wjk->wj", own_threat, lean)
 
 
 def abandonment(own_threat: np.ndarray, own_relation: np.ndarray, stance: np.ndarray) -> np.ndarray:
