@@ -132,7 +132,7 @@ def test_written_file_loads_with_the_accepted_sets_as_posterior(inputs, tmp_path
     assert cal.posterior is not None
     assert cal.posterior.shape == (len(result.accepted), len(result.names))
     assert cal.posterior_weights is None  # a rejection round: equal weights, no column
-    header = (out / "calibration.toml").read_text().split("posterior =")[0]
+    header = (out / "calibration.toml").read_text().split('\nposterior = "')[0]
     assert "ABC rejection" in header and "importance weights" not in header
     best = result.best()
     for name in result.names:
@@ -254,7 +254,7 @@ def test_a_population_step_writes_a_weighted_posterior(inputs, tmp_path):
     order = result.accepted.assign(w=result.weights).sort_values("distance")["w"].to_numpy()
     assert_allclose(cal.posterior_weights, order / order.sum(), rtol=1e-4)
     # The file's header says how it was made: a population step with weights, not rejection.
-    header = (out / "calibration.toml").read_text().split("posterior =")[0]
+    header = (out / "calibration.toml").read_text().split('\nposterior = "')[0]
     assert "ABC-PMC" in header and "importance weights" in header
     assert "ABC rejection" not in header
 
