@@ -347,15 +347,21 @@ def test_institutional_inertia_is_one_plus_weight_times_stock():
 def test_balancing_enlists_whoever_is_not_on_the_threats_side():
     # i = 0 fears 1 (0.5) and 2 (0.8); r_12 = -0.6, r_01 = 0.3, r_02 = -0.2.
     relation = symmetric(3, {(1, 2): -0.6, (0, 1): 0.3, (0, 2): -0.2})
-    out = stance.balancing(np.array([[0.0, 0.5, 0.8]]), relation)
+    out = stance.balancing(np.array([[0.0, 0.5, 0.8]]), stance.counterweight(relation))
     # j = 1 is not aligned with 2: T_02 * 1 = 0.8; j = 2 is not aligned with 1: T_01 * 1 = 0.5.
     assert_allclose(out[0, 1:], [0.8, 0.5])  # the entry toward i itself is never used
     # A neutral j is as good a counterweight as a hostile one ...
     neutral = symmetric(3, {(1, 2): 0.0, (0, 1): 0.3, (0, 2): -0.2})
-    assert_allclose(stance.balancing(np.array([[0.0, 0.5, 0.8]]), neutral)[0, 1:], [0.8, 0.5])
+    assert_allclose(
+        stance.balancing(np.array([[0.0, 0.5, 0.8]]), stance.counterweight(neutral))[0, 1:],
+        [0.8, 0.5],
+    )
     # ... and an ally of what i fears repels: r_12 = 0.75 gives 1 - 1.5 = -0.5 of it.
     allied = symmetric(3, {(1, 2): 0.75, (0, 1): 0.3, (0, 2): -0.2})
-    assert_allclose(stance.balancing(np.array([[0.0, 0.5, 0.8]]), allied)[0, 1:], [-0.4, -0.25])
+    assert_allclose(
+        stance.balancing(np.array([[0.0, 0.5, 0.8]]), stance.counterweight(allied))[0, 1:],
+        [-0.4, -0.25],
+    )
 
 
 def test_counterweight_is_one_unless_aligned_and_zero_on_the_diagonal():
@@ -368,7 +374,7 @@ def test_counterweight_is_one_unless_aligned_and_zero_on_the_diagonal():
 def test_common_enemy_pulls_together_two_states_hostile_to_the_same_third():
     # 0 = USA, 1 = CHN, 2 = USSR in 1969: all three hostile.
     relation = symmetric(3, {(0, 1): -0.9, (0, 2): -0.8, (1, 2): -0.7})
-    out = stance.common_enemy(relation[:, 0], relation, 0)
+    out = stance.common_enemy(relation[:, 0], stance.counterweight(relation), 0)
     # toward 1: r-_02 * (1 - 0) = 0.8; toward 2: r-_01 * 1 = 0.9
     assert_allclose(out[0], [0.0, 0.8, 0.9])
 
@@ -376,12 +382,14 @@ def test_common_enemy_pulls_together_two_states_hostile_to_the_same_third():
 def test_common_enemy_holds_while_the_other_pair_only_thaws_and_lapses_once_it_aligns():
     # Moscow (0) at odds with Beijing (2); Washington (1) thaws toward Beijing to neutral.
     thaw = symmetric(3, {(0, 1): -0.8, (0, 2): -0.9, (1, 2): -0.1})
-    assert_allclose(stance.common_enemy(thaw[:, 0], thaw, 0)[0, 1], 0.9)
+    assert_allclose(stance.common_enemy(thaw[:, 0], stance.counterweight(thaw), 0)[0, 1], 0.9)
     # Washington aligned with Beijing (0.5): the pull on Moscow turns to a push.
     aligned = symmetric(3, {(0, 1): -0.8, (0, 2): -0.9, (1, 2): 0.5})
-    assert_allclose(stance.common_enemy(aligned[:, 0], aligned, 0)[0, 1], 0.0)
+    assert_allclose(stance.common_enemy(aligned[:, 0], stance.counterweight(aligned), 0)[0, 1], 0.0)
     # Seen from 1, aligned with 2: its hostility to 0 (0.8) times 2's worth against 0 (1).
-    assert_allclose(stance.common_enemy(aligned[:, 1], aligned, 1)[0], [0.0, 0.0, 0.8])
+    assert_allclose(
+        stance.common_enemy(aligned[:, 1], stance.counterweight(aligned), 1)[0], [0.0, 0.0, 0.8]
+    )
 
 
 def test_pivot_needs_standing_closer_to_the_third_than_the_courted_state():

@@ -104,8 +104,8 @@ class State(mesa.Agent):
         self.abandonment = abandon
         self.motives = (
             -b["w_threat"] * self.threat
-            + b["w_balance"] * stance.balancing(self.threat, r)
-            + b["w_common_enemy"] * stance.common_enemy(own_r, r, i)
+            + b["w_balance"] * stance.balancing(self.threat, self.model.counterweight)
+            + b["w_common_enemy"] * stance.common_enemy(own_r, self.model.counterweight, i)
             + b["w_pivot"] * stance.pivot(r, i)
             + b["w_rival_bid"] * stance.rival_bid(self.threat, own_r, s.stance)
             + dependence.value(

@@ -28,7 +28,16 @@ import numpy as np
 from scipy.special import ndtri
 
 from sim.model.agents import State
-from sim.model.mechanisms import dependence, economy, events, ideology, institutions, levers, trust
+from sim.model.mechanisms import (
+    dependence,
+    economy,
+    events,
+    ideology,
+    institutions,
+    levers,
+    stance,
+    trust,
+)
 from sim.model.mechanisms.common import occurs, relation, relax
 from sim.model.setup import (
     Worlds,
@@ -180,6 +189,7 @@ class WedgeModel(mesa.Model):
         self.next_stance = self.state.stance.copy()
         self.lever_motives = np.zeros((self.worlds, self.n, self.n))
         self.relation = relation(self.state.stance)
+        self.counterweight = stance.counterweight(self.relation)
         self.crisis_hazard = np.zeros((self.worlds, self.n, self.n))
         self.support = np.zeros((self.worlds, self.n, self.n))
         self.counts = {
@@ -267,6 +277,8 @@ class WedgeModel(mesa.Model):
         self._apply_shocks(t0)
         self._apply_levers(t0)
         self.relation = relation(self.state.stance)
+        # Shared by every agent's balancing and common-enemy motives this step.
+        self.counterweight = stance.counterweight(self.relation)
         self.support = economy.support(
             self.state.stance, self.state.capability, self.state.patronage, self.state.distress
         )

@@ -18,8 +18,8 @@ inertia (:func:`move`). The motives follow BRIEF section 3:
 - partial reciprocity of j's stance toward i, weight below one (Goldstein
   and Freeman 1990);
 - the rival's bid: courting a non-partner who leans toward the states i
-  fears more than toward i, to keep the two apart (Moscow's haste toward detente after Kissinger's
-  1971 visit to Beijing);
+  fears more than toward i, to keep the two apart (Moscow's haste toward
+  detente after Kissinger's 1971 visit to Beijing);
 - the alliance security dilemma (Snyder 1984): resentment of a partner who
   courts one's own threat (abandonment), a counter-bid by a partner strong
   enough to pay, and distance from a partner whose crises could drag one in
@@ -49,24 +49,25 @@ def counterweight(relation: np.ndarray) -> np.ndarray:
     return (1.0 - 2.0 * np.maximum(0.0, relation)) * (1.0 - np.eye(n))
 
 
-def balancing(own_threat: np.ndarray, relation: np.ndarray) -> np.ndarray:
+def balancing(own_threat: np.ndarray, worth: np.ndarray) -> np.ndarray:
     """Balancing field on i's row: ``sum_k T_ik (1 - 2 r+_jk)``, shape ``(worlds, n)``.
 
-    ``own_threat`` is i's threat row ``(worlds, n)`` (zero at i), ``relation``
-    the full ``(worlds, n, n)`` matrix (zero diagonal). Positive toward every
-    j that is not aligned with what i fears, in proportion to the fear
-    (:func:`counterweight`); negative toward an ally of it. The sum runs over
-    ``k != j`` (a feared j is no counterweight to itself).
+    ``own_threat`` is i's threat row ``(worlds, n)`` (zero at i), ``worth``
+    the :func:`counterweight` matrix ``(worlds, n, n)`` of this step's
+    relations, computed once for all agents. Positive toward every j that is
+    not aligned with what i fears, in proportion to the fear; negative toward
+    an ally of it. The sum runs over ``k != j`` (a feared j is no
+    counterweight to itself).
     """
-    return np.einsum("wk,wjk->wj", own_threat, counterweight(relation))
+    return np.einsum("wk,wjk->wj", own_threat, worth)
 
 
-def common_enemy(own_relation: np.ndarray, relation: np.ndarray, me: int) -> np.ndarray:
+def common_enemy(own_relation: np.ndarray, worth: np.ndarray, me: int) -> np.ndarray:
     """Partners against i's foes: ``sum_k r-_ik (1 - 2 r+_jk)``, shape ``(worlds, n)``.
 
-    ``own_relation`` is i's relation row ``(worlds, n)``, ``relation`` the full
-    ``(worlds, n, n)`` matrix (zero diagonal), ``me`` is i's index, ``r-`` the
-    hostile part ``max(0, -r)``. The hostility-weighted twin of
+    ``own_relation`` is i's relation row ``(worlds, n)``, ``worth`` the
+    :func:`counterweight` matrix ``(worlds, n, n)``, ``me`` is i's index, ``r-``
+    the hostile part ``max(0, -r)``. The hostility-weighted twin of
     :func:`balancing`: a state at odds with k, whether or not it fears k, is
     drawn to every j that is not aligned with k (:func:`counterweight`), and
     pushed from k's allies: Beijing and Moscow against Washington in the 1950s
@@ -77,7 +78,7 @@ def common_enemy(own_relation: np.ndarray, relation: np.ndarray, me: int) -> np.
     are left out because alliance data support them least (Maoz et al. 2007).
     Zero toward i itself and from ``k == j``.
     """
-    out = np.einsum("wk,wjk->wj", np.maximum(0.0, -own_relation), counterweight(relation))
+    out = np.einsum("wk,wjk->wj", np.maximum(0.0, -own_relation), worth)
     out[:, me] = 0.0
     return out
 
