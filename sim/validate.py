@@ -262,6 +262,22 @@ TARGETS: tuple[Target, ...] = (
         at_least=0.5,
     ),
     Target(
+        key="us_china_opening",
+        name="US-China improving after 1969",
+        history=(
+            "Hostile through 1969 (Taiwan, Vietnam), then Warsaw talks resumed Jan 1970, "
+            "Kissinger's trip Jul 1971, Nixon in Beijing Feb 1972"
+        ),
+        source="rivalries_1945_1975.csv (rivalry ends 1972); milestones_1945_1975.csv",
+        kind="median_rises",
+        pair=("USA", "CHN"),
+        years=(1968, 1974),
+        # The opening is a change, not a level: a model whose US-China relation already sat
+        # near neutral in the 1960s would meet the 1972-1975 target without any opening.
+        # The same bar as the US-USSR easing: a tenth of the scale.
+        at_least=0.1,
+    ),
+    Target(
         key="us_ussr_hostile",
         name="US-USSR hostile 1950-1969",
         history=(

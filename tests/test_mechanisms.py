@@ -14,6 +14,8 @@ from itertools import product
 import numpy as np
 import pytest
 from conftest import make_calibration, make_inputs, scenario_data
+from hypothesis import given
+from hypothesis import strategies as st
 from numpy.testing import assert_allclose, assert_array_equal
 
 from sim.model.mechanisms import (
@@ -118,14 +120,27 @@ def test_intent_combines_suspicion_hostility_and_friction_as_a_probabilistic_or(
     assert_allclose(out[0, 1:], [0.496, 0.2, 0.936])
 
 
-def test_threat_target_is_capacity_times_intent_plus_fear_clipped():
+def test_threat_target_combines_walt_fear_and_alarm_as_a_probabilistic_or():
     out = threat.target(
-        capacity_=np.array([[0.474, 0.9, 0.1]]),
-        intent_=np.array([[0.6, 1.0, 0.0]]),
-        fear=np.array([[0.05, 0.3, 0.0]]),
+        capacity_=np.array([[0.474, 0.9, 0.1, 0.5]]),
+        intent_=np.array([[0.6, 1.0, 0.0, 0.5]]),
+        fear=np.array([[0.05, 0.3, 0.0, 0.0]]),
+        alarm=np.array([[0.0, 0.0, 0.0, 0.6]]),
     )
-    # 0.474*0.6 + 0.05 = 0.3344; 0.9*1 + 0.3 = 1.2 -> 1; 0.1*0 + 0 = 0
-    assert_allclose(out[0], [0.3344, 1.0, 0.0])
+    # 1 - (1 - 0.2844)(1 - 0.05) = 0.32018; 1 - (1 - 0.9)(1 - 0.3) = 0.93 (a capped sum: 1);
+    # 1 - 1 * 1 * 1 = 0; 1 - (1 - 0.25)(1 - 0.6) = 0.7
+    assert_allclose(out[0], [0.32018, 0.93, 0.0, 0.7])
+
+
+@given(st.floats(0, 1), st.floats(0, 1), st.floats(0, 1), st.floats(0, 1), st.floats(0, 0.5))
+def test_threat_target_stays_in_range_and_rises_with_every_source(c, i, f, a, more):
+    base = threat.target(np.array([c]), np.array([i]), np.array([f]), np.array([a]))
+    assert 0.0 <= base[0] <= 1.0
+    for bumped in (
+        threat.target(np.array([c]), np.array([i]), np.array([min(1.0, f + more)]), np.array([a])),
+        threat.target(np.array([c]), np.array([i]), np.array([f]), np.array([min(1.0, a + more)])),
+    ):
+        assert bumped[0] >= base[0] - 1e-12
 
 
 # --- ideology (Luthi 2008) -----------------------------------------------------------------
@@ -922,27 +937,39 @@ def test_sanctions_bite_in_proportion_to_the_sanctioners_hostility():
     assert_allclose([out[0, 0, 1], out[0, 0, 2], out[0, 1, 0]], [0.8, 0.4, 0.0])
 
 
-def test_a_crisis_leaves_a_lasting_alarm_scaled_by_proximity():
+def test_a_crisis_leaves_an_alarm_scaled_by_proximity_that_fades():
     # CHN-RUS share a border (proximity 1), USA-CHN are far apart (0.25); alarm 0.2.
     data = scenario_data()
     data["pairs"]["CHN-RUS"]["proximity"] = 1.0
     data["pairs"]["CHN-RUS"]["fear"] = {"RUS": 0.5}
     data["pairs"]["USA-CHN"]["proximity"] = 0.25
     model = WedgeModel(
-        make_inputs(data).scenario, make_calibration({"crisis_alarm": 0.2}), worlds=1, sample=False
+        make_inputs(data).scenario,
+        make_calibration({"crisis_alarm": 0.2, "alarm_fade": 0.5}),
+        worlds=1,
+        sample=False,
     )
     c, r, u = (model.codes.index(x) for x in ("CHN", "RUS", "USA"))
     mask = np.zeros((1, model.n, model.n), dtype=bool)
     for a, b in ((c, r), (u, c)):
         mask[0, a, b] = mask[0, b, a] = True
     model._crisis(mask)
-    fear = model.state.fear[0]
-    # Each side keeps 0.2 x proximity of the fear it did not yet hold.
-    assert_allclose(fear[r, c], 0.5 + 0.2 * 0.5)
-    assert_allclose(fear[c, r], 0.2)
-    assert_allclose([fear[u, c], fear[c, u]], [0.05, 0.05])
-    assert fear[u, r] == 0.0 and fear[r, u] == 0.0
+    alarm = model.state.alarm[0]
+    # Each side gains 0.2 x proximity of the alarm it did not yet hold; the scenario's
+    # situational fear is a separate stock and is left alone.
+    assert_allclose([alarm[r, c], alarm[c, r]], [0.2, 0.2])
+    assert_allclose([alarm[u, c], alarm[c, u]], [0.05, 0.05])
+    assert alarm[u, r] == 0.0 and alarm[r, u] == 0.0
+    assert_allclose(model.state.fear[0, r, c], 0.5)
     # Repeated clashes saturate below 1.
     for _ in range(200):
         model._crisis(mask)
-    assert model.state.fear.max() <= 1.0
+    assert model.state.alarm.max() <= 1.0
+    # Without further crises it fades at alarm_fade per year: 0.2 exp(-0.5 t) after t years.
+    model.state.alarm[:] = 0.0
+    model._crisis(mask)
+    steps = 8
+    model.agents.do("evaluate")  # the slow stocks read each state's abandonment fear
+    for _ in range(steps):
+        model._slow_stocks(model._draw())
+    assert_allclose(model.state.alarm[0, r, c], 0.2 * np.exp(-0.5 * steps * model.dt))

@@ -88,8 +88,8 @@ def share_of(n: int, k: int, yes, no) -> np.ndarray:
 
 
 def test_targets_are_data_with_words_for_every_rule():
-    assert len(TARGETS) == 8
-    assert len({t.key for t in TARGETS}) == 8
+    assert len(TARGETS) == 9
+    assert len({t.key for t in TARGETS}) == 9
     for t in TARGETS:
         assert t.name and t.history and t.source
         assert t.measure(THR) and t.rule(THR)
@@ -101,8 +101,8 @@ def test_targets_are_data_with_words_for_every_rule():
 
 def test_runs_that_do_what_history_did_pass_every_target():
     card = score(runs_table(), CODES, THR, start=1949.75, scenario="s", seed=3)
-    assert [t.passed for t in card.targets] == [True] * 8
-    assert card.passed == 8
+    assert [t.passed for t in card.targets] == [True] * 9
+    assert card.passed == 9
     assert card.p_rupture_by_1965.value == 1.0
     assert card.median_rupture_year == 1960.0
     assert card.p_us_china_rapprochement_by_1975.value == 1.0
@@ -211,6 +211,20 @@ def test_us_ussr_easing_needs_the_median_to_rise_by_a_tenth_from_1968_to_1974():
     assert verdicts(df)["us_ussr_easing"] is False
 
 
+def test_an_opening_is_a_rise_not_a_level_already_held_in_the_1960s():
+    # A US-China relation that sits just above the hostile line from 1958 on meets the
+    # 1972-1975 level, but there is no opening after 1969: the opening target fails.
+    df = runs_table()
+    for year in range(1958, 1976):
+        set_pair(df, "USA-CHN", year, -0.2)
+    found = verdicts(df)
+    assert found["us_china_rapprochement"] is True
+    assert found["us_china_opening"] is False
+    assert misses(df, CODES, THR)["us_china_opening"] == pytest.approx(0.1)
+    set_pair(df, "USA-CHN", 1974, -0.05)  # a rise of 0.15 after 1968
+    assert verdicts(df)["us_china_opening"] is True
+
+
 def test_pair_names_follow_the_scenario_actor_order():
     codes = ["RUS", "USA", "CHN"]
     df = runs_table(codes=codes)
@@ -223,7 +237,7 @@ def test_pair_names_follow_the_scenario_actor_order():
 def test_snapshot_within_the_year_is_found_for_another_start():
     df = runs_table(offset=0.25)
     card = score(df, CODES, THR, start=1949.25)
-    assert card.passed == 8
+    assert card.passed == 9
     assert card.snapshot_years[0] == 1950.25
 
 
@@ -252,7 +266,7 @@ def test_scorecard_json_has_the_required_keys():
     rupture = next(t for t in data["targets"] if t["key"] == "rupture")
     assert rupture["pass"] is False and rupture["q95"] is None  # no rupture: after the horizon
     text = format_scorecard(card)
-    assert "7 of 8 targets met" in text and "NO" in text
+    assert "8 of 9 targets met" in text and "NO" in text
 
 
 def test_misses_are_zero_exactly_for_passed_targets_and_grow_with_the_gap():
@@ -350,9 +364,9 @@ def test_wedge_validate_writes_the_scorecard_folder(validated):
     assert not [p for p in out.parent.iterdir() if ".tmp-" in p.name or ".old-" in p.name]
     card = json.loads((out / "scorecard.json").read_text())
     assert card["runs"] == 40 and card["seed"] == 11 and card["scenario"] == "sino_soviet_1949"
-    assert len(card["targets"]) == 8
+    assert len(card["targets"]) == 9
     assert card["snapshot_years"] == [y + 0.75 for y in range(1950, 1976)]
-    assert f"{card['targets_met']} of 8 targets met" in proc.stdout
+    assert f"{card['targets_met']} of 9 targets met" in proc.stdout
     rows = [line for line in proc.stdout.splitlines() if re.match(r"\d+ {2,}\S", line)]
     verdicts = [line.split()[-1] for line in rows]
     assert verdicts == ["yes" if t["pass"] else "NO" for t in card["targets"]]

@@ -89,7 +89,7 @@ class State(mesa.Agent):
             b["baseline_suspicion"],
             b["ideology_intent"],
         )
-        target = threat.target(capacity, intent, s.fear[:, i])
+        target = threat.target(capacity, intent, s.fear[:, i], s.alarm[:, i])
         target[:, i] = 0.0
         s.threat[:, i] = relax(s.threat[:, i], target, b["threat_speed"], m.dt)
 

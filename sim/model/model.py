@@ -81,6 +81,7 @@ class WorldState:
     dependence_base: np.ndarray
     reach: np.ndarray
     fear: np.ndarray
+    alarm: np.ndarray
     sanctions_base: np.ndarray
     sanctions: np.ndarray
     institutions: np.ndarray
@@ -232,6 +233,7 @@ class WedgeModel(mesa.Model):
             dependence_base=p["dependence"].copy(),
             reach=p["reach"].copy(),
             fear=p["fear"].copy(),
+            alarm=zeros.copy(),
             sanctions_base=p["sanctions"].copy(),
             sanctions=p["sanctions"].copy(),
             institutions=p["institutions"].copy(),
@@ -420,10 +422,11 @@ class WedgeModel(mesa.Model):
         s.stance = np.clip(s.stance - b["crisis_stance_drop"][:, :, None] * g, -1.0, 1.0)
         s.threat = np.clip(s.threat + b["crisis_threat_jump"][:, :, None] * g, 0.0, 1.0)
         s.trust = np.clip(s.trust - b["crisis_trust_loss"][:, :, None] * g, 0.0, 1.0)
-        # A clash next door leaves a lasting alarm (the Soviet build-up on the Chinese
-        # border after 1969); a share of the fear not yet held, so it saturates below 1.
+        # A clash next door leaves an alarm that outlasts the crisis (the Soviet build-up on
+        # the Chinese border after 1969); a share of the alarm not yet held, so it stays
+        # below 1, and it fades in the slow stocks (alarm_fade).
         alarm = b["crisis_alarm"][:, :, None] * s.proximity * g
-        s.fear = s.fear + alarm * (1.0 - s.fear)
+        s.alarm = s.alarm + alarm * (1.0 - s.alarm)
         s.crisis = np.where(mask, 1.0, s.crisis)
         self.counts["crises"] += mask
 
@@ -471,6 +474,7 @@ class WedgeModel(mesa.Model):
             1.0,
         )  # fmt: skip
         s.crisis *= np.exp(-b["crisis_memory"][:, :, None] * dt)
+        s.alarm *= np.exp(-b["alarm_fade"][:, :, None] * dt)
         # Help in distress: speeds recovery and builds dependence on the helper.
         help_ = self.support
         s.dependence_base = np.clip(

@@ -4,9 +4,10 @@ i's threat from j combines j's *capacity* to hurt i (aggregate power relative
 to i, scaled by proximity, j's reach toward i and j's offensive capability)
 with j's perceived *intent* (j's hostility toward i and ideological friction,
 over a floor of baseline suspicion), plus any situational fear the scenario
-names (e.g. Russia's fear for its Far East). Because intent reads j's stance
-and i's stance follows threat, hostility and threat feed each other: the
-security-dilemma spiral (Jervis 1976).
+names (e.g. Russia's fear for its Far East) and the alarm that recent
+crises leave behind. Because intent reads j's stance and i's stance follows
+threat, hostility and threat feed each other: the security-dilemma spiral
+(Jervis 1976).
 """
 
 from __future__ import annotations
@@ -73,6 +74,16 @@ def intent(
     return 1.0 - (1.0 - baseline_suspicion) * (1.0 - hostility) * (1.0 - doctrinal)
 
 
-def target(capacity_: np.ndarray, intent_: np.ndarray, fear: np.ndarray) -> np.ndarray:
-    """Threat that i would perceive at rest: ``capacity * intent + fear``, in [0, 1]."""
-    return np.clip(capacity_ * intent_ + fear, 0.0, 1.0)
+def target(
+    capacity_: np.ndarray, intent_: np.ndarray, fear: np.ndarray, alarm: np.ndarray
+) -> np.ndarray:
+    """Threat that i would perceive at rest, in [0, 1].
+
+    ``1 - (1 - capacity * intent)(1 - fear)(1 - alarm)``: Walt's threat, the
+    scenario's situational fear and the alarm left by recent crises (which
+    fades, 7.9 of the ODD) each raise it on their own, as in :func:`intent`.
+    A probabilistic "or" rather than a capped sum, so that threat stays
+    below 1 and keeps responding to each source: a capped sum would pin a
+    feared neighbour at 1 and freeze the security-dilemma spiral.
+    """
+    return 1.0 - (1.0 - capacity_ * intent_) * (1.0 - fear) * (1.0 - alarm)
