@@ -265,8 +265,8 @@ TARGETS: tuple[Target, ...] = (
         key="us_china_opening",
         name="US-China improving after 1969",
         history=(
-            "Hostile through 1969 (Taiwan, Vietnam), then Warsaw talks resumed Jan 1970, "
-            "Kissinger's trip Jul 1971, Nixon in Beijing Feb 1972"
+            "Rivalry to 1972 (Thompson-Dreyer); ping-pong diplomacy Apr 1971, Kissinger's "
+            "trip Jul 1971, Nixon in Beijing Feb 1972"
         ),
         source="rivalries_1945_1975.csv (rivalry ends 1972); milestones_1945_1975.csv",
         kind="median_rises",
