@@ -99,9 +99,21 @@ class CalibrationResult:
         return self.accepted.sort_values("distance").iloc[0]
 
     def ranges(self) -> dict[str, tuple[float, float]]:
-        """Weighted 10th-90th percentile of each parameter over the accepted sets."""
+        """Weighted 10th-90th percentile of each parameter over the accepted sets.
+
+        Where one set holds so much of the weight that the two percentiles
+        coincide, the unweighted 10th-90th percentiles of the accepted sets are
+        used instead: a range of zero width would take the parameter out of the
+        next round's prior and out of every sweep of calibration uncertainty,
+        which a degenerate weighting does not justify.
+        """
         acc, w = self.accepted, self.weights
-        return {n: weighted_range(acc[n].to_numpy(dtype=float), w) for n in self.names}
+        out = {}
+        for n in self.names:
+            x = acc[n].to_numpy(dtype=float)
+            lo, hi = weighted_range(x, w)
+            out[n] = weighted_range(x, np.ones_like(x)) if lo == hi else (lo, hi)
+        return out
 
 
 def weighted_range(
@@ -114,6 +126,19 @@ def weighted_range(
     """
     lo, hi = np.quantile(x, list(q), weights=w, method="inverted_cdf")
     return float(lo), float(hi)
+
+
+def distinct_digits(low: float, high: float, least: int = 4) -> int:
+    """Significant digits, at least ``least``, that keep ``low`` and ``high`` apart when written.
+
+    A narrow range written with too few digits (7.8012 and 7.8019 as 7.801)
+    would read back as a single value, and the parameter would silently leave
+    the fit. Equal values need only ``least`` digits.
+    """
+    for d in range(least, 18):
+        if f"{low:.{d}g}" != f"{high:.{d}g}":
+            return d
+    return least
 
 
 def propose_around(
@@ -314,7 +339,8 @@ def write_calibration_file(
         *(
             [
                 "# low/high = weighted 10th-90th percentiles of the accepted sets (an ABC-PMC",
-                "# population step around the previous fit);",
+                "# population step around the previous fit; unweighted where one set holds",
+                "# so much of the weight that the two coincide);",
                 "# posterior = the accepted sets with their importance weights: by default each",
                 "# world draws one whole set in proportion to its weight",
                 '# (calibration_uncertainty = "auto"), keeping the fit\'s joint structure.',
@@ -342,7 +368,8 @@ def write_calibration_file(
                 f"fitted: wedge calibrate, prior [{prior[0]:.4g}, {prior[1]:.4g}]; hand-set "
                 f"before any fit: {first_value} ({first_source})"
             )
-            entry = f"value = {value:.4g}, low = {lo:.4g}, high = {hi:.4g}"
+            d = distinct_digits(lo, hi)
+            entry = f"value = {value:.{d}g}, low = {lo:.{d}g}, high = {hi:.{d}g}"
         else:
             source = param.source
             entry = f"value = {param.value:.4g}"

@@ -223,7 +223,7 @@ def _calibrate(args: argparse.Namespace) -> int:
     )
     from sim.ensemble import load_inputs, run_chunk
     from sim.io import replacing
-    from sim.validate import check_hindcast, misses
+    from sim.validate import check_hindcast, misses, tightened
 
     for flag, count in (
         ("--sets", args.sets), ("--replicates", args.replicates), ("--candidates", args.candidates),
@@ -233,6 +233,7 @@ def _calibrate(args: argparse.Namespace) -> int:
         ("--accept", args.accept, 0.0 < args.accept <= 1.0, "a share in (0, 1]"),
         ("--verify", args.verify, args.verify >= 0, "0 (skip) or more"),
         ("--widen", args.widen, args.widen >= 0.0, "0 or more"),
+        ("--margin", args.margin, 0.0 <= args.margin < 0.5, "at least 0 and below 0.5"),
     ):
         if not ok:
             raise InputError(flag, "", f"must be {allowed}, got {value}")
@@ -249,8 +250,10 @@ def _calibrate(args: argparse.Namespace) -> int:
     thr = hindcast.scenario.outcomes.model_dump()
     start = hindcast.scenario.time.start
 
+    bars = tightened(args.margin)
+
     def score(runs):
-        return misses(runs, codes, thr, start).add_prefix("miss_")
+        return misses(runs, codes, thr, start, bars).add_prefix("miss_")
 
     def present(runs):
         return present_day_ok(runs, baseline.scenario.outcomes.model_dump())
@@ -276,6 +279,7 @@ def _calibrate(args: argparse.Namespace) -> int:
         f"--widen {args.widen:g} --verify {args.verify}"
         + (f" --candidates {args.candidates}" if args.candidates is not None else "")
         + (" --around" if args.around else "")
+        + (f" --margin {args.margin:g}" if args.margin else "")
         + f" --seed {args.seed}"
     )
     out = Path(args.out)
@@ -452,6 +456,11 @@ def parser() -> argparse.ArgumentParser:
         "--around", action="store_true",
         help="draw the sets around the calibration's posterior sample, with importance "
         "weights (an ABC-PMC population step), instead of over the whole prior",
+    )  # fmt: skip
+    cal.add_argument(
+        "--margin", type=float, default=0.0,
+        help="fit to targets whose least shares of runs and least rises are raised by this "
+        "much (default 0), so that sets meeting the scorecard's bars only by luck are not kept",
     )  # fmt: skip
     cal.add_argument("--seed", type=int, default=1972)
     cal.add_argument("--out", default="results/calibration")

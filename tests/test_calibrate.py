@@ -21,7 +21,9 @@ from scipy.stats import norm
 from sim.calibrate import (
     PRESENT_FLOOR,
     PRESENT_YEARS,
+    CalibrationResult,
     calibrate,
+    distinct_digits,
     hand_set,
     present_day_ok,
     prior_ranges,
@@ -182,6 +184,8 @@ def test_present_day_picture(chn_rus, usa_rus, usa_chn, ok):
         ("--verify", "-1"),
         ("--candidates", "0"),
         ("--seed", "-1"),
+        ("--margin", "-0.1"),
+        ("--margin", "0.5"),
     ],
 )
 def test_bad_calibrate_options_get_one_line(flag, value, capsys):
@@ -304,3 +308,34 @@ def test_around_without_a_posterior_gets_one_line(tmp_path, capsys):
     assert main(["calibrate", "--hindcast", str(hindcast), "--around", "--sets", "2"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "--around" in err[0] and "posterior" in err[0]
+
+
+# --- writing ranges that read back as ranges ------------------------------------------------
+
+
+def test_a_narrow_range_is_written_with_enough_digits_to_stay_a_range():
+    assert distinct_digits(7.80121, 7.80129) == 5
+    assert distinct_digits(0.1, 0.2) == 4
+    assert distinct_digits(3.0, 3.0) == 4
+    lo, hi = 7.80123, 7.80124
+    d = distinct_digits(lo, hi)
+    assert float(f"{lo:.{d}g}") < float(f"{hi:.{d}g}")
+
+
+def test_a_range_that_one_heavy_set_collapses_falls_back_to_the_sets_own_spread():
+    table = pd.DataFrame(
+        {
+            "w_threat": np.linspace(1.0, 2.0, 11),
+            "distance": np.linspace(0.0, 0.1, 11),
+            "weight": [1e-9] * 5 + [1.0] + [1e-9] * 5,
+            "accepted": True,
+        }
+    )
+    result = CalibrationResult(["w_threat"], {"w_threat": (0.0, 3.0)}, table, 1, 11, 1, around=True)
+    assert weighted_range(table["w_threat"].to_numpy(), result.weights) == (1.5, 1.5)
+    lo, hi = result.ranges()["w_threat"]
+    assert (lo, hi) == pytest.approx(weighted_range(table["w_threat"].to_numpy(), np.ones(11)))
+    assert lo < 1.5 < hi
+    # A weighting that leaves a real range is kept as it is.
+    table["weight"] = 1.0
+    assert result.ranges()["w_threat"] == pytest.approx((1.1, 1.9))

@@ -16,6 +16,7 @@ import pytest
 from conftest import make_calibration, make_inputs, scenario_data
 from hypothesis import given
 from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
 from numpy.testing import assert_allclose, assert_array_equal
 
 from sim.model.mechanisms import (
@@ -914,11 +915,42 @@ def test_trust_fades_toward_neutral_without_cooperation_or_betrayal():
 
 
 def test_priority_sets_lesser_quarrels_aside_under_a_graver_third_threat():
-    # i = 0 fears 1 at 0.2 and 2 at 0.6 (zero toward itself).
-    out = stance.priority(np.array([[0.0, 0.2, 0.6]]), col(0.5))
+    # i = 0 fears 1 at 0.2 and 2 at 0.6 (zero toward itself); 1 and 2 are neutral to each other.
+    worth = stance.counterweight(np.zeros((1, 3, 3)))
+    out = stance.priority(np.array([[0.0, 0.2, 0.6]]), worth, col(0.5))
     # toward 1: the worst other threat is 2's 0.6 -> 1 - 0.5*0.6 = 0.7
     # toward 2: the worst other threat is 1's 0.2 -> 1 - 0.5*0.2 = 0.9
     assert_allclose(out[0, 1:], [0.7, 0.9])
+
+
+def test_priority_keeps_the_quarrel_with_an_ally_of_the_threat():
+    # 0 fears 2 at 0.8; 1 is aligned with 2 at +0.7, so 1 is part of the threat, not a help.
+    relation = pair_matrix(3, {(1, 2): 0.7, (2, 1): 0.7})
+    out = stance.priority(np.array([[0.0, 0.1, 0.8]]), stance.counterweight(relation), col(0.5))
+    # toward 1: 2's threat counts for nothing (1 - 2*0.7 < 0) -> 1; toward 2 likewise, since 2
+    # stands with 1 and is no counterweight to it -> 1
+    assert_allclose(out[0, 1:], [1.0, 1.0])
+    # A half-hearted partner of the threat (+0.25) is half a counterweight: 1 - 0.5 * 0.8 * 0.5
+    relation = pair_matrix(3, {(1, 2): 0.25, (2, 1): 0.25})
+    out = stance.priority(np.array([[0.0, 0.1, 0.8]]), stance.counterweight(relation), col(0.5))
+    assert_allclose(out[0, 1], 0.8)
+
+
+@given(
+    threat=arrays(np.float64, (4, 3), elements=st.floats(0, 1)),
+    rel=arrays(np.float64, (4, 3, 3), elements=st.floats(-1, 1)),
+    weight=st.floats(0, 1),
+)
+def test_priority_stays_in_its_range_and_falls_as_the_third_threat_grows(threat, rel, weight):
+    threat[:, 0] = 0.0
+    relation = np.minimum(rel, np.swapaxes(rel, 1, 2)) * (1.0 - np.eye(3))
+    worth = stance.counterweight(relation)
+    w = np.full((4, 1), weight)
+    out = stance.priority(threat, worth, w)
+    assert np.all(out <= 1.0 + 1e-12) and np.all(out >= 1.0 - weight - 1e-12)
+    graver = threat.copy()
+    graver[:, 2] = np.minimum(1.0, graver[:, 2] + 0.3)
+    assert np.all(stance.priority(graver, worth, w)[:, 1] <= out[:, 1] + 1e-12)
 
 
 def test_deescalation_is_crisis_memory_times_fear():

@@ -16,6 +16,9 @@ import numpy as np
 import pandas as pd
 import pytest
 from conftest import wedge
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
 
 from sim import load_inputs, run_ensemble
 from sim.cli import main
@@ -23,15 +26,22 @@ from sim.ensemble import proportion
 from sim.validate import (
     MILESTONES,
     TARGETS,
+    TURN_YEARS,
+    Snapshots,
     check_hindcast,
     format_scorecard,
     load_milestones,
     misses,
     plot_hindcast,
+    relation_turn,
+    relation_windows,
     score,
+    shape_windows,
     stagger,
     target,
+    tightened,
     validate,
+    write_report,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -211,6 +221,32 @@ def test_us_ussr_easing_needs_the_median_to_rise_by_a_tenth_from_1968_to_1974():
     assert verdicts(df)["us_ussr_easing"] is False
 
 
+def test_a_fitting_margin_raises_the_least_shares_and_rises_and_nothing_else():
+    bars = tightened(0.03)
+    assert [t.key for t in bars] == [t.key for t in TARGETS]
+    for plain, raised in zip(TARGETS, bars, strict=True):
+        if plain.kind in {"aligned_throughout", "rupture", "not_hostile_any", "median_rises"}:
+            assert raised.at_least == pytest.approx(plain.at_least + 0.03)
+        else:
+            assert raised == plain
+        assert (raised.years, raised.window, raised.pair) == (plain.years, plain.window, plain.pair)
+    assert tightened(0.0) == TARGETS
+    with pytest.raises(ValueError, match="at least 0"):
+        tightened(-0.01)
+
+
+def test_a_rise_that_meets_the_bar_misses_the_raised_bar_by_the_shortfall():
+    df = runs_table()
+    set_pair(df, "USA-RUS", 1968, -0.8)
+    set_pair(df, "USA-RUS", 1974, -0.69)  # a rise of 0.11: meets 0.1, not 0.13
+    assert misses(df, CODES, THR)["us_ussr_easing"] == 0.0
+    assert misses(df, CODES, THR, targets=tightened(0.03))["us_ussr_easing"] == pytest.approx(0.02)
+    # Targets without a least share or rise are judged as before.
+    plain, raised = misses(df, CODES, THR), misses(df, CODES, THR, targets=tightened(0.03))
+    assert raised["us_ussr_hostile"] == plain["us_ussr_hostile"]
+    assert raised["worst_year"] == plain["worst_year"]
+
+
 def test_an_opening_is_a_rise_not_a_level_already_held_in_the_1960s():
     # A US-China relation that sits just above the hostile line from 1958 on meets the
     # 1972-1975 level, but there is no opening after 1969: the opening target fails.
@@ -284,6 +320,195 @@ def test_misses_are_zero_exactly_for_passed_targets_and_grow_with_the_gap():
     df = runs_table()
     set_pair(df, "USA-RUS", 1974, df["r_USA-RUS@1968.75"])  # equal medians: fails, misses > 0
     assert misses(df, CODES, THR)["us_ussr_easing"] > 0
+
+
+# ------------------------------------------------------------ shape over time
+
+WINDOWS = [(1950, 1953), (1954, 1957), (1958, 1961), (1962, 1965), (1966, 1969), (1970, 1973)]
+WINDOWS += [(1974, 1975)]
+
+
+def turn_path(year: int) -> float:
+    """US-China: −0.5 until 1968, then a straight rise to 0 by 1974, 0 after."""
+    return min(0.0, -0.5 + 0.5 * max(0, year - 1968) / 6)
+
+
+def with_path(df: pd.DataFrame, pair: str, path, offsets=0.0) -> pd.DataFrame:
+    """``df`` with ``pair`` following ``path(year)`` in every run, plus per-run ``offsets``."""
+    for year in range(1950, 1976):
+        set_pair(df, pair, year, path(year) + offsets)
+    return df
+
+
+def one_pair_snapshots(values: np.ndarray, first: int = 1950) -> Snapshots:
+    """Snapshots of USA-CHN only: ``values[run, k]`` is the relation in year ``first + k``."""
+    cols = {f"r_USA-CHN@{first + k + 0.75:g}": values[:, k] for k in range(values.shape[1])}
+    return Snapshots(pd.DataFrame(cols), CODES)
+
+
+def test_shape_windows_are_four_years_and_cover_every_snapshot_year():
+    assert shape_windows() == WINDOWS
+    covered = [y for first, last in shape_windows() for y in range(first, last + 1)]
+    assert covered == list(range(1950, 1976))
+    assert shape_windows(1950, 1957) == [(1950, 1953), (1954, 1957)]
+    assert shape_windows(1950, 1952, width=1) == [(1950, 1950), (1951, 1951), (1952, 1952)]
+    with pytest.raises(ValueError, match="width"):
+        shape_windows(width=0)
+
+
+def test_turn_spans_are_the_opening_span_and_the_six_years_before():
+    assert TURN_YEARS[1:] == target("us_china_opening").years == target("us_ussr_easing").years
+    assert TURN_YEARS[1] - TURN_YEARS[0] == TURN_YEARS[2] - TURN_YEARS[1] == 6
+    assert len(TARGETS) == 9  # the shape is information, not a target
+    assert not any("turn" in t.key or "window" in t.key for t in TARGETS)
+
+
+def test_a_turn_after_1968_shows_in_the_windows_and_the_turn():
+    card = score(with_path(runs_table(), "USA-CHN", turn_path), CODES, THR, start=1949.75)
+    shapes = card.windows["USA-CHN"]
+    assert [(w.first, w.last) for w in shapes] == WINDOWS
+    # Every run identical: the window median is the middle of the window's yearly values.
+    assert [w.median for w in shapes[:5]] == pytest.approx([-0.5] * 5)
+    assert shapes[5].median == pytest.approx((turn_path(1971) + turn_path(1972)) / 2)
+    assert shapes[5].median == pytest.approx(-5 / 24)
+    assert shapes[6].median == pytest.approx(0.0)
+    assert (shapes[5].q05, shapes[5].q95) == pytest.approx((turn_path(1970), turn_path(1973)))
+    # Above −0.25 from 1972 (−1/6) on: no run before 1970, every run after.
+    assert [w.not_hostile.value for w in shapes] == [0.0] * 5 + [1.0, 1.0]
+    turn = card.turn["USA-CHN"]
+    assert turn.years == (1962, 1968, 1974)
+    assert turn.medians == pytest.approx((-0.5, -0.5, 0.0))
+    assert turn.rise_before == pytest.approx(0.0)
+    assert turn.rise_after == pytest.approx(0.5)
+    assert turn.difference == pytest.approx(0.5)
+    us_ussr = card.turn["USA-RUS"]  # history_path: −0.8 to 1969, −0.4 from 1970
+    assert (us_ussr.rise_before, us_ussr.rise_after) == pytest.approx((0.0, 0.4), abs=0.03)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    level=st.floats(-1.0, 0.0),
+    slope=st.floats(0.0, 0.04),
+    offsets=arrays(float, st.integers(1, 30), elements=st.floats(-0.2, 0.2)),
+)
+def test_a_steady_drift_gives_equal_rises(level, slope, offsets):
+    years = np.arange(1950, 1976)
+    values = level + slope * (years - 1950)[None, :] + offsets[:, None]
+    snaps = one_pair_snapshots(values)
+    turn = relation_turn(snaps, pairs=[("USA", "CHN")])["USA-CHN"]
+    assert turn.rise_before == pytest.approx(6 * slope, abs=1e-9)
+    assert turn.rise_after == pytest.approx(6 * slope, abs=1e-9)
+    assert turn.difference == pytest.approx(0.0, abs=1e-9)
+    shapes = relation_windows(snaps, THR["hostile"], pairs=[("USA", "CHN")])["USA-CHN"]
+    # Each full window is the one before moved up by four years of drift.
+    steps = np.diff([w.median for w in shapes[:-1]])
+    assert steps == pytest.approx(np.full(len(steps), 4 * slope), abs=1e-9)
+    for w in shapes:
+        assert w.q05 <= w.median <= w.q95
+        assert 0.0 <= w.not_hostile.value <= 1.0
+
+
+def test_window_percentiles_pool_every_run_and_year():
+    values = np.repeat((np.arange(101) / 100 - 0.5)[:, None], 26, axis=1)  # run i: i/100 − 0.5
+    shapes = relation_windows(one_pair_snapshots(values), -0.25, pairs=[("USA", "CHN")])
+    for w in shapes["USA-CHN"]:
+        assert (w.median, w.q05, w.q95) == pytest.approx((0.0, -0.45, 0.45))
+        assert w.not_hostile.value == pytest.approx(75 / 101)  # runs 26..100 are above −0.25
+
+
+def test_share_not_hostile_counts_runs_above_the_threshold_in_any_year_of_the_window():
+    df = runs_table()
+    for year in range(1950, 1976):
+        set_pair(df, "USA-CHN", year, -0.8)
+    set_pair(df, "USA-CHN", 1963, share_of(N, 30, -0.2, -0.8))  # runs 0-29: above, in 1963
+    set_pair(df, "USA-CHN", 1965, share_of(N, 45, -0.25, -0.8))  # runs 0-44: on the line
+    set_pair(df, "USA-CHN", 1966, share_of(N, 50, 0.0, -0.8))  # runs 0-49: next window
+    card = score(df, CODES, THR, start=1949.75)
+    shares = {(w.first, w.last): w.not_hostile for w in card.windows["USA-CHN"]}
+    for (first, last), share in shares.items():
+        cols = [f"r_USA-CHN@{y + 0.75:g}" for y in range(first, last + 1)]
+        hand = sum(any(row[c] > THR["hostile"] for c in cols) for _, row in df.iterrows())
+        assert share.value == pytest.approx(hand / N)
+        assert 0.0 <= share.low <= share.value <= share.high <= 1.0
+    assert shares[(1962, 1965)].value == pytest.approx(0.30)
+    assert (shares[(1962, 1965)].low, shares[(1962, 1965)].high) == proportion(30, N)[1:]
+    assert shares[(1966, 1969)].value == pytest.approx(0.50)
+    assert shares[(1958, 1961)].value == 0.0
+
+
+@settings(max_examples=30, deadline=None)
+@given(arrays(float, st.tuples(st.integers(1, 12), st.just(26)), elements=st.floats(-1, 1)))
+def test_share_not_hostile_matches_a_hand_count_for_any_relations(values):
+    shapes = relation_windows(one_pair_snapshots(values), -0.25, pairs=[("USA", "CHN")])
+    for w in shapes["USA-CHN"]:
+        block = values[:, w.first - 1950 : w.last - 1950 + 1]
+        hand = sum(any(v > -0.25 for v in row) for row in block.tolist())
+        assert 0.0 <= w.not_hostile.value <= 1.0
+        assert w.not_hostile.value == pytest.approx(hand / len(values))
+        assert -1.0 <= w.q05 <= w.median <= w.q95 <= 1.0
+
+
+def test_shape_pairs_keep_their_names_whatever_the_scenario_actor_order():
+    codes = ["RUS", "USA", "CHN"]
+    card = score(runs_table(codes=codes), codes, THR, start=1949.75)
+    plain = score(runs_table(), CODES, THR, start=1949.75)
+    assert list(card.windows) == ["CHN-RUS", "USA-CHN", "USA-RUS"]
+    assert list(card.turn) == ["USA-CHN", "USA-RUS"]
+    for pair in ("CHN-RUS", "USA-CHN", "USA-RUS"):
+        medians = [w.median for w in card.windows[pair]]
+        assert medians == pytest.approx([w.median for w in plain.windows[pair]], abs=0.03)
+    assert card.windows["CHN-RUS"][0].median == pytest.approx(0.5, abs=0.02)
+
+
+def test_shape_round_trips_through_json_beside_the_targets():
+    df = with_path(runs_table(), "USA-CHN", turn_path)
+    card = score(df, CODES, THR, start=1949.75, scenario="s", seed=2)
+    data = card.to_dict()
+    back = json.loads(json.dumps(data, allow_nan=False))
+    assert back == data
+    assert set(back["windows"]) == {"CHN-RUS", "USA-CHN", "USA-RUS"}
+    assert set(back["turn"]) == {"USA-CHN", "USA-RUS"}
+    for shapes in back["windows"].values():
+        assert [(w["first"], w["last"]) for w in shapes] == WINDOWS
+        for w in shapes:
+            assert set(w) == {"first", "last", "median", "q05", "q95", "share_not_hostile"}
+            assert set(w["share_not_hostile"]) == {"value", "low", "high"}
+            assert all(isinstance(w[k], float) for k in ("median", "q05", "q95"))
+    turn = back["turn"]["USA-CHN"]
+    assert turn["years"] == [1962, 1968, 1974]
+    assert turn["median"] == pytest.approx([-0.5, -0.5, 0.0])
+    assert (turn["rise_before"], turn["rise_after"]) == pytest.approx((0.0, 0.5))
+    assert turn["difference"] == pytest.approx(0.5)
+    assert back["targets_total"] == 9 and len(back["targets"]) == 9
+
+
+def test_report_prints_the_shape_after_the_target_table(tmp_path):
+    df = with_path(runs_table(), "USA-CHN", turn_path)
+    card = score(df, CODES, THR, start=1949.75, scenario="s", title="t", seed=2)
+    text = write_report(card, tmp_path).read_text()
+    head, rest = text.split("## Shape over time\n", 1)
+    section, tail = rest.split("## How each target is measured", 1)
+    assert "| target | history | simulated median [90% range] | pass |" in head
+    assert "drifts steadily shows similar rises in both six-year spans" in section
+    assert "| years | CHN-RUS | USA-CHN | USA-RUS |" in section
+    assert "| 1950-1953 |" in section and "| 1974-1975 |" in section
+    assert "| USA-CHN | −0.50 | −0.50 | 0.00 | 0.00 | +0.50 | +0.50 |" in section
+    assert "(r > −0.25)" in section
+    # Without the shape, the report is the same but for the section.
+    bare = score(df, CODES, THR, start=1949.75, scenario="s", title="t", seed=2, shape=False)
+    assert bare.windows == {} and bare.turn == {}
+    (tmp_path / "bare").mkdir()
+    plain = write_report(bare, tmp_path / "bare").read_text()
+    assert "Shape over time" not in plain
+    assert plain == head + "## How each target is measured" + tail
+
+
+def test_misses_do_not_need_the_snapshots_only_the_shape_uses():
+    df = runs_table().drop(columns=["r_USA-CHN@1951.75"])  # no target reads USA-CHN in 1951
+    assert (misses(df, CODES, THR, 1949.75) == 0).all()
+    assert score(df, CODES, THR, start=1949.75, shape=False).passed == 9
+    with pytest.raises(ValueError, match="USA-CHN in 1951"):
+        score(df, CODES, THR, start=1949.75)
 
 
 # ------------------------------------------------------------------ the figure
@@ -370,8 +595,17 @@ def test_wedge_validate_writes_the_scorecard_folder(validated):
     rows = [line for line in proc.stdout.splitlines() if re.match(r"\d+ {2,}\S", line)]
     verdicts = [line.split()[-1] for line in rows]
     assert verdicts == ["yes" if t["pass"] else "NO" for t in card["targets"]]
+    assert set(card["windows"]) == {"CHN-RUS", "USA-CHN", "USA-RUS"}
+    for shapes in card["windows"].values():
+        assert [(w["first"], w["last"]) for w in shapes] == WINDOWS
+        assert all(0.0 <= w["share_not_hostile"]["value"] <= 1.0 for w in shapes)
+    for turn in card["turn"].values():
+        assert turn["years"] == [1962, 1968, 1974]
+        assert turn["difference"] == pytest.approx(turn["rise_after"] - turn["rise_before"])
     report = (out / "report.md").read_text()
     assert "| target | history | simulated median [90% range] | pass |" in report
+    assert report.index("## Targets") < report.index("## Shape over time")
+    assert report.index("## Shape over time") < report.index("## How each target is measured")
     assert "(hindcast.png)" in report
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["runs"] == 40 and manifest["seed"] == 11

@@ -100,7 +100,7 @@ class State(mesa.Agent):
         own_r = r[:, i]
         abandon = stance.abandonment(self.threat, own_r, s.stance)
         leverage = s.capability[:, [i]] / (s.capability[:, [i]] + s.capability)
-        lesser = stance.priority(self.threat, b["security_priority"])
+        lesser = stance.priority(self.threat, self.model.counterweight, b["security_priority"])
         self.abandonment = abandon
         self.motives = (
             -b["w_threat"] * self.threat

@@ -154,21 +154,24 @@ def entrapment(
     return np.maximum(0.0, own_relation) * courting
 
 
-def priority(own_threat: np.ndarray, weight: np.ndarray) -> np.ndarray:
+def priority(own_threat: np.ndarray, worth: np.ndarray, weight: np.ndarray) -> np.ndarray:
     """How much lesser motives still count toward each j, on i's row ``(worlds, n)``.
 
-    ``1 - weight * max_{k != i, j} T_ik``: facing a grave threat from a third
-    state, i sets aside disputes and ideological quarrels with others (Walt
-    1987): Mao and Nixon shelved Taiwan and doctrine in 1971-72 because both
-    feared the USSR more. ``own_threat`` is zero at i itself.
+    ``1 - weight * max_{k != i, j} T_ik (1 - 2 r+_jk)+``: facing a grave threat
+    from a third state k, i sets aside disputes and ideological quarrels with
+    the states that could stand with it against k (Walt 1987): Mao and Nixon
+    shelved Taiwan and doctrine in 1971-72 because both feared the USSR more.
+    The threat counts only as far as j is a counterweight to k (``worth``, the
+    :func:`counterweight` matrix ``(worlds, n, n)``, floored at zero): an ally
+    of the threat is part of it, so Washington did not shelve its quarrel with
+    Beijing while Beijing stood with Moscow (1950-1958), nor Beijing its
+    quarrel with Washington before it feared Moscow more (1968-1969).
+    ``own_threat`` is zero at i itself and ``worth`` zero at ``k == j``;
+    ``weight`` is ``(worlds, 1)``, in [0, 1] (1: quarrels wholly set aside
+    under a threat of 1). The result lies in ``[1 - weight, 1]``.
     """
-    n = own_threat.shape[1]
-    if n < 3:
-        return np.ones_like(own_threat)
-    top2 = -np.partition(-own_threat, 1, axis=1)[:, :2]  # largest and second largest
-    is_top = own_threat >= top2[:, [0]]
-    worst_other = np.where(is_top, top2[:, [1]], top2[:, [0]])
-    return 1.0 - weight * worst_other
+    pressure = (own_threat[:, None, :] * np.maximum(0.0, worth)).max(axis=2)
+    return 1.0 - weight * pressure
 
 
 def deescalation(own_threat: np.ndarray, crisis: np.ndarray) -> np.ndarray:
