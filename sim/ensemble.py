@@ -15,13 +15,14 @@ import operator
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from scipy.stats import binomtest
 
 from sim.model.model import WedgeModel
-from sim.model.setup import check_uncertain
+from sim.model.setup import calibration_mode, check_uncertain
 from sim.model.streams import BLOCK
 from sim.outcomes import BINS, CONFIGURATIONS, ROLES, Observer, pair_name
 from sim.scenario.calibration import Calibration, load_calibration
@@ -370,7 +371,39 @@ class EnsembleResult:
             for pair, row in final.iterrows()
         }
         out["uncertain_parameters"] = parameter_columns(self.runs.columns)
+        out["behaviour"] = behaviour_draws(self.inputs, self.runs)
         return out
+
+
+def behaviour_draws(inputs: Inputs, runs: pd.DataFrame) -> dict[str, Any]:
+    """How much uncertainty about behaviour the runs carry.
+
+    ``mode`` is how worlds sample the behaviour parameters (``posterior``: whole
+    accepted sets of the fit; ``ranges``: each over its range; ``none``: point
+    values). ``posterior_sets`` and ``effective_size`` describe the fit's
+    posterior sample (Kish's ``(sum w)^2 / sum w^2`` of its weights; ``None``
+    without one); ``distinct_sets_drawn`` counts the different combinations of
+    sampled behaviour parameters among the runs. A fit whose weight sits on one
+    set gives runs that all behave alike, so the spread across runs then shows
+    the model's own randomness and the scenario's uncertain values, not doubt
+    about behaviour; the report says so.
+    """
+    calibration = inputs.calibration
+    names = [c for c in parameter_columns(runs.columns) if c in calibration.parameters]
+    posterior = calibration.posterior
+    effective = None
+    if posterior is not None:
+        w = calibration.posterior_weights
+        w = np.ones(len(posterior)) if w is None else np.asarray(w, dtype=float)
+        w = w / w.sum()
+        effective = float(1.0 / np.sum(w**2))
+    return {
+        "mode": calibration_mode(inputs.scenario, calibration),
+        "posterior_sets": None if posterior is None else len(posterior),
+        "effective_size": effective,
+        "sampled_parameters": len(names),
+        "distinct_sets_drawn": len(runs[names].drop_duplicates()) if names else 1,
+    }
 
 
 def proportion(k: int, n: int) -> tuple[float, float, float]:

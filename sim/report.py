@@ -326,6 +326,38 @@ def markdown_tables(summary: Mapping[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def behaviour_sentence(behaviour: Mapping[str, Any] | None) -> str:
+    """One sentence on how much doubt about behaviour the runs carry ("" without the facts).
+
+    ``behaviour`` is the summary's ``behaviour`` entry
+    (:func:`sim.ensemble.behaviour_draws`). The sentence warns when every run
+    behaves alike (one set drawn, or a posterior whose weight sits on about one
+    set), because the intervals then say nothing about the fit's uncertainty.
+    """
+    if not behaviour:
+        return ""
+    mode, drawn = behaviour.get("mode"), int(behaviour.get("distinct_sets_drawn", 1))
+    alike = (
+        " So the runs differ by the model's own randomness and the scenario's uncertain "
+        "values, not by doubt about how states behave."
+    )
+    if mode == "posterior" and behaviour.get("posterior_sets"):
+        ess = behaviour.get("effective_size") or 0.0
+        text = (
+            f"Behaviour parameters: each run drew one whole set from the calibration's "
+            f"{behaviour['posterior_sets']} accepted sets, in proportion to their weights "
+            f"(effective sample size {ess:.1f}); the runs drew {drawn} distinct "
+            f"set{'s' if drawn != 1 else ''}."
+        )
+        return text + (alike if drawn == 1 or ess < 2.0 else "")
+    if mode == "ranges":
+        return (
+            f"Behaviour parameters: each run drew the {behaviour.get('sampled_parameters', 0)} "
+            "ranged parameters of the calibration independently over their ranges."
+        )
+    return "Behaviour parameters: every run used the calibration's point values." + alike
+
+
 def write_report(out_dir: Path, summary: Mapping[str, Any], figures: Mapping[str, str]) -> Path:
     """Write ``out_dir/report.md``: headline numbers in words, tables and figures.
 
@@ -369,6 +401,9 @@ def write_report(out_dir: Path, summary: Mapping[str, Any], figures: Mapping[str
         "a finite number of runs, not doubt about the model's assumptions: more runs narrow "
         "them, a different scenario or calibration can move the estimate itself.",
     ]
+    behaviour = behaviour_sentence(summary.get("behaviour"))
+    if behaviour:
+        parts += ["", behaviour]
     if figures:
         parts += ["", "## Figures"]
         for number, (key, file_name) in enumerate(figures.items(), start=1):

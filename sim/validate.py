@@ -43,7 +43,16 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import MultipleLocator, NullLocator
 
-from sim.ensemble import CHUNK, DEFAULT_SEED, EnsembleResult, Inputs, merge, proportion, run_chunk
+from sim.ensemble import (
+    CHUNK,
+    DEFAULT_SEED,
+    EnsembleResult,
+    Inputs,
+    behaviour_draws,
+    merge,
+    proportion,
+    run_chunk,
+)
 from sim.outcomes import pair_name
 from sim.plots import (
     FAN_COLOUR,
@@ -60,6 +69,7 @@ from sim.plots import (
     save_figure,
 )
 from sim.report import (
+    behaviour_sentence,
     format_interval,
     format_relation,
     format_share,
@@ -1501,6 +1511,14 @@ def _headline_rows(card: Scorecard) -> list[tuple[str, str]]:
     ]
 
 
+def _behaviour_lines(card: Scorecard) -> list[str]:
+    """The report's sentence on how far behaviour varied across the runs, if known."""
+    if card.result is None:
+        return []
+    text = behaviour_sentence(behaviour_draws(card.result.inputs, card.result.runs))
+    return [text, ""] if text else []
+
+
 def write_report(card: Scorecard, folder: Path, figure: str = "hindcast.png") -> Path:
     """``report.md``: headline numbers, the target table, how each is measured, the figure.
 
@@ -1533,6 +1551,7 @@ def write_report(card: Scorecard, folder: Path, figure: str = "hindcast.png") ->
         "on [−1, 1]; years are decimal years, 'after the horizon' standing for runs without "
         "the event.",
         "",
+        *_behaviour_lines(card),
         *([markdown_shape(card), ""] if card.windows or card.turn else []),
         "## How each target is measured",
         "",

@@ -5,6 +5,7 @@ import subprocess
 import sys
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from sim import load_inputs, run_ensemble
@@ -85,3 +86,52 @@ def test_importing_the_model_does_not_load_plotting():
         "assert 'matplotlib' not in sys.modules, 'matplotlib loaded by the core'"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+# --- how much doubt about behaviour the runs carry --------------------------------------
+
+
+def test_runs_report_how_many_behaviour_sets_they_drew(write_scenario, tmp_path):
+    from sim.ensemble import behaviour_draws
+    from sim.report import behaviour_sentence
+
+    path = write_scenario()
+    posterior = tmp_path / "calibration_posterior.csv"
+    table = pd.read_csv(posterior)
+    # Equal weights: 60 runs over the accepted sets draw several of them.
+    table.drop(columns=[c for c in table.columns if c == "weight"]).to_csv(posterior, index=False)
+    inputs = load_inputs(path)
+    result = run_ensemble(inputs, runs=60, seed=4)
+    found = result.summary()["behaviour"]
+    sets = len(table)
+    assert found["mode"] == "posterior" and found["posterior_sets"] == sets
+    assert found["effective_size"] == pytest.approx(sets)
+    assert 1 < found["distinct_sets_drawn"] <= sets
+    assert behaviour_draws(inputs, result.runs) == found
+    text = behaviour_sentence(found)
+    assert f"{sets} accepted sets" in text and "not by doubt" not in text
+    # All the weight on one set: every run behaves alike, and the report says so.
+    weights = np.zeros(sets)
+    weights[3] = 1.0
+    table.drop(columns=[c for c in table.columns if c == "weight"]).assign(weight=weights).to_csv(
+        posterior, index=False
+    )
+    heavy = run_ensemble(load_inputs(path), runs=60, seed=4).summary()["behaviour"]
+    assert heavy["effective_size"] == pytest.approx(1.0)
+    assert heavy["distinct_sets_drawn"] == 1
+    assert "not by doubt about how states behave" in behaviour_sentence(heavy)
+
+
+def test_point_values_and_ranges_are_reported_as_such():
+    from conftest import make_inputs, scenario_data
+
+    from sim.report import behaviour_sentence
+
+    fixed = run_ensemble(make_inputs(scenario_data()), runs=10, seed=1).summary()["behaviour"]
+    assert fixed["mode"] == "ranges" and fixed["posterior_sets"] is None
+    assert fixed["sampled_parameters"] == 0 and fixed["distinct_sets_drawn"] == 1
+    none = scenario_data(calibration_uncertainty="none")
+    plain = run_ensemble(make_inputs(none), runs=10, seed=1).summary()["behaviour"]
+    assert plain["mode"] == "none"
+    assert "point values" in behaviour_sentence(plain)
+    assert behaviour_sentence(None) == ""
