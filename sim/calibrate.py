@@ -59,7 +59,7 @@ from scipy.special import logsumexp, ndtr
 from scipy.stats import qmc, truncnorm
 
 from sim.ensemble import Inputs, run_chunk
-from sim.scenario.calibration import PARAMETERS, WEIGHT, Calibration
+from sim.scenario.calibration import PARAMETERS, WEIGHT, Calibration, effective_sample_size
 
 Score = Callable[[pd.DataFrame], pd.Series]
 """Maps the runs of one parameter set to target misses (>= 0, 0 = target met)."""
@@ -90,9 +90,8 @@ class CalibrationResult:
         return w / w.sum()
 
     def effective_size(self) -> float:
-        """Kish's effective sample size of the accepted sets, ``(sum w)^2 / sum w^2``."""
-        w = self.weights
-        return float(1.0 / np.sum(w**2))
+        """Kish's effective sample size of the accepted sets (:func:`effective_sample_size`)."""
+        return effective_sample_size(self.weights)
 
     def best(self) -> pd.Series:
         """The accepted set closest to history."""

@@ -25,7 +25,7 @@ from sim.model.model import WedgeModel
 from sim.model.setup import calibration_mode, check_uncertain
 from sim.model.streams import BLOCK
 from sim.outcomes import BINS, CONFIGURATIONS, ROLES, Observer, pair_name
-from sim.scenario.calibration import Calibration, load_calibration
+from sim.scenario.calibration import Calibration, effective_sample_size, load_calibration
 from sim.scenario.errors import InputError
 from sim.scenario.loader import load_scenario
 from sim.scenario.schema import Scenario
@@ -381,8 +381,8 @@ def behaviour_draws(inputs: Inputs, runs: pd.DataFrame) -> dict[str, Any]:
     ``mode`` is how worlds sample the behaviour parameters (``posterior``: whole
     accepted sets of the fit; ``ranges``: each over its range; ``none``: point
     values). ``posterior_sets`` and ``effective_size`` describe the fit's
-    posterior sample (Kish's ``(sum w)^2 / sum w^2`` of its weights; ``None``
-    without one); ``distinct_sets_drawn`` counts the different combinations of
+    posterior sample (:func:`~sim.scenario.calibration.effective_sample_size` of its
+    weights; ``None`` without one); ``distinct_sets_drawn`` counts the different combinations of
     sampled behaviour parameters among the runs. A fit whose weight sits on one
     set gives runs that all behave alike, so the spread across runs then shows
     the model's own randomness and the scenario's uncertain values, not doubt
@@ -390,13 +390,10 @@ def behaviour_draws(inputs: Inputs, runs: pd.DataFrame) -> dict[str, Any]:
     """
     calibration = inputs.calibration
     names = [c for c in parameter_columns(runs.columns) if c in calibration.parameters]
-    posterior = calibration.posterior
+    posterior, weights = calibration.posterior, calibration.posterior_weights
     effective = None
     if posterior is not None:
-        w = calibration.posterior_weights
-        w = np.ones(len(posterior)) if w is None else np.asarray(w, dtype=float)
-        w = w / w.sum()
-        effective = float(1.0 / np.sum(w**2))
+        effective = effective_sample_size(np.ones(len(posterior)) if weights is None else weights)
     return {
         "mode": calibration_mode(inputs.scenario, calibration),
         "posterior_sets": None if posterior is None else len(posterior),

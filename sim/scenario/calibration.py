@@ -147,6 +147,15 @@ class Parameter(BaseModel):
         return self
 
 
+def effective_sample_size(weights: np.ndarray) -> float:
+    """Kish's effective sample size of weighted sets, ``(sum w)^2 / sum w^2``.
+
+    Equal weights give the number of sets; one set holding all the weight gives 1.
+    """
+    w = np.asarray(weights, dtype=float)
+    return float(w.sum() ** 2 / np.sum(w**2))
+
+
 @dataclass(frozen=True)
 class Calibration:
     """All behaviour parameters of the model, validated."""
