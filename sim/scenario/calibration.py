@@ -71,7 +71,7 @@ PARAMETERS: dict[str, Spec] = {
     "w_disputes": _s("stance", "per unit disputes", 0, 10, "Weight of open disputes (territory, Taiwan, Ukraine)."),
     "w_support": _s("stance", "per unit support received", 0, 10, "Pull toward a partner that helps in distress (gratitude and need)."),
     "w_deescalation": _s("stance", "per unit crisis memory x threat", 0, 10, "Pull back from a state one has just clashed with, in proportion to fearing it: fear of war after a clash (Kosygin-Zhou, 1969)."),
-    "security_priority": _s("stance", "share", 0, 1, "How far a grave threat from a third state makes disputes and ideology toward others recede (1: fully set aside at threat 1)."),
+    "security_priority": _s("stance", "share", 0, 1, "How far a grave threat from a third state makes disputes and ideology recede toward the states that could stand against it (not its allies; 1: fully set aside at threat 1)."),
     "sanction_hostility": _s("stance", "stance units", 0.05, 1, "Hostility at which a state's sanctions bite fully; they fade as its stance warms above minus this."),
     "w_abandonment": _s("stance", "per unit abandonment", 0, 10, "Resentment of a partner that courts one's own threat (Snyder 1984)."),
     "w_counterbid": _s("stance", "per unit abandonment x leverage x patronage", 0, 10, "Counter-bid of a stronger partner that fears losing its partner to a rival."),
