@@ -305,6 +305,65 @@ def _calibrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _identify(args: argparse.Namespace) -> int:
+    from sim import identify
+    from sim.ensemble import load_inputs
+    from sim.io import replacing
+
+    _require_count("--runs", args.runs)
+    _require_count("--forecast-runs", args.forecast_runs)
+    _require_seed(args.seed)
+    if not 0.0 < args.tolerance < 1.0:
+        raise InputError("--tolerance", "", f"must be above 0 and below 1, got {args.tolerance}")
+    hindcast = load_inputs(args.hindcast)
+    baseline, wedge = load_inputs(args.baseline), load_inputs(args.wedge)
+    names = identify.fitted_names(hindcast.calibration)
+    if args.parameters:
+        unknown = [n for n in args.parameters if n not in names]
+        if unknown:
+            raise InputError(
+                "--parameters", "", f"{', '.join(unknown)} not fitted; allowed: {', '.join(names)}"
+            )
+        names = list(args.parameters)
+    began = time.perf_counter()
+
+    def say(stage: str):
+        return None if args.quiet else lambda name: print(f"  {stage}: {name}", flush=True)
+
+    moves = identify.profile(
+        hindcast, names, args.runs, args.seed, baseline, progress=say("profiled")
+    )
+    bounds = identify.ranges(moves, args.tolerance)
+    effect = identify.forecast_effect(
+        wedge, bounds, args.forecast_runs, args.seed, progress=say("2024 forecast at range ends")
+    )
+    table = identify.summary_table(bounds, effect)
+    command = (
+        f"wedge identify --hindcast {args.hindcast} --baseline {args.baseline} "
+        f"--wedge {args.wedge} --runs {args.runs} --forecast-runs {args.forecast_runs} "
+        f"--tolerance {args.tolerance:g} --seed {args.seed}"
+        + (f" --parameters {' '.join(args.parameters)}" if args.parameters else "")
+    )
+    wedge_name = wedge.scenario.name
+    text = identify.markdown_report(
+        table, effect, args.tolerance, args.runs, args.forecast_runs, args.seed, wedge_name,
+        command,
+    )  # fmt: skip
+    out = Path(args.out)
+    with replacing(out) as tmp:
+        formats = ("png",) if args.no_svg else ("png", "svg")
+        identify.write(tmp, table, moves, effect, text, wedge_name, formats)
+    print(
+        f"profiled {len(names)} parameters in {time.perf_counter() - began:.0f} s; "
+        f"report in {out / 'report.md'}"
+    )
+    if args.apply:
+        target = Path(hindcast.calibration.path)
+        identify.write_ranges(hindcast.calibration, bounds, target, command, args.tolerance)
+        print(f"wrote the tolerated ranges into {target}; run `wedge docs`")
+    return 0
+
+
 def _reference(args: argparse.Namespace) -> int:
     from sim.reference import Options, StepError, default_workers, regenerate
 
@@ -466,6 +525,39 @@ def parser() -> argparse.ArgumentParser:
     cal.add_argument("--out", default="results/calibration")
     cal.add_argument("--apply", action="store_true", help="write the fit into the calibration file")
     cal.set_defaults(func=_calibrate)
+    ident = sub.add_parser(
+        "identify",
+        help="how tightly the hindcast pins each fitted parameter, one at a time, and what "
+        "its tolerated range does to a 2024 forecast",
+    )  # fmt: skip
+    ident.add_argument("--hindcast", default="scenarios/history/sino_soviet_1949.toml")
+    ident.add_argument("--baseline", default="scenarios/baseline_2024.toml")
+    ident.add_argument(
+        "--wedge", default="scenarios/us_offer_to_moscow.toml",
+        help="2024 scenario whose P(rupture) and P(split) are read at the range ends",
+    )  # fmt: skip
+    ident.add_argument("--runs", type=int, default=300, help="hindcast worlds per move (300)")
+    ident.add_argument(
+        "--forecast-runs", type=int, default=1000, help="2024 worlds per range end (1000)"
+    )
+    ident.add_argument(
+        "--tolerance", type=float, default=0.05,
+        help="how much worse than the fit's distance to history a move may be (default 0.05: "
+        "half a year, or 0.05 of a share or relation)",
+    )  # fmt: skip
+    ident.add_argument("--parameters", nargs="+", help="profile only these parameters")
+    ident.add_argument("--seed", type=int, default=1972)
+    ident.add_argument("--out", default="results/identify")
+    ident.add_argument("--quiet", action="store_true", help="do not list parameters as they finish")
+    ident.add_argument(
+        "--no-svg", action="store_true", help="write the figure as PNG only (as results/ keeps it)"
+    )
+    ident.add_argument(
+        "--apply", action="store_true",
+        help="write the tolerated ranges as the calibration file's low/high (values and "
+        "posterior sample unchanged)",
+    )  # fmt: skip
+    ident.set_defaults(func=_identify)
     schema = sub.add_parser("schema", help="print the JSON Schema of scenario (or sweep) files")
     schema.add_argument("--sweep", action="store_true", help="the schema of sweep files instead")
     schema.set_defaults(func=_schema)

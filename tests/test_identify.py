@@ -1,0 +1,185 @@
+"""The one-at-a-time identification of fitted parameters (`wedge identify`).
+
+The walk that turns distances into a tolerated range is tested on hand-made
+profiles with known answers; the model-driven parts on a few parameters and
+few worlds, for what must hold whatever the calibration: common random
+numbers, ranges inside the admissible bounds, a file that loads again.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import copy_calibration
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sim import identify
+from sim.cli import main
+from sim.ensemble import load_inputs
+from sim.scenario.calibration import PARAMETERS, load_calibration
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    """The hindcast, the 2024 baseline and a wedge scenario with the shipped calibration."""
+    (tmp_path / "history").mkdir()
+    copy_calibration(tmp_path)
+    for name in ("baseline_2024.toml", "us_offer_to_moscow.toml"):
+        shutil.copy(ROOT / "scenarios" / name, tmp_path)
+    shutil.copy(ROOT / "scenarios" / "history" / "sino_soviet_1949.toml", tmp_path / "history")
+    return tmp_path
+
+
+# --- moves and the walk, known answers -------------------------------------------------------
+
+
+def test_moves_go_both_ways_by_shares_of_the_admissible_range():
+    got = identify.moves(0.5, 0.0, 1.0, offsets=(0.1, 1.0))
+    np.testing.assert_allclose(got, [0.0, 0.4, 0.5, 0.6, 1.0])
+
+
+def test_moves_past_a_bound_stop_at_it_once():
+    got = identify.moves(9.5, 0.0, 10.0, offsets=(0.01, 0.1, 1.0))
+    np.testing.assert_allclose(got, [0.0, 8.5, 9.4, 9.5, 9.6, 10.0])
+
+
+def test_the_walk_stops_at_the_first_move_that_fits_worse_even_if_a_later_one_comes_back():
+    values = np.array([0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0])
+    distances = np.array([0.0, 0.3, 0.11, 0.10, 0.12, 0.2, 0.0])
+    assert identify.tolerated(values, distances, 3.0, 0.05) == (2.0, 4.0)
+    assert identify.tolerated(values, distances, 3.0, 0.15) == (2.0, 6.0)
+
+
+def test_a_move_that_loses_the_present_day_ends_the_range():
+    values = np.array([0.0, 1.0, 2.0, 3.0])
+    distances = np.zeros(4)
+    ok = np.array([True, True, False, True])
+    assert identify.tolerated(values, distances, 1.0, 0.05, ok) == (0.0, 1.0)
+    assert identify.tolerated(values, distances, 3.0, 0.05, ok) == (3.0, 3.0)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    distances=st.lists(st.floats(0, 1), min_size=2, max_size=12),
+    centre=st.integers(0, 11),
+    small=st.floats(0, 0.5),
+    extra=st.floats(0, 0.5),
+)
+def test_the_range_holds_the_fit_keeps_every_value_within_tolerance_and_grows_with_it(
+    distances, centre, small, extra
+):
+    d = np.array(distances)
+    values = np.arange(len(d), dtype=float)
+    fit = float(min(centre, len(d) - 1))
+    lo, hi = identify.tolerated(values, d, fit, small)
+    assert lo <= fit <= hi
+    inside = (values >= lo) & (values <= hi)
+    assert np.all(d[inside] <= d[int(fit)] + small)
+    lo2, hi2 = identify.tolerated(values, d, fit, small + extra)
+    assert lo2 <= lo and hi2 >= hi
+
+
+def test_ranges_say_what_ends_each_side():
+    table = pd.DataFrame(
+        {
+            "parameter": "w_trust",
+            "value": [0.0, 4.0, 5.0, 6.0, 10.0],
+            "fit": 5.0,
+            "distance": [0.0, 0.01, 0.0, 0.3, 0.0],
+            "present_ok": [True, True, True, True, False],
+        }
+    )
+    row = identify.ranges(table, 0.05).iloc[0]
+    assert (row["low"], row["high"]) == (0.0, 5.0)
+    assert row["limit_low"] == "bound" and row["limit_high"] == "history"
+    assert row["share"] == pytest.approx(0.5)
+    table.loc[3, "present_ok"] = False
+    assert identify.ranges(table, 0.05).iloc[0]["limit_high"] == "both"
+    table.loc[3, "distance"] = 0.0
+    assert identify.ranges(table, 0.05).iloc[0]["limit_high"] == "present day"
+
+
+# --- on the model ----------------------------------------------------------------------------
+
+
+def test_a_profile_runs_every_move_on_the_same_worlds(folder):
+    hindcast = load_inputs(folder / "history" / "sino_soviet_1949.toml")
+    names = ["w_trust", "crisis_rate"]
+    moves = identify.profile(hindcast, names, 12, 5, offsets=(0.05, 1.0))
+    assert set(moves["parameter"]) == set(names)
+    # Both parameters at the fit are the same worlds with the same values: common random
+    # numbers make their scores identical, to the last digit.
+    at_fit = moves[moves["value"] == moves["fit"]]
+    assert len(at_fit) == 2
+    assert at_fit["distance"].nunique() == 1
+    for name, group in moves.groupby("parameter"):
+        spec = PARAMETERS[name]
+        assert group["value"].min() == spec.lower and group["value"].max() == spec.upper
+    assert (moves["distance"] >= 0).all() and moves["present_ok"].all()
+
+
+def test_the_forecast_at_the_ends_uses_the_same_worlds_as_at_the_fit(folder):
+    wedge = load_inputs(folder / "us_offer_to_moscow.toml")
+    fit = wedge.calibration.values()["w_trust"]
+    bounds = pd.DataFrame({"parameter": ["w_trust"], "low": [fit], "high": [fit]})
+    effect = identify.forecast_effect(wedge, bounds, 40, 3)
+    assert list(effect["end"]) == ["fit", "low", "high"]
+    # A range end at the fit's own value is the fit, world for world.
+    assert effect["p_rupture"].nunique() == 1 and effect["p_split"].nunique() == 1
+
+
+def test_the_command_writes_its_report_and_applies_ranges_that_load_again(folder, capsys):
+    out = folder / "identify"
+    cal_path = folder / "calibration.toml"
+    before = load_calibration(cal_path)
+    args = [
+        "identify", "--hindcast", str(folder / "history" / "sino_soviet_1949.toml"),
+        "--baseline", str(folder / "baseline_2024.toml"),
+        "--wedge", str(folder / "us_offer_to_moscow.toml"),
+        "--parameters", "w_trust", "--runs", "10", "--forecast-runs", "10",
+        "--out", str(out), "--quiet", "--apply",
+    ]  # fmt: skip
+    assert main(args) == 0
+    for name in ("report.md", "identify.csv", "moves.csv", "forecast.csv", "identify.png"):
+        assert (out / name).is_file()
+    table = pd.read_csv(out / "identify.csv")
+    assert list(table["parameter"]) == ["w_trust"]
+    report = (out / "report.md").read_text()
+    assert "`w_trust`" in report and "tolerated range" in report
+    after = load_calibration(cal_path)
+    assert after.values() == before.values()
+    np.testing.assert_array_equal(after.posterior, before.posterior)
+    row = table.iloc[0]
+    lo, hi = after.ranges().get("w_trust", (row["low"], row["high"]))
+    assert lo == pytest.approx(row["low"], rel=1e-3) and hi == pytest.approx(row["high"], rel=1e-3)
+    assert lo <= after.values()["w_trust"] <= hi
+    # Every other parameter keeps its range.
+    for name, rng in before.ranges().items():
+        if name != "w_trust":
+            assert after.ranges()[name] == pytest.approx(rng)
+    assert "wedge identify" in cal_path.read_text()
+
+
+@pytest.mark.parametrize(
+    "extra, flag",
+    [
+        (["--runs", "0"], "--runs"),
+        (["--forecast-runs", "0"], "--forecast-runs"),
+        (["--tolerance", "0"], "--tolerance"),
+        (["--tolerance", "1.5"], "--tolerance"),
+        (["--seed", "-1"], "--seed"),
+        (["--parameters", "not_a_parameter"], "--parameters"),
+    ],
+)
+def test_bad_identify_options_get_one_line(extra, flag, capsys, tmp_path):
+    assert main(["identify", "--out", str(tmp_path / "x"), *extra]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and flag in err[0]
+    assert not (tmp_path / "x").exists()
