@@ -37,6 +37,7 @@ ones it does not constrain move the forecast.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -480,7 +481,7 @@ def write_ranges(
             break
         header.append(line)
     note = [line.format(tolerance=f"{tolerance:g}") for line in RANGE_NOTE]
-    note.append(f"# made by {command}.")
+    note += [f"# {line}" for line in textwrap.wrap(f"made by {command}.", 92)]
     start = next((k for k, h in enumerate(header) if h.startswith("# low/high")), None)
     if start is None:
         header += note

@@ -10,8 +10,9 @@ It keeps only the small, readable files of each part (PNG figures,
 large tables), writes ``results/README.md``, an index with each part's
 headline numbers read from its JSON summary, and swaps the new parts in only
 when every step has succeeded: a failure leaves the old ``results/`` as it
-was. ``results/calibration/`` (written by ``wedge calibrate``) and anything
-else the index did not generate are never touched.
+was. ``results/calibration/`` (written by ``wedge calibrate``),
+``results/identify/`` (``wedge identify``) and anything else the index did not
+generate are never touched.
 
 Layout of the generated parts, the default folders of the individual
 commands: ``<scenario name>/``, ``sweeps/<sweep name>/``, ``validation/``,
@@ -696,6 +697,11 @@ def write_index(build: Path, gen: Generated) -> Path:
         intro += (
             " The fit of the behaviour parameters, [`calibration/`](calibration/report.md), "
             "is written by `wedge calibrate` and is not part of this index."
+        )
+    if (out / "identify" / "report.md").is_file():
+        intro += (
+            " How tightly history pins each fitted parameter, [`identify/`](identify/report.md), "
+            "is written by `wedge identify` and is not part of this index either."
         )
     lines = [
         "# Reference results",
