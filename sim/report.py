@@ -339,7 +339,9 @@ def behaviour_sentence(behaviour: Mapping[str, Any] | None) -> str:
     mode, drawn = behaviour.get("mode"), int(behaviour.get("distinct_sets_drawn", 1))
     alike = (
         " So the runs differ by the model's own randomness and the scenario's uncertain "
-        "values, not by doubt about how states behave."
+        "values, not by doubt about how states behave. How far the 1949-1975 history "
+        "leaves each behaviour parameter free, and what that does to a 2024 forecast, is "
+        "measured by `wedge identify`."
     )
     if mode == "posterior" and behaviour.get("posterior_sets"):
         ess = behaviour.get("effective_size") or 0.0

@@ -183,3 +183,24 @@ def test_bad_identify_options_get_one_line(extra, flag, capsys, tmp_path):
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and flag in err[0]
     assert not (tmp_path / "x").exists()
+
+
+def test_writing_ranges_twice_gives_the_same_file_with_one_account_of_low_high(tmp_path):
+    path = copy_calibration(tmp_path)
+    cal = load_calibration(path)
+    bounds = pd.DataFrame(
+        {
+            "parameter": ["w_trust", "stance_gain"],
+            "low": [1.0, cal.values()["stance_gain"]],
+            "high": [9.0, cal.values()["stance_gain"]],
+        }
+    )
+    identify.write_ranges(cal, bounds, path, "wedge identify --test", 0.05)
+    once = path.read_text()
+    identify.write_ranges(load_calibration(path), bounds, path, "wedge identify --test", 0.05)
+    assert path.read_text() == once
+    assert sum(line.startswith("# low/high") for line in once.splitlines()) == 1
+    after = load_calibration(path)
+    assert after.ranges()["w_trust"] == (1.0, 9.0)
+    assert "stance_gain" not in after.ranges()  # a zero-width range is a point value
+    assert after.values() == cal.values()
