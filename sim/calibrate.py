@@ -198,7 +198,7 @@ def _score_sets(
     snapshots: tuple[float, ...], score: Score,
 ) -> pd.DataFrame:  # fmt: skip
     """Each set's parameters, target misses and ``distance`` (root sum of squared misses)."""
-    runs = _run_sets(inputs, values, names, replicates, seed, snapshots)
+    runs = run_sets(inputs, values, names, replicates, seed, snapshots)
     misses = runs.groupby("set").apply(score, include_groups=False).reset_index(drop=True)
     table = pd.concat([pd.DataFrame(values, columns=names), misses], axis=1)
     miss_cols = [c for c in table.columns if c.startswith("miss_")]
@@ -206,7 +206,7 @@ def _score_sets(
     return table
 
 
-def _run_sets(
+def run_sets(
     inputs: Inputs, values: np.ndarray, names: list[str], replicates: int, seed: int,
     snapshots: tuple[float, ...], chunk: int = 8192,
 ) -> pd.DataFrame:  # fmt: skip
@@ -287,7 +287,7 @@ def calibrate(
     # closest. The table's index is the set number.
     pool = table[table["verified"]] if verify > 0 else table
     closest = pool.sort_values("distance")["set"].to_numpy()[:count]
-    present = _run_sets(baseline, values[closest], names, replicates, seed, baseline_snapshots)
+    present = run_sets(baseline, values[closest], names, replicates, seed, baseline_snapshots)
     verdict = present.groupby("set").apply(present_ok, include_groups=False)
     ok = verdict.reindex(range(len(closest)), fill_value=False).to_numpy(dtype=bool)
     table["present_ok"] = False

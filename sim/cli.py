@@ -312,6 +312,10 @@ def _identify(args: argparse.Namespace) -> int:
 
     _require_count("--runs", args.runs)
     _require_count("--forecast-runs", args.forecast_runs)
+    _require_count("--joint-sets", args.joint_sets)
+    _require_count("--joint-runs", args.joint_runs)
+    if not 0.0 < args.joint_share <= 1.0:
+        raise InputError("--joint-share", "", f"must be a share in (0, 1], got {args.joint_share}")
     _require_seed(args.seed)
     if not 0.0 < args.tolerance < 1.0:
         raise InputError("--tolerance", "", f"must be above 0 and below 1, got {args.tolerance}")
@@ -338,29 +342,43 @@ def _identify(args: argparse.Namespace) -> int:
         wedge, bounds, args.forecast_runs, args.seed, progress=say("2024 forecast at range ends")
     )
     table = identify.summary_table(bounds, effect)
+    check, bar = identify.joint_check(
+        hindcast, baseline, bounds, args.joint_sets, args.joint_runs, args.seed, args.tolerance
+    )
+    joint = identify.Joint(
+        check, bar, args.joint_share, identify.chosen_shrink(check, args.joint_share),
+        args.joint_runs,
+    )  # fmt: skip
     command = (
         f"wedge identify --hindcast {args.hindcast} --baseline {args.baseline} "
         f"--wedge {args.wedge} --runs {args.runs} --forecast-runs {args.forecast_runs} "
-        f"--tolerance {args.tolerance:g} --seed {args.seed}"
+        f"--tolerance {args.tolerance:g} --joint-sets {args.joint_sets} "
+        f"--joint-runs {args.joint_runs} --joint-share {args.joint_share:g} --seed {args.seed}"
         + (f" --parameters {' '.join(args.parameters)}" if args.parameters else "")
     )
     wedge_name = wedge.scenario.name
     text = identify.markdown_report(
         table, effect, args.tolerance, args.runs, args.forecast_runs, args.seed, wedge_name,
-        command,
+        command, joint,
     )  # fmt: skip
     out = Path(args.out)
     with replacing(out) as tmp:
         formats = ("png",) if args.no_svg else ("png", "svg")
-        identify.write(tmp, table, moves, effect, text, wedge_name, formats)
+        identify.write(tmp, table, moves, effect, text, wedge_name, formats, joint)
     print(
         f"profiled {len(names)} parameters in {time.perf_counter() - began:.0f} s; "
         f"report in {out / 'report.md'}"
     )
     if args.apply:
         target = Path(hindcast.calibration.path)
-        identify.write_ranges(hindcast.calibration, bounds, target, command, args.tolerance)
-        print(f"wrote the tolerated ranges into {target}; run `wedge docs`")
+        passing = check.loc[check["shrink"] == joint.chosen, "share"].iloc[0]
+        identify.write_ranges(
+            hindcast.calibration, identify.shrunk(bounds, joint.chosen), target, command,
+            args.tolerance, joint.chosen, f"{100 * passing:.0f}%",
+        )  # fmt: skip
+        print(
+            f"wrote the tolerated ranges shrunk by {joint.chosen:g} into {target}; run `wedge docs`"
+        )
     return 0
 
 
@@ -544,6 +562,18 @@ def parser() -> argparse.ArgumentParser:
         "--tolerance", type=float, default=0.05,
         help="how much worse than the fit's distance to history a move may be (default 0.05: "
         "half a year, or 0.05 of a share or relation)",
+    )  # fmt: skip
+    ident.add_argument(
+        "--joint-sets", type=int, default=200,
+        help="parameter sets drawn jointly over the ranges at each shrink factor (200)",
+    )  # fmt: skip
+    ident.add_argument(
+        "--joint-runs", type=int, default=60, help="hindcast worlds per joint draw (60)"
+    )
+    ident.add_argument(
+        "--joint-share", type=float, default=0.8,
+        help="least share of joint draws that must fit history as well as the fit; the "
+        "ranges --apply writes are shrunk toward the fit until it is reached (0.8)",
     )  # fmt: skip
     ident.add_argument("--parameters", nargs="+", help="profile only these parameters")
     ident.add_argument("--seed", type=int, default=1972)

@@ -39,12 +39,14 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from scipy.stats import qmc
 
-from sim.calibrate import PRESENT_YEARS, present_day_ok
+from sim.calibrate import PRESENT_YEARS, present_day_ok, run_sets
 from sim.ensemble import Inputs, proportion, run_chunk
 from sim.scenario.calibration import PARAMETERS, Calibration
 from sim.validate import check_hindcast, misses
@@ -260,6 +262,135 @@ def forecast_effect(
     return pd.DataFrame(rows)
 
 
+JOINT_SHRINKS = (1.0, 0.5, 0.25, 0.125, 0.0625, 0.03125)
+"""Factors by which the joint check shrinks every tolerated range toward the fit, widest first."""
+
+
+def shrunk(bounds: pd.DataFrame, factor: float) -> pd.DataFrame:
+    """``bounds`` with every range shrunk toward its fit: ``fit + factor (end - fit)``."""
+    out = bounds.copy()
+    for end in ("low", "high"):
+        out[end] = bounds["fit"] + factor * (bounds[end] - bounds["fit"])
+    return out
+
+
+def _distances(runs: pd.DataFrame, hindcast: Inputs) -> pd.Series:
+    """Distance to history of each ``set`` of a :func:`sim.calibrate.run_sets` table."""
+    codes = list(hindcast.scenario.actors)
+    thr = hindcast.scenario.outcomes.model_dump()
+    start = hindcast.scenario.time.start
+
+    def one(r: pd.DataFrame) -> float:
+        return float(np.sqrt(np.sum(misses(r, codes, thr, start).to_numpy() ** 2)))
+
+    return runs.groupby("set").apply(one, include_groups=False)
+
+
+def joint_check(
+    hindcast: Inputs,
+    baseline: Inputs,
+    bounds: pd.DataFrame,
+    sets: int,
+    runs: int,
+    seed: int,
+    tolerance: float,
+    shrinks: Sequence[float] = JOINT_SHRINKS,
+    fit_batches: int = 20,
+) -> tuple[pd.DataFrame, float]:
+    """How many joint draws over the tolerated ranges fit history about as well as the fit.
+
+    The profile reads one parameter at a time; a sweep or a run in
+    ``"ranges"`` mode draws them all at once. For each factor of ``shrinks``,
+    ``sets`` parameter sets are drawn by Latin hypercube over the ranges
+    shrunk toward the fit by that factor (the same unit draws at every
+    factor), every fitted parameter without a range at its point value, and
+    each set runs ``runs`` hindcast worlds and ``runs`` worlds of the 2024
+    baseline. A set *passes* when its distance to history is at most the bar
+    and the baseline gives the 2018-2024 picture. The bar is the 90th
+    percentile of the fit's own distance over ``fit_batches`` batches of
+    ``runs`` worlds, plus ``tolerance``: a set as good as the fit passes at
+    least nine times in ten.
+
+    Returns a table with one row per factor (``shrink``, ``sets``, ``passed``,
+    ``share`` with its 95% Wilson ``low``/``high``, ``median_distance``) and
+    the bar.
+    """
+    names = fitted_names(hindcast.calibration)
+    point = hindcast.calibration.values()
+    years = check_hindcast(hindcast)
+    fit = np.array([point[n] for n in names])
+    fit_runs = run_sets(
+        hindcast, np.repeat(fit[None, :], fit_batches, axis=0), names, runs, seed, years
+    )
+    bar = float(np.quantile(_distances(fit_runs, hindcast), 0.9)) + tolerance
+    found = bounds.set_index("parameter")
+    lo0 = np.array([found["low"].get(n, point[n]) for n in names])
+    hi0 = np.array([found["high"].get(n, point[n]) for n in names])
+    unit = qmc.LatinHypercube(d=len(names), rng=np.random.default_rng(seed)).random(sets)
+    thr = baseline.scenario.outcomes.model_dump()
+    rows = []
+    for k in shrinks:
+        lo, hi = fit + k * (lo0 - fit), fit + k * (hi0 - fit)
+        values = lo + unit * (hi - lo)
+        dist = _distances(run_sets(hindcast, values, names, runs, seed + 1, years), hindcast)
+        present = run_sets(baseline, values, names, runs, seed + 2, PRESENT_YEARS)
+        ok = present.groupby("set").apply(lambda r: present_day_ok(r, thr), include_groups=False)
+        passed = int(((dist <= bar) & ok.reindex(dist.index, fill_value=False)).sum())
+        share, low, high = proportion(passed, sets)
+        rows.append(
+            {
+                "shrink": k, "sets": sets, "passed": passed, "share": float(share),
+                "low": float(low), "high": float(high), "median_distance": float(dist.median()),
+            }
+        )  # fmt: skip
+    return pd.DataFrame(rows), bar
+
+
+@dataclass(frozen=True)
+class Joint:
+    """A :func:`joint_check` and the factor chosen from it."""
+
+    table: pd.DataFrame
+    bar: float
+    """Distance to history a set must not exceed to pass."""
+    target: float
+    """Least share of passing joint draws asked for."""
+    chosen: float
+    """Widest shrink factor that reaches ``target`` (:func:`chosen_shrink`)."""
+    runs: int
+    """Hindcast (and baseline) worlds per draw."""
+
+
+def chosen_shrink(joint: pd.DataFrame, share: float) -> float:
+    """The widest factor of a :func:`joint_check` whose share of passing draws reaches ``share``.
+
+    When none does, the narrowest factor tried.
+    """
+    good = joint[joint["share"] >= share]
+    return float(good["shrink"].max()) if len(good) else float(joint["shrink"].min())
+
+
+def plot_joint(joint: pd.DataFrame, target: float, chosen: float):
+    """Share of joint draws that fit history against the shrink factor, with 95% intervals."""
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6.5, 4))
+    x = joint["shrink"].to_numpy()
+    ax.fill_between(x, joint["low"] * 100, joint["high"] * 100, color="0.8", label="95% interval")
+    ax.plot(x, joint["share"] * 100, "o-", color="black", label="share of joint draws that pass")
+    ax.axhline(target * 100, color="0.3", ls="--", lw=1, label=f"target {target:.0%}")
+    ax.axvline(chosen, color="0.3", ls=":", lw=1.2, label=f"ranges written: factor {chosen:g}")
+    ax.set_xscale("log", base=2)
+    ax.set_xticks(x, [f"{v:g}" for v in x])
+    ax.set_ylim(0, 100)
+    ax.set_xlabel("factor by which every tolerated range is shrunk toward the fit")
+    ax.set_ylabel("% of joint draws fitting 1949-1975\nas well as the fit")
+    ax.set_title("Do the one-at-a-time ranges hold jointly?", fontsize=10)
+    ax.legend(fontsize=8, loc="lower left")
+    fig.tight_layout()
+    return fig
+
+
 def summary_table(bounds: pd.DataFrame, effect: pd.DataFrame) -> pd.DataFrame:
     """One row per parameter: the tolerated range and the 2024 shares at its two ends.
 
@@ -294,8 +425,13 @@ def markdown_report(
     seed: int,
     wedge_name: str,
     command: str,
+    joint: Joint | None = None,
 ) -> str:
-    """The identification report: how it was measured, a summary, one row per parameter."""
+    """The identification report: how it was measured, a summary, one row per parameter.
+
+    With ``joint``, a section on whether the ranges hold jointly, and which
+    shrunk ranges were chosen.
+    """
     fit = effect[effect["end"] == "fit"].iloc[0]
     free = table[(table["limit_low"] == "bound") & (table["limit_high"] == "bound")]
     tight = table[table["share"] < 0.02]
@@ -342,6 +478,7 @@ def markdown_report(
         f"{_share(top['p_rupture_high'])} at {_shown(top['high'])}; the largest move of "
         f"P(split) is {100 * table['split_swing'].max():.1f} points.",
         "",
+        *(_joint_lines(joint) if joint is not None else []),
         "## Parameters",
         "",
         "Sorted by how far P(rupture) moves across the range. Share = the tolerated range's "
@@ -373,6 +510,45 @@ def markdown_report(
         "",
     ]
     return "\n".join(lines)
+
+
+def _joint_lines(joint: Joint) -> list[str]:
+    rows = [
+        f"| {r.shrink:g} | {r.passed} of {r.sets} | {_share(r.share)} "
+        f"({_share(r.low)}–{_share(r.high)}) | {r.median_distance:.3f} |"
+        for r in joint.table.itertuples()
+    ]
+    first = joint.table.iloc[0]
+    return [
+        "## Do the ranges hold jointly?",
+        "",
+        'A sweep over behaviour, or a run with `calibration_uncertainty = "ranges"`, draws '
+        "every parameter at once. Here parameter sets are drawn by Latin hypercube over the "
+        "tolerated ranges, and over the same ranges shrunk toward the fit by each factor "
+        f"below (the same draws at every factor); each set runs {joint.runs:,} hindcast worlds "
+        "and as many of the 2024 baseline. A set passes when its distance to history is at "
+        f"most {joint.bar:.3f} (the 90th percentile of the fit's own distance over batches of "
+        "as many worlds, plus the tolerance: a set as good as the fit passes at least nine "
+        "times in ten) and the baseline keeps the 2018-2024 picture.",
+        "",
+        "| shrink factor | sets passing | share (95% interval) | median distance |",
+        "| ---: | ---: | --- | ---: |",
+        *rows,
+        "",
+        f"Over the full one-at-a-time ranges, {_share(first['share'])} of joint draws fit "
+        "history as well as the fit"
+        + (
+            ": the ranges are each tolerated alone but not together. "
+            if first["share"] < joint.target
+            else ", so the ranges also hold together. "
+        )
+        + f"The widest factor at which at least {joint.target:.0%} pass is **{joint.chosen:g}**; "
+        "those shrunk ranges are the ones `--apply` writes to the calibration file (and the "
+        "table below gives the full, unshrunk ranges).",
+        "",
+        "![Share of joint draws that fit history](joint.png)",
+        "",
+    ]
 
 
 def plot(table: pd.DataFrame, effect: pd.DataFrame, wedge_name: str, top: int = 30):
@@ -434,10 +610,12 @@ def write(
     report: str,
     wedge_name: str,
     formats: Sequence[str] = ("png", "svg"),
+    joint: Joint | None = None,
 ) -> None:
     """Write ``identify.csv``, ``moves.csv``, ``forecast.csv``, ``report.md`` and the figure.
 
-    The figure is written once per entry of ``formats`` (``identify.<ext>``).
+    The figure is written once per entry of ``formats`` (``identify.<ext>``);
+    with ``joint``, also ``joint.csv`` and its figure (``joint.<ext>``).
     """
     import matplotlib.pyplot as plt
 
@@ -449,28 +627,43 @@ def write(
     for ext in formats:
         fig.savefig(folder / f"identify.{ext}", dpi=150, bbox_inches="tight")
     plt.close(fig)
+    if joint is not None:
+        joint.table.to_csv(folder / "joint.csv", index=False, float_format="%.6g")
+        fig = plot_joint(joint.table, joint.target, joint.chosen)
+        for ext in formats:
+            fig.savefig(folder / f"joint.{ext}", dpi=150, bbox_inches="tight")
+        plt.close(fig)
 
 
 RANGE_NOTE = (
     "# low/high = the range the 1949-1975 hindcast tolerates around the value, one parameter",
-    "# at a time with every other at its value: within {tolerance} of the fit's distance to",
-    "# history and keeping the 2018-2024 picture in the 2024 baseline (`wedge identify`;",
-    "# results/identify/report.md). They are not a joint posterior: sweeps over behaviour",
-    '# parameters (sweep_calibration) and calibration_uncertainty = "ranges" draw each',
-    "# parameter independently over its range;",
+    "# at a time with every other at its value (within {tolerance} of the fit's distance to",
+    "# history, keeping the 2018-2024 picture in the 2024 baseline), shrunk toward the value",
+    "# by {shrink:g} so that {share} of joint draws over all the ranges fit history as well as",
+    "# the fit (`wedge identify`; results/identify/report.md). They are not a posterior:",
+    '# sweeps over behaviour (sweep_calibration) and calibration_uncertainty = "ranges" draw',
+    "# each parameter independently over its range;",
 )
 """Header lines that say what the calibration file's low/high mean once ranges are applied."""
 
 
 def write_ranges(
-    calibration: Calibration, bounds: pd.DataFrame, path: Path, command: str, tolerance: float
+    calibration: Calibration,
+    bounds: pd.DataFrame,
+    path: Path,
+    command: str,
+    tolerance: float,
+    shrink: float = 1.0,
+    share: str = "",
 ) -> None:
     """Rewrite the calibration file at ``path`` with ``bounds`` as the low/high of each parameter.
 
     Values, sources and the posterior sample are kept. A tolerated range of
     zero width leaves the parameter without a range (a point value); parameters
     not in ``bounds`` keep theirs. The header's account of low/high is replaced
-    by :data:`RANGE_NOTE`, naming ``command``.
+    by :data:`RANGE_NOTE`, naming ``command``; ``bounds`` are written as given,
+    so pass them already shrunk (:func:`shrunk`) by the ``shrink`` factor the
+    note states, with ``share`` the joint check's share of passing draws.
     """
     from sim.calibrate import distinct_digits
 
@@ -480,7 +673,10 @@ def write_ranges(
         if not line.startswith("#"):
             break
         header.append(line)
-    note = [line.format(tolerance=f"{tolerance:g}") for line in RANGE_NOTE]
+    note = [
+        line.format(tolerance=f"{tolerance:g}", shrink=shrink, share=share or "most")
+        for line in RANGE_NOTE
+    ]
     note += [f"# {line}" for line in textwrap.wrap(f"made by {command}.", 92)]
     start = next((k for k, h in enumerate(header) if h.startswith("# low/high")), None)
     if start is None:
