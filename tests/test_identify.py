@@ -144,10 +144,14 @@ def test_the_command_writes_its_report_and_applies_ranges_that_load_again(folder
         "--baseline", str(folder / "baseline_2024.toml"),
         "--wedge", str(folder / "us_offer_to_moscow.toml"),
         "--parameters", "w_trust", "--runs", "10", "--forecast-runs", "10",
+        "--joint-sets", "4", "--joint-runs", "5",
         "--out", str(out), "--quiet", "--apply",
     ]  # fmt: skip
     assert main(args) == 0
-    for name in ("report.md", "identify.csv", "moves.csv", "forecast.csv", "identify.png"):
+    for name in (
+        "report.md", "identify.csv", "moves.csv", "forecast.csv", "joint.csv", "identify.png",
+        "joint.png",
+    ):  # fmt: skip
         assert (out / name).is_file()
     table = pd.read_csv(out / "identify.csv")
     assert list(table["parameter"]) == ["w_trust"]
@@ -156,7 +160,9 @@ def test_the_command_writes_its_report_and_applies_ranges_that_load_again(folder
     after = load_calibration(cal_path)
     assert after.values() == before.values()
     np.testing.assert_array_equal(after.posterior, before.posterior)
-    row = table.iloc[0]
+    # The ranges written are the tolerated ones shrunk by the factor the joint check chose.
+    k = identify.chosen_shrink(pd.read_csv(out / "joint.csv"), 0.8)
+    row = identify.shrunk(table, k).iloc[0]
     lo, hi = after.ranges().get("w_trust", (row["low"], row["high"]))
     assert lo == pytest.approx(row["low"], rel=1e-3) and hi == pytest.approx(row["high"], rel=1e-3)
     assert lo <= after.values()["w_trust"] <= hi
@@ -175,6 +181,8 @@ def test_the_command_writes_its_report_and_applies_ranges_that_load_again(folder
         (["--tolerance", "0"], "--tolerance"),
         (["--tolerance", "1.5"], "--tolerance"),
         (["--seed", "-1"], "--seed"),
+        (["--joint-sets", "0"], "--joint-sets"),
+        (["--joint-share", "1.5"], "--joint-share"),
         (["--parameters", "not_a_parameter"], "--parameters"),
     ],
 )
@@ -204,3 +212,35 @@ def test_writing_ranges_twice_gives_the_same_file_with_one_account_of_low_high(t
     assert after.ranges()["w_trust"] == (1.0, 9.0)
     assert "stance_gain" not in after.ranges()  # a zero-width range is a point value
     assert after.values() == cal.values()
+
+
+# --- the joint check --------------------------------------------------------------------------
+
+
+def test_shrinking_moves_both_ends_toward_the_fit_by_the_factor():
+    bounds = pd.DataFrame({"parameter": ["a"], "fit": [2.0], "low": [0.0], "high": [10.0]})
+    got = identify.shrunk(bounds, 0.25).iloc[0]
+    assert (got["low"], got["high"]) == (1.5, 4.0)
+    assert identify.shrunk(bounds, 1.0).equals(bounds)
+
+
+@pytest.mark.parametrize("target, expected", [(0.8, 0.25), (0.05, 1.0), (0.5, 0.5), (0.95, 0.25)])
+def test_the_widest_factor_that_reaches_the_target_is_chosen_else_the_narrowest(target, expected):
+    joint = pd.DataFrame({"shrink": [1.0, 0.5, 0.25], "share": [0.1, 0.5, 0.9]})
+    assert identify.chosen_shrink(joint, target) == expected
+
+
+def test_a_joint_check_with_point_ranges_draws_the_fit_at_every_factor(folder):
+    hindcast = load_inputs(folder / "history" / "sino_soviet_1949.toml")
+    baseline = load_inputs(folder / "baseline_2024.toml")
+    fit = hindcast.calibration.values()["w_trust"]
+    bounds = pd.DataFrame({"parameter": ["w_trust"], "fit": [fit], "low": [fit], "high": [fit]})
+    table, bar = identify.joint_check(
+        hindcast, baseline, bounds, sets=4, runs=8, seed=3, tolerance=0.05,
+        shrinks=(1.0, 0.5), fit_batches=3,
+    )  # fmt: skip
+    assert list(table["shrink"]) == [1.0, 0.5]
+    assert bar >= 0.05
+    # Every draw is the fit itself, on the same worlds at both factors: identical rows.
+    assert table.iloc[0].drop("shrink").equals(table.iloc[1].drop("shrink"))
+    assert ((table["share"] >= 0) & (table["share"] <= 1)).all()
