@@ -183,6 +183,7 @@ def test_the_command_writes_its_report_and_applies_ranges_that_load_again(folder
         (["--seed", "-1"], "--seed"),
         (["--joint-sets", "0"], "--joint-sets"),
         (["--joint-share", "1.5"], "--joint-share"),
+        (["--hindcast", "no_such_file.toml"], "no_such_file.toml"),
         (["--parameters", "not_a_parameter"], "--parameters"),
     ],
 )
