@@ -944,3 +944,44 @@ def test_out_that_is_a_file_is_an_input_error(small_sweep, tmp_path):
     (tmp_path / "out").write_text("not a folder")
     with pytest.raises(InputError):
         run_sweep(plan, tmp_path / "out")
+
+
+def test_the_partnership_relation_is_a_continuous_outcome_with_its_own_sensitivity(
+    write_scenario, tmp_path
+):
+    from sim.sweeps.analysis import RELATION, partnership_column
+    from sim.sweeps.report import write_sweep_outputs
+
+    data = small_scenario_sweep(
+        write_scenario,
+        design="sobol",
+        points=4,
+        replicates=6,
+        chunk_size=16,
+        uncertain=[{"parameter": FEAR, "low": 0.0, "high": 0.8}],
+        outcomes=["p_split", "p_rupture", RELATION],
+        analysis={"discovery": True},
+    )
+    plan = load_sweep(write_toml(tmp_path / "s.toml", data))
+    out = tmp_path / "out"
+    summary = analyse(plan, out, run_sweep(plan, out))
+    points = pd.read_csv(out / "points.csv")
+    # Known answer: the mean of each point's runs' final relation of the watched pair.
+    runs = all_runs(out)
+    name = next(iter(plan.inputs))
+    expected = runs.groupby("point")[partnership_column(plan, name)].mean()
+    got = points.set_index("point")[RELATION]
+    np.testing.assert_allclose(got.sort_index(), expected.sort_index())
+    assert got.between(-1, 1).all()
+    assert (points[f"{RELATION}_low"] <= got.values).all()
+    assert (got.values <= points[f"{RELATION}_high"]).all()
+    assert RELATION in summary["sensitivity"]
+    assert (out / f"sensitivity_{RELATION}.csv").is_file()
+    # Scenario discovery and heat maps are for events only.
+    assert all(b.get("outcome") != RELATION for b in summary.get("discovery", []))
+    written = write_sweep_outputs(plan, out, summary)
+    names = {p.name for p in written}
+    assert f"sensitivity_{RELATION}.png" in names
+    assert not any(n.startswith(f"heatmap_{RELATION}") for n in names)
+    report = (out / "report.md").read_text()
+    assert "mean relation at the horizon: the" in report.lower()

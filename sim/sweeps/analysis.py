@@ -29,6 +29,8 @@ from sim.ensemble import parameter_columns, proportion
 from sim.sweeps.runner import Plan
 
 EVENT = {"p_split": "split_year", "p_rupture": "rupture_year"}
+RELATION = "r_partnership"
+"""Continuous outcome: mean relation of the watched partnership at the horizon, per point."""
 PRIM_SAMPLE = 20_000
 """Runs given to PRIM at most (a seeded subsample beyond that): PRIM is O(n log n) per peel."""
 
@@ -50,9 +52,23 @@ def labels(plan: Plan) -> dict[str, str]:
     return out
 
 
+def partnership_column(plan: Plan, scenario: str) -> str:
+    """Runs-table column of the watched partnership's relation at the horizon (``r_A-B``)."""
+    sc = plan.inputs[scenario].scenario
+    codes = list(sc.actors)
+    i, j = sorted(codes.index(c) for c in sc.watch.partnership)
+    return f"r_{codes[i]}-{codes[j]}"
+
+
 def point_table(plan: Plan, out: Path) -> pd.DataFrame:
-    """One row per scenario and design point: runs, probabilities with intervals, design values."""
-    runs = load_runs(out, ["scenario", "point", "rupture_year", "split_year"])
+    """One row per scenario and design point: runs, outcomes with intervals, design values.
+
+    Event outcomes are shares of runs with 95% Wilson intervals;
+    ``r_partnership`` is the mean relation of the watched partnership at the
+    horizon with a normal 95% interval of the mean.
+    """
+    pair_cols = sorted({partnership_column(plan, name) for name in plan.inputs})
+    runs = load_runs(out, ["scenario", "point", "rupture_year", "split_year", *pair_cols])
     rows = []
     for (scenario, point), grp in runs.groupby(["scenario", "point"], sort=True):
         row = {"scenario": scenario, "point": int(point), "runs": len(grp)}
@@ -60,6 +76,10 @@ def point_table(plan: Plan, out: Path) -> pd.DataFrame:
             k = int(grp[col].notna().sum())
             p, lo, hi = proportion(k, len(grp))
             row |= {outcome: p, f"{outcome}_low": lo, f"{outcome}_high": hi}
+        rel = grp[partnership_column(plan, str(scenario))].to_numpy(float)
+        half = 1.96 * rel.std(ddof=1) / np.sqrt(len(rel)) if len(rel) > 1 else np.nan
+        mean = float(rel.mean())
+        row |= {RELATION: mean, f"{RELATION}_low": mean - half, f"{RELATION}_high": mean + half}
         times = grp["split_year"].to_numpy()
         med = np.median(np.where(np.isnan(times), np.inf, times))
         row["median_split_year"] = float(med) if np.isfinite(med) else np.nan
@@ -326,7 +346,7 @@ def analyse(plan: Plan, out: Path, record: dict | None = None) -> dict:
                 summary["sensitivity"][outcome] = table.to_dict(orient="records")
     if sw.analysis.discovery:
         boxes = []
-        for outcome in sw.outcomes:
+        for outcome in (o for o in sw.outcomes if o in EVENT):
             boxes += discover(plan, out, outcome, sw.analysis.prim_threshold)
         (out / "discovery.json").write_text(json.dumps(boxes, indent=2) + "\n")
         summary["discovery"] = boxes

@@ -73,7 +73,11 @@ __all__ = [
     "save_figure",
 ]
 
-OUTCOME_LABELS: dict[str, str] = {"p_split": "P(split)", "p_rupture": "P(rupture)"}
+OUTCOME_LABELS: dict[str, str] = {
+    "p_split": "P(split)",
+    "p_rupture": "P(rupture)",
+    "r_partnership": "the partnership's mean relation at the horizon",
+}
 """Short name of each outcome in titles, colour bars and axis labels."""
 
 OUTCOME_EVENTS: dict[str, str] = {"p_split": "split", "p_rupture": "rupture"}

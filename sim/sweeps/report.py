@@ -370,7 +370,7 @@ def _draw_figures(
 
     present = set(points["scenario"]) if len(points) else set()
     for k, (x, y) in enumerate(sw.analysis.heatmap, start=1):
-        for outcome in outcomes:
+        for outcome in (o for o in outcomes if o in OUTCOME_EVENTS):
             for scenario in scenarios:
                 if scenario not in present:
                     continue
@@ -532,7 +532,7 @@ def _discovery_section(plan: Plan, summary: Mapping[str, Any]) -> list[str]:
             *lines,
             "- Too few runs with (or without) the event for PRIM (fewer than 10): no box.",
         ]
-    for outcome in OUTCOME_LABELS:
+    for outcome in OUTCOME_EVENTS:
         found = [b for b in boxes if b.get("outcome", "p_split") == outcome]
         if not found:
             continue
@@ -543,6 +543,10 @@ def _discovery_section(plan: Plan, summary: Mapping[str, Any]) -> list[str]:
             rate = f" Over all runs: {share(base)}." if base is not None else ""
             lines.append(f"- {box['sentence']}.{rate}")
     return lines
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _sensitivity_section(out: Path, labels: Mapping[str, str]) -> list[str]:
@@ -577,7 +581,8 @@ def _sensitivity_section(out: Path, labels: Mapping[str, str]) -> list[str]:
         shown = min(TOP_SENSITIVITY, len(table))
         lines += [
             "",
-            f"{OUTCOME_LABELS[outcome]}: the {shown} most influential of {len(table)} parameters.",
+            f"{_capital(OUTCOME_LABELS[outcome])}: the {shown} most influential of "
+            f"{len(table)} parameters.",
             "",
             sensitivity_table(table, kind, labels, TOP_SENSITIVITY),
         ]

@@ -15,7 +15,7 @@ from pydantic import Field, model_validator
 
 from sim.scenario.schema import Distribution, Strict
 
-OUTCOMES = ("p_split", "p_rupture")
+OUTCOMES = ("p_split", "p_rupture", "r_partnership")
 
 
 class GridAxis(Strict):
@@ -107,8 +107,15 @@ class Sweep(Strict):
     uncertain: list[Distribution | GridAxis] = Field(
         default_factory=list, description="Uncertainties varied by the design."
     )
-    outcomes: list[Literal["p_split", "p_rupture"]] = Field(
-        default_factory=lambda: ["p_split", "p_rupture"], description="Outcomes analysed."
+    outcomes: list[Literal["p_split", "p_rupture", "r_partnership"]] = Field(
+        default_factory=lambda: ["p_split", "p_rupture"],
+        description=(
+            "Outcomes analysed: `p_split` and `p_rupture` (shares of runs with the event by "
+            "the horizon; heat maps, sensitivity, scenario discovery) and `r_partnership` "
+            "(the mean relation of the watched partnership at the horizon, -1 to 1; "
+            "sensitivity only). A continuous outcome varies across design points even where "
+            "splits are rare, so its sensitivity indices are not drowned by sampling noise."
+        ),
     )
     analysis: Analysis = Field(default_factory=Analysis)
 
