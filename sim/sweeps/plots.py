@@ -804,11 +804,18 @@ def plot_sensitivity(
             ax.set_yticks([])
         elif kind == "sobol":
             handles = _sobol_bars(ax, shown, ypos)
-            ax.set_xlabel(f"Sobol index (share of the variance of {name} across design points)")
+            ax.set_xlabel(
+                _wrap_label(
+                    f"Sobol index (share of the variance of {name} across design points)", 80
+                )
+            )
         else:
             handles = _morris_bars(ax, shown, ypos)
             ax.set_xlabel(
-                f"elementary effect on {name} (change per full parameter range, 0–1 scale)"
+                _wrap_label(
+                    f"elementary effect on {name} (change per full parameter range, 0–1 scale)",
+                    80,
+                )
             )
         if n:
             ax.set_yticks(ypos, tick_labels)
