@@ -404,3 +404,17 @@ def test_sweep_report_without_any_split_says_so(finished_sweep, tmp_path):
     assert "No run split, so there is nowhere for splits to concentrate." in text
     assert "Best design points" not in text
     assert (copy / "heatmap_p_split_1_us_offer_to_moscow.png") in written
+
+
+def test_a_dummy_parameter_draws_the_noise_floor_at_its_total_index():
+    from sim.sweeps.design import DUMMY
+
+    table = sobol_table(8)
+    table.loc[len(table)] = [DUMMY, 0.01, 0.02, 0.123, 0.03]
+    fig = plots.plot_sensitivity(table, "r_partnership", "sobol")
+    ax = fig.axes[0]
+    floors = [line for line in ax.get_lines() if "noise floor" in str(line.get_label())]
+    assert len(floors) == 1
+    assert floors[0].get_xdata()[0] == pytest.approx(0.123)
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert any("noise floor" in t for t in legend)

@@ -296,7 +296,7 @@ def test_sweep_calibration_adds_every_ranged_parameter_not_set_by_the_scenario(
 )
 def test_shipped_sweep_files_load_with_the_documented_design_size(path):
     plan = load_sweep(path)
-    sw, d = plan.sweep, len(plan.design.names)
+    sw, d = plan.sweep, plan.design.problem["num_vars"]  # a dummy parameter counts
     expected = {
         "grid": math.prod(len(getattr(a, "values", [])) for a in sw.axes()),
         "lhs": sw.points,
@@ -985,3 +985,40 @@ def test_the_partnership_relation_is_a_continuous_outcome_with_its_own_sensitivi
     assert not any(n.startswith(f"heatmap_{RELATION}") for n in names)
     report = (out / "report.md").read_text()
     assert "mean relation at the horizon: the" in report.lower()
+
+
+def test_a_dummy_parameter_adds_a_column_that_sets_nothing(tmp_path):
+    from sim.sweeps.design import DUMMY
+
+    plain = ishigami_plan(tmp_path, "sobol", 64)
+    data = tomllib.loads((tmp_path / "sobol.toml").read_text())
+    data["analysis"] = {"noise_floor": True}
+    floored = load_sweep(write_toml(tmp_path / "floored.toml", data))
+    d = len(plain.design.names)
+    assert floored.design.names == plain.design.names
+    assert floored.design.problem["names"] == [*plain.design.names, DUMMY]
+    assert floored.design.unit.shape == (64 * (d + 3), d + 1)
+    assert floored.design.values.shape == (64 * (d + 3), d)
+    np.testing.assert_allclose(floored.design.values, floored.design.unit[:, :d])
+    # Grid and Latin hypercube designs have no indices, so no dummy either.
+    data |= {"design": "lhs", "points": 8}
+    lhs = load_sweep(write_toml(tmp_path / "lhs.toml", data))
+    assert DUMMY not in lhs.design.problem["names"]
+
+
+def test_the_dummy_parameter_of_the_ishigami_function_has_no_effect(tmp_path):
+    from sim.sweeps.design import DUMMY
+
+    ishigami_plan(tmp_path, "sobol", 1024)
+    data = tomllib.loads((tmp_path / "sobol.toml").read_text())
+    data["analysis"] = {"noise_floor": True}
+    plan = load_sweep(write_toml(tmp_path / "floored.toml", data))
+    si = sensitivity(plan, ishigami(plan.design.values), seed=1).set_index("parameter")
+    # Known answers: the dummy enters nowhere, so both its indices are 0 (within their
+    # intervals and 0.05); the three real inputs keep the analytic values.
+    for est in ("S1", "ST"):
+        assert abs(si.loc[DUMMY, est]) <= max(si.loc[DUMMY, f"{est}_conf"], 1e-9), si
+        assert abs(si.loc[DUMMY, est]) <= 0.05
+    for est, truth in (("S1", ISHIGAMI_S1), ("ST", ISHIGAMI_ST)):
+        error = np.abs(si.loc[WEIGHTS, est].to_numpy() - truth)
+        assert (error <= 0.05).all(), (est, si)

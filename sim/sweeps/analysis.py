@@ -26,6 +26,7 @@ import pandas as pd
 import pyarrow.dataset as ds
 
 from sim.ensemble import parameter_columns, proportion
+from sim.sweeps.design import DUMMY
 from sim.sweeps.runner import Plan
 
 EVENT = {"p_split": "split_year", "p_rupture": "rupture_year"}
@@ -45,10 +46,12 @@ def load_runs(out: Path, columns: list[str] | None = None) -> pd.DataFrame:
 
 
 def labels(plan: Plan) -> dict[str, str]:
-    """Readable labels of the swept parameters (their ``label`` or path)."""
+    """Readable labels of the swept parameters (their ``label`` or path), and of the dummy."""
     out = {}
     for axis in plan.sweep.axes():
         out[axis.parameter] = getattr(axis, "label", "") or axis.parameter
+    if DUMMY in plan.design.problem["names"]:
+        out[DUMMY] = "noise floor (a dummy parameter that changes nothing)"
     return out
 
 
@@ -134,7 +137,7 @@ def sensitivity(plan: Plan, y: np.ndarray, seed: int) -> pd.DataFrame | None:
         si = sobol.analyze(design.problem, y, calc_second_order=False, seed=seed)
         return pd.DataFrame(
             {
-                "parameter": design.names,
+                "parameter": design.problem["names"],
                 "S1": si["S1"],
                 "S1_conf": si["S1_conf"],
                 "ST": si["ST"],
@@ -149,7 +152,7 @@ def sensitivity(plan: Plan, y: np.ndarray, seed: int) -> pd.DataFrame | None:
         )
         return pd.DataFrame(
             {
-                "parameter": design.names,
+                "parameter": design.problem["names"],
                 "mu_star": si["mu_star"],
                 "mu_star_conf": si["mu_star_conf"],
                 "sigma": si["sigma"],

@@ -26,6 +26,9 @@ from sim.sampling import from_unit
 from sim.scenario.schema import Distribution
 from sim.sweeps.schema import GridAxis, Sweep
 
+DUMMY = "(dummy: noise floor)"
+"""Name of the parameter a design may add that changes nothing (``analysis.noise_floor``)."""
+
 
 @dataclass(frozen=True)
 class Design:
@@ -40,7 +43,9 @@ class Design:
     values
         ``(points, d)`` parameter values.
     problem
-        SALib problem over the unit cube (``num_vars``, ``names``, ``bounds``).
+        SALib problem over the unit cube (``num_vars``, ``names``, ``bounds``). With
+        ``analysis.noise_floor`` it has one more variable than ``names``,
+        :data:`DUMMY`, whose column is the last of ``unit`` and sets nothing.
     """
 
     names: list[str]
@@ -72,7 +77,9 @@ def build_design(sweep: Sweep) -> Design:
     axes = sweep.axes()
     names = [a.parameter for a in axes]
     d = len(axes)
-    problem = {"num_vars": d, "names": names, "bounds": [[0.0, 1.0]] * d}
+    dummy = sweep.analysis.noise_floor and sweep.design in ("sobol", "morris")
+    sampled = [*names, DUMMY] if dummy else names
+    problem = {"num_vars": len(sampled), "names": sampled, "bounds": [[0.0, 1.0]] * len(sampled)}
     # The design's own stream: separate from every world's streams.
     seed = int(np.random.SeedSequence(sweep.seed, spawn_key=(2**31 - 1,)).generate_state(1)[0])
     if sweep.design == "grid":

@@ -55,6 +55,7 @@ from sim.plots import (
     save_figure,
 )
 from sim.report import format_year
+from sim.sweeps.design import DUMMY
 
 __all__ = [
     "CONTOUR_LEVELS",
@@ -821,6 +822,17 @@ def plot_sensitivity(
             ax.set_yticks(ypos, tick_labels)
             ax.set_ylim(-0.7, n - 0.3)
             ax.axvline(0.0, color="0.3", linewidth=0.8, zorder=1)
+            floor = ranked.loc[ranked["parameter"] == DUMMY, rank]
+            if len(floor):
+                line = ax.axvline(
+                    float(floor.iloc[0]),
+                    color="0.15",
+                    linestyle=(0, (4, 2)),
+                    linewidth=1.2,
+                    zorder=4,
+                    label=f"noise floor: {rank} of a dummy parameter",
+                )
+                handles.append(line)
             if _fit_estimates(ax, shown, kind, ypos):
                 handles.append(_BEYOND_HANDLE)
             ax.tick_params(axis="y", length=0, pad=7)

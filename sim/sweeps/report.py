@@ -19,6 +19,7 @@ import pandas as pd
 
 from sim.report import format_share, format_year
 from sim.scenario.schema import Distribution
+from sim.sweeps.design import DUMMY
 from sim.sweeps.plots import (
     OUTCOME_EVENTS,
     OUTCOME_LABELS,
@@ -162,11 +163,13 @@ def design_sentence(plan: Plan, summary: Mapping[str, Any]) -> str:
     sw = plan.sweep
     axes = sw.axes()
     points = int(summary.get("points", len(plan.design)))
+    dummy = DUMMY in plan.design.problem["names"]
     if sw.design == "grid":
         sizes = " × ".join(str(len(a.values)) for a in axes)  # type: ignore[union-attr]
         shape = f"{sizes} = {points:,} points" if len(axes) > 1 else f"{points:,} points"
     elif sw.design == "sobol":
-        shape = f"base sample N = {sw.points}, N × (d + 2) = {points:,} points"
+        extra = 3 if dummy else 2
+        shape = f"base sample N = {sw.points}, N × (d + {extra}) = {points:,} points"
     elif sw.design == "morris":
         shape = f"{sw.points} trajectories on {sw.morris_levels} levels, {points:,} points"
     else:
@@ -181,13 +184,16 @@ def design_sentence(plan: Plan, summary: Mapping[str, Any]) -> str:
         sampled += (
             " The behaviour parameters of the calibration vary independently over their "
             "calibrated ranges, as a sensitivity design requires, not jointly as the "
-            "accepted parameter sets of the calibration do; most such combinations do not "
-            "reproduce 1949-1975, so the probabilities over this design are not the "
-            "scenario's forecast (run the scenario for that): read which parameters matter."
+            "accepted parameter sets of the calibration do (the calibration file says how "
+            "far such combinations still reproduce 1949-1975), so the probabilities over "
+            "this design are not the scenario's forecast (run the scenario for that): read "
+            "which parameters matter."
         )
     return (
         f"The design is {DESIGN_WORDS[sw.design]} of {shape} over {len(axes)} "
-        f"parameter{'s' if len(axes) != 1 else ''}, with {sw.replicates:,} runs per point "
+        f"parameter{'s' if len(axes) != 1 else ''}"
+        f"{' and a dummy parameter that changes nothing (the noise floor)' if dummy else ''}, "
+        f"with {sw.replicates:,} runs per point "
         f"and base scenario ({len(scenarios)} scenario{'s' if len(scenarios) != 1 else ''}: "
         f"{int(summary.get('runs', 0)):,} runs in all, root seed {summary.get('seed', sw.seed)})."
         f"{sampled}"
@@ -576,13 +582,29 @@ def _sensitivity_section(out: Path, labels: Mapping[str, str]) -> list[str]:
             "scale); σ, the spread of those changes, is large when the parameter acts through "
             "interactions or non-linearly."
         )
+    if any((t["parameter"] == DUMMY).any() for _, t in tables):
+        lines.append(
+            "The design carries a dummy parameter that changes nothing (`analysis.noise_floor`; "
+            "Zadeh et al. 2017): its index is what sampling noise alone produces, so a parameter "
+            "ranked at or below it cannot be told from one without effect."
+        )
     for outcome, table in tables:
         kind = "sobol" if "ST" in table.columns else "morris"
         shown = min(TOP_SENSITIVITY, len(table))
+        rank = "ST" if kind == "sobol" else "mu_star"
+        floor = table.loc[table["parameter"] == DUMMY, rank]
+        above = (
+            f" {int((table[rank] > float(floor.iloc[0])).sum())} of them rank above the noise "
+            "floor "
+            f"({rank} {float(floor.iloc[0]):.3f})."
+            if len(floor)
+            else ""
+        )
         lines += [
             "",
             f"{_capital(OUTCOME_LABELS[outcome])}: the {shown} most influential of "
-            f"{len(table)} parameters.",
+            f"{len(table) - len(floor)} parameters{' and the dummy' if len(floor) else ''}."
+            f"{above}",
             "",
             sensitivity_table(table, kind, labels, TOP_SENSITIVITY),
         ]

@@ -57,6 +57,14 @@ class Analysis(Strict):
     sensitivity: bool = Field(
         True, description="Sobol (sobol design) or Morris (morris design) indices of the outcomes."
     )
+    noise_floor: bool = Field(
+        False,
+        description=(
+            "Add a dummy parameter that changes nothing to a Sobol or Morris design: its "
+            "indices are the level that sampling noise alone reaches, so a parameter ranked "
+            "below it cannot be told from one without effect (Zadeh et al. 2017)."
+        ),
+    )
     discovery: bool = Field(
         True, description="Scenario discovery: PRIM boxes where splits concentrate."
     )
