@@ -418,3 +418,21 @@ def test_a_dummy_parameter_draws_the_noise_floor_at_its_total_index():
     assert floors[0].get_xdata()[0] == pytest.approx(0.123)
     legend = [t.get_text() for t in fig.legends[0].get_texts()]
     assert any("noise floor" in t for t in legend)
+
+
+def test_only_parameters_whose_whole_interval_clears_the_dummy_are_named():
+    from sim.sweeps.design import DUMMY
+    from sim.sweeps.report import _floor_sentence
+
+    table = pd.DataFrame(
+        {
+            "parameter": ["a", "b", "c", DUMMY],
+            "ST": [0.5, 0.3, 0.12, 0.2],
+            "ST_conf": [0.1, 0.15, 0.01, 0.05],
+        }
+    )
+    floor = table.loc[table["parameter"] == DUMMY, "ST"]
+    text = _floor_sentence(table, "ST", floor, {"a": "alpha"})
+    # a: 0.5 - 0.1 > 0.2 clears; b: 0.3 - 0.15 = 0.15 does not; c is below; the dummy is not.
+    assert "1 of them clears the noise floor (ST 0.200)" in text and text.endswith(": alpha.")
+    assert _floor_sentence(table, "ST", floor.iloc[:0], {}) == ""

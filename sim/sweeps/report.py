@@ -551,6 +551,22 @@ def _discovery_section(plan: Plan, summary: Mapping[str, Any]) -> list[str]:
     return lines
 
 
+def _floor_sentence(
+    table: pd.DataFrame, rank: str, floor: pd.Series, labels: Mapping[str, str]
+) -> str:
+    """Which parameters clear the dummy's index with their whole 95% interval ("" without one)."""
+    if not len(floor):
+        return ""
+    level = float(floor.iloc[0])
+    clear = table[rank] - table[f"{rank}_conf"].abs() > level
+    names = ", ".join(labels.get(p, p) for p in table.loc[clear, "parameter"])
+    return (
+        f" {int(clear.sum())} of them {'clears' if clear.sum() == 1 else 'clear'} the noise "
+        f"floor ({rank} {level:.3f}) with the whole of {'its' if clear.sum() == 1 else 'their'} "
+        f"95% interval{': ' + names if names else ''}."
+    )
+
+
 def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
@@ -583,23 +599,20 @@ def _sensitivity_section(out: Path, labels: Mapping[str, str]) -> list[str]:
             "interactions or non-linearly."
         )
     if any((t["parameter"] == DUMMY).any() for _, t in tables):
-        lines.append(
+        lines += [
+            "",
             "The design carries a dummy parameter that changes nothing (`analysis.noise_floor`; "
             "Zadeh et al. 2017): its index is what sampling noise alone produces, so a parameter "
-            "ranked at or below it cannot be told from one without effect."
-        )
+            "ranked at or below it cannot be told from one without effect. The dummy's own "
+            "index is an estimate too, so only a parameter whose 95% interval lies wholly "
+            "above the floor is counted as clearing it.",
+        ]
     for outcome, table in tables:
         kind = "sobol" if "ST" in table.columns else "morris"
         shown = min(TOP_SENSITIVITY, len(table))
         rank = "ST" if kind == "sobol" else "mu_star"
         floor = table.loc[table["parameter"] == DUMMY, rank]
-        above = (
-            f" {int((table[rank] > float(floor.iloc[0])).sum())} of them rank above the noise "
-            "floor "
-            f"({rank} {float(floor.iloc[0]):.3f})."
-            if len(floor)
-            else ""
-        )
+        above = _floor_sentence(table, rank, floor, labels)
         lines += [
             "",
             f"{_capital(OUTCOME_LABELS[outcome])}: the {shown} most influential of "
