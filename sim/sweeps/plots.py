@@ -779,7 +779,7 @@ def plot_sensitivity(
         raise ValueError(f"kind: expected 'sobol' or 'morris', got {kind!r}")
     _require(table, columns[kind], "table")
     rank = "ST" if kind == "sobol" else "mu_star"
-    total = len(table)
+    total = len(table) - int((table["parameter"] == DUMMY).any())  # the dummy is not one
     ranked = table.dropna(subset=[rank]).sort_values(rank, ascending=False, kind="stable")
     shown = ranked.head(top)
     n = len(shown)
