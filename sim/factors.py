@@ -71,6 +71,7 @@ from scipy.stats import binomtest
 
 from sim.ensemble import DEFAULT_SEED, EnsembleResult, Inputs, proportion, run_ensemble
 from sim.model.setup import DIRECTED_DEFAULTS, check_uncertain
+from sim.outcomes import partnership_column
 from sim.report import format_interval, format_share, format_year
 from sim.scenario.errors import InputError
 from sim.scenario.loader import scenario_dict, validation_error
@@ -556,9 +557,7 @@ class FactorResults:
 
 def _watched_relation(result: EnsembleResult) -> np.ndarray:
     """Each world's relation of the watched partnership at the horizon."""
-    codes = list(result.scenario.actors)
-    i, j = sorted(codes.index(c) for c in result.scenario.watch.partnership)
-    return result.runs[f"r_{codes[i]}-{codes[j]}"].to_numpy(float)
+    return result.runs[partnership_column(result.scenario)].to_numpy(float)
 
 
 def paired_p_value(base: np.ndarray, case: np.ndarray) -> float:

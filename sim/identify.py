@@ -108,8 +108,28 @@ def tolerated(
     return float(values[lo]), float(values[hi])
 
 
-def _fixed(point: dict[str, float], names: Sequence[str], size: int) -> dict[str, np.ndarray]:
-    return {n: np.full(size, point[n]) for n in names}
+def _fixed(
+    point: dict[str, float], names: Sequence[str], size: int, moved: str | None = None,
+    value: float = np.nan,
+) -> dict[str, np.ndarray]:  # fmt: skip
+    """Every one of ``names`` at its point value on ``size`` worlds, ``moved`` at ``value``."""
+    out = {n: np.full(size, point[n]) for n in names}
+    if moved is not None:
+        out[moved] = np.full(size, value)
+    return out
+
+
+def _scorer(hindcast: Inputs) -> Callable[[pd.DataFrame], pd.Series]:
+    """Target misses of a table of hindcast runs (:func:`sim.validate.misses`)."""
+    codes = list(hindcast.scenario.actors)
+    thr = hindcast.scenario.outcomes.model_dump()
+    start = hindcast.scenario.time.start
+    return lambda runs: misses(runs, codes, thr, start)
+
+
+def _distance(miss: pd.Series) -> float:
+    """Distance to history: root sum of squared misses, as ``wedge calibrate`` ranks sets."""
+    return float(np.sqrt(np.sum(miss.to_numpy() ** 2)))
 
 
 def profile(
@@ -133,20 +153,17 @@ def profile(
     cal = hindcast.calibration
     point = cal.values()
     years = check_hindcast(hindcast)
-    codes = list(hindcast.scenario.actors)
-    thr = hindcast.scenario.outcomes.model_dump()
-    start = hindcast.scenario.time.start
+    score = _scorer(hindcast)
     held = fitted_names(cal)
     rows = []
     for name in names:
         spec = PARAMETERS[name]
         for value in moves(point[name], spec.lower, spec.upper, offsets):
-            fixed = _fixed(point, held, runs)
-            fixed[name] = np.full(runs, value)
+            fixed = _fixed(point, held, runs, name, value)
             table = run_chunk(
                 hindcast, seed, 0, runs, paths=False, fixed=fixed, snapshots=years
             ).runs
-            miss = misses(table, codes, thr, start)
+            miss = score(table)
             rows.append(
                 {
                     "parameter": name,
@@ -154,7 +171,7 @@ def profile(
                     "fit": point[name],
                     "offset": (value - point[name]) / (spec.upper - spec.lower),
                     **{f"miss_{k}": float(v) for k, v in miss.items()},
-                    "distance": float(np.sqrt(np.sum(miss.to_numpy() ** 2))),
+                    "distance": _distance(miss),
                     "present_ok": baseline is None or _present(baseline, fixed, runs, seed),
                 }
             )
@@ -235,9 +252,7 @@ def forecast_effect(
     held = fitted_names(wedge.calibration)
 
     def one(name: str | None, value: float) -> dict[str, float]:
-        fixed = _fixed(point, held, runs)
-        if name is not None:
-            fixed[name] = np.full(runs, value)
+        fixed = _fixed(point, held, runs, name, value)
         table = run_chunk(wedge, seed, 0, runs, paths=False, fixed=fixed).runs
         return {
             "runs": runs,
@@ -276,14 +291,8 @@ def shrunk(bounds: pd.DataFrame, factor: float) -> pd.DataFrame:
 
 def _distances(runs: pd.DataFrame, hindcast: Inputs) -> pd.Series:
     """Distance to history of each ``set`` of a :func:`sim.calibrate.run_sets` table."""
-    codes = list(hindcast.scenario.actors)
-    thr = hindcast.scenario.outcomes.model_dump()
-    start = hindcast.scenario.time.start
-
-    def one(r: pd.DataFrame) -> float:
-        return float(np.sqrt(np.sum(misses(r, codes, thr, start).to_numpy() ** 2)))
-
-    return runs.groupby("set").apply(one, include_groups=False)
+    score = _scorer(hindcast)
+    return runs.groupby("set").apply(lambda r: _distance(score(r)), include_groups=False)
 
 
 def joint_check(

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.scenario.schema import Outcomes
+from sim.scenario.schema import Outcomes, Scenario
 
 if TYPE_CHECKING:
     from sim.model.model import WedgeModel
@@ -67,6 +67,13 @@ def role(own_1: np.ndarray, own_2: np.ndarray, others: np.ndarray) -> np.ndarray
 def pair_name(codes: list[str], i: int, j: int) -> str:
     """``"CHN-RUS"`` for actors i < j, in scenario order."""
     return f"{codes[i]}-{codes[j]}"
+
+
+def partnership_column(scenario: Scenario) -> str:
+    """Runs-table column of the watched partnership's relation at the horizon (``r_A-B``)."""
+    codes = list(scenario.actors)
+    i, j = sorted(codes.index(c) for c in scenario.watch.partnership)
+    return f"r_{pair_name(codes, i, j)}"
 
 
 @dataclass

@@ -949,7 +949,8 @@ def test_out_that_is_a_file_is_an_input_error(small_sweep, tmp_path):
 def test_the_partnership_relation_is_a_continuous_outcome_with_its_own_sensitivity(
     write_scenario, tmp_path
 ):
-    from sim.sweeps.analysis import RELATION, partnership_column
+    from sim.outcomes import partnership_column
+    from sim.sweeps.analysis import RELATION
     from sim.sweeps.report import write_sweep_outputs
 
     data = small_scenario_sweep(
@@ -969,7 +970,7 @@ def test_the_partnership_relation_is_a_continuous_outcome_with_its_own_sensitivi
     # Known answer: the mean of each point's runs' final relation of the watched pair.
     runs = all_runs(out)
     name = next(iter(plan.inputs))
-    expected = runs.groupby("point")[partnership_column(plan, name)].mean()
+    expected = runs.groupby("point")[partnership_column(plan.inputs[name].scenario)].mean()
     got = points.set_index("point")[RELATION]
     np.testing.assert_allclose(got.sort_index(), expected.sort_index())
     assert got.between(-1, 1).all()

@@ -26,6 +26,7 @@ import pandas as pd
 import pyarrow.dataset as ds
 
 from sim.ensemble import parameter_columns, proportion
+from sim.outcomes import partnership_column
 from sim.sweeps.design import DUMMY
 from sim.sweeps.runner import Plan
 
@@ -55,14 +56,6 @@ def labels(plan: Plan) -> dict[str, str]:
     return out
 
 
-def partnership_column(plan: Plan, scenario: str) -> str:
-    """Runs-table column of the watched partnership's relation at the horizon (``r_A-B``)."""
-    sc = plan.inputs[scenario].scenario
-    codes = list(sc.actors)
-    i, j = sorted(codes.index(c) for c in sc.watch.partnership)
-    return f"r_{codes[i]}-{codes[j]}"
-
-
 def point_table(plan: Plan, out: Path) -> pd.DataFrame:
     """One row per scenario and design point: runs, outcomes with intervals, design values.
 
@@ -70,7 +63,8 @@ def point_table(plan: Plan, out: Path) -> pd.DataFrame:
     ``r_partnership`` is the mean relation of the watched partnership at the
     horizon with a normal 95% interval of the mean.
     """
-    pair_cols = sorted({partnership_column(plan, name) for name in plan.inputs})
+    column = {name: partnership_column(inp.scenario) for name, inp in plan.inputs.items()}
+    pair_cols = sorted(set(column.values()))
     runs = load_runs(out, ["scenario", "point", "rupture_year", "split_year", *pair_cols])
     rows = []
     for (scenario, point), grp in runs.groupby(["scenario", "point"], sort=True):
@@ -79,7 +73,7 @@ def point_table(plan: Plan, out: Path) -> pd.DataFrame:
             k = int(grp[col].notna().sum())
             p, lo, hi = proportion(k, len(grp))
             row |= {outcome: p, f"{outcome}_low": lo, f"{outcome}_high": hi}
-        rel = grp[partnership_column(plan, str(scenario))].to_numpy(float)
+        rel = grp[column[str(scenario)]].to_numpy(float)
         half = 1.96 * rel.std(ddof=1) / np.sqrt(len(rel)) if len(rel) > 1 else np.nan
         mean = float(rel.mean())
         row |= {RELATION: mean, f"{RELATION}_low": mean - half, f"{RELATION}_high": mean + half}
