@@ -133,6 +133,7 @@ PLAUSIBLE: dict[str, float] = {
     "crisis_stance_drop": 0.15, "crisis_threat_jump": 0.1, "crisis_trust_loss": 0.1,
     "crisis_alarm": 0.0,
     "alarm_fade": 0.15,
+    "restraint_gain": 0.0, "restraint_fade": 0.2,
     "crisis_memory": 1.0, "cutoff_rate": 2.0, "cutoff_share": 0.6, "cutoff_trust_loss": 0.2,
     "instability_hazard": 3.0, "instability_decay": 0.3, "distress_instability": 0.5,
     "distress_drag": 0.05, "distress_recovery": 0.2, "support_recovery": 0.5,

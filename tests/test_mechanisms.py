@@ -525,6 +525,65 @@ def test_crisis_hazard_rises_with_hostility_and_mutual_threat():
     assert_array_equal(np.diagonal(out[0]), 0.0)
 
 
+def test_restraint_damps_the_crisis_hazard_in_proportion():
+    relation = symmetric(3, {(0, 1): -0.4, (0, 2): -0.4})
+    threat_ = np.zeros((1, 3, 3))
+    restraint = symmetric(3, {(0, 1): 0.75})
+    np.fill_diagonal(restraint[0], 0.0)
+    free = events.crisis_hazard(relation, threat_, col(0.02), col(2.5), col(2.0))
+    held = events.crisis_hazard(relation, threat_, col(0.02), col(2.5), col(2.0), restraint)
+    # 0-1 keeps a quarter of its hazard; 0-2 has no restraint and keeps all of it.
+    assert_allclose(held[0, 0, 1], 0.25 * free[0, 0, 1])
+    assert_allclose(held[0, 1, 0], 0.25 * free[0, 1, 0])
+    assert_allclose(held[0, 0, 2], free[0, 0, 2])
+
+
+def test_restraint_gain_needs_mutual_fear_and_saturates():
+    threat_ = pair_matrix(3, {(0, 1): 0.2, (1, 0): 0.6})
+    held = symmetric(3, {(0, 1): 0.5})
+    gain = np.array([[0.4, 0.8, 0.0]])
+    out = events.restraint_gain(held, threat_, gain)
+    # 0-1: mean gain 0.6 x mutual threat 0.4 x restraint not yet held 0.5 = 0.12, both ways.
+    assert_allclose([out[0, 0, 1], out[0, 1, 0]], [0.12, 0.12])
+    # 0-2: no threat either way, nothing learnt.
+    assert out[0, 0, 2] == 0.0 and out[0, 2, 0] == 0.0
+
+
+def test_a_frightening_crisis_leaves_restraint_that_damps_the_next_and_fades():
+    data = scenario_data()
+    model = WedgeModel(
+        make_inputs(data).scenario,
+        make_calibration({"restraint_gain": 0.5, "restraint_fade": 0.4}),
+        worlds=1,
+        sample=False,
+    )
+    c, r, u = (model.codes.index(x) for x in ("CHN", "RUS", "USA"))
+    model.state.threat[0] = 0.0
+    model.state.threat[0, c, r] = model.state.threat[0, r, c] = 0.8
+    mask = np.zeros((1, model.n, model.n), dtype=bool)
+    for a, b in ((c, r), (u, c)):
+        mask[0, a, b] = mask[0, b, a] = True
+    model._crisis(mask)
+    held = model.state.restraint[0]
+    # CHN-RUS feared each other (0.8): 0.5 x 0.8 = 0.4 each way; USA-CHN did not: nothing.
+    assert_allclose([held[c, r], held[r, c]], [0.4, 0.4])
+    assert held[u, c] == 0.0 and held[c, u] == 0.0 and held[u, r] == 0.0
+    # Repeated clashes saturate below 1.
+    for _ in range(200):
+        model.state.threat[0, c, r] = model.state.threat[0, r, c] = 0.8
+        model._crisis(mask)
+    assert model.state.restraint.max() <= 1.0
+    # Without further crises it fades at restraint_fade per year.
+    model.state.restraint[:] = 0.0
+    model.state.threat[0, c, r] = model.state.threat[0, r, c] = 0.8
+    model._crisis(mask)
+    steps = 8
+    model.agents.do("evaluate")
+    for _ in range(steps):
+        model._slow_stocks(model._draw())
+    assert_allclose(model.state.restraint[0, r, c], 0.4 * np.exp(-0.4 * steps * model.dt))
+
+
 def test_cutoff_hazard_needs_a_hostile_patron_and_a_dependent_client():
     s = pair_matrix(2, {(1, 0): -0.5, (0, 1): -0.2})
     d = pair_matrix(2, {(0, 1): 0.6, (1, 0): 0.1})

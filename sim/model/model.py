@@ -90,6 +90,7 @@ class WorldState:
     proximity: np.ndarray
     disputes: np.ndarray
     crisis: np.ndarray
+    restraint: np.ndarray
 
 
 @dataclass
@@ -208,6 +209,7 @@ class WedgeModel(mesa.Model):
             self.behaviour["crisis_rate"],
             self.behaviour["crisis_hostility"],
             self.behaviour["crisis_threat"],
+            self.state.restraint,
         )
         if observer is not None:
             observer.start(self)
@@ -242,6 +244,7 @@ class WedgeModel(mesa.Model):
             proximity=p["proximity"].copy(),
             disputes=p["disputes"].copy(),
             crisis=zeros.copy(),
+            restraint=zeros.copy(),
         )
 
     def _settle_initial_perceptions(self) -> None:
@@ -396,7 +399,12 @@ class WedgeModel(mesa.Model):
     def _events(self, draws: StepDraws) -> None:
         s, b = self.state, self.behaviour
         self.crisis_hazard = events.crisis_hazard(
-            self.relation, s.threat, b["crisis_rate"], b["crisis_hostility"], b["crisis_threat"]
+            self.relation,
+            s.threat,
+            b["crisis_rate"],
+            b["crisis_hostility"],
+            b["crisis_threat"],
+            s.restraint,
         )
         self._crisis(occurs(self.crisis_hazard, self.dt, draws.crisis))
         cut = occurs(
@@ -419,6 +427,10 @@ class WedgeModel(mesa.Model):
             return
         s, b = self.state, self.behaviour
         g = mask.astype(float)
+        # Restraint is learnt from the fear the clash held, so it reads threat before the clash.
+        s.restraint = s.restraint + g * events.restraint_gain(
+            s.restraint, s.threat, b["restraint_gain"]
+        )
         s.stance = np.clip(s.stance - b["crisis_stance_drop"][:, :, None] * g, -1.0, 1.0)
         s.threat = np.clip(s.threat + b["crisis_threat_jump"][:, :, None] * g, 0.0, 1.0)
         s.trust = np.clip(s.trust - b["crisis_trust_loss"][:, :, None] * g, 0.0, 1.0)
@@ -475,6 +487,8 @@ class WedgeModel(mesa.Model):
         )  # fmt: skip
         s.crisis *= np.exp(-b["crisis_memory"][:, :, None] * dt)
         s.alarm *= np.exp(-b["alarm_fade"][:, :, None] * dt)
+        fade = 0.5 * (b["restraint_fade"][:, :, None] + b["restraint_fade"][:, None, :])
+        s.restraint *= np.exp(-fade * dt)
         # Help in distress: speeds recovery and builds dependence on the helper.
         help_ = self.support
         s.dependence_base = np.clip(

@@ -110,6 +110,8 @@ PARAMETERS: dict[str, Spec] = {
     "crisis_trust_loss": _s("events", "trust units", 0, 1, "Loss of leaders' trust in a crisis."),
     "crisis_alarm": _s("events", "share", 0, 1, "Share of the alarm not yet held that a crisis adds on each side, per unit of proximity; the alarm adds to threat perception and fades at alarm_fade."),
     "alarm_fade": _s("events", "1/year", 0, 5, "Fading of the alarm that crises leave: a clash's alarm halves in ln 2 / alarm_fade years."),
+    "restraint_gain": _s("events", "share per crisis per unit mutual threat", 0, 1, "Share of the restraint not yet held that a crisis adds between two states, per unit of their mutual threat; restraint damps the pair's crisis hazard and fades at restraint_fade. Crisis management after a frightening clash: border talks after Zhenbao and the Kosygin-Zhou meeting of 1969, the hotline after Cuba 1962."),
+    "restraint_fade": _s("events", "1/year", 0, 5, "Fading of the restraint that frightening crises leave: it halves in ln 2 / restraint_fade years."),
     "crisis_memory": _s("events", "1/year", 0, 20, "Fading of the crisis intensity that drives entrapment fears."),
     "cutoff_rate": _s("events", "1/year", 0, 20, "Hazard that a patron cuts aid to a dependent it turns against, per unit of hostility x dependence."),
     "cutoff_share": _s("events", "share", 0, 1, "Share of structural dependence removed by an aid cut-off."),

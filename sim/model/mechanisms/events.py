@@ -16,15 +16,21 @@ def crisis_hazard(
     rate: np.ndarray,
     k_hostility: np.ndarray,
     k_threat: np.ndarray,
+    restraint: np.ndarray | None = None,
 ) -> np.ndarray:
     """Crises per year between i and j, symmetric, shape ``(worlds, n, n)``.
 
-    ``rate exp(k_h max(0, -r_ij) + k_t (T_ij + T_ji) / 2)``: rises with
-    hostility and with mutual threat (Vasquez 1993; Colaresi et al. 2007).
+    ``rate exp(k_h max(0, -r_ij) + k_t (T_ij + T_ji) / 2) (1 - R_ij)``: rises
+    with hostility and with mutual threat (Vasquez 1993; Colaresi et al.
+    2007) and is damped by the pair's restraint ``R`` (symmetric, [0, 1]),
+    the crisis management that frightening clashes leave behind (George
+    1991; Gerson 2010 on the Sino-Soviet border talks after 1969).
     """
     mutual = 0.5 * (threat + np.swapaxes(threat, 1, 2))
     log_h = k_hostility[:, :, None] * np.maximum(0.0, -relation) + k_threat[:, :, None] * mutual
     hazard = rate[:, :, None] * np.exp(log_h)
+    if restraint is not None:
+        hazard *= 1.0 - restraint
     n = relation.shape[1]
     hazard[:, np.arange(n), np.arange(n)] = 0.0
     return hazard
@@ -40,6 +46,20 @@ def cutoff_hazard(stance: np.ndarray, dependence: np.ndarray, rate: np.ndarray) 
     against = np.maximum(0.0, -np.swapaxes(stance, 1, 2))
     leverage = np.maximum(0.0, dependence - np.swapaxes(dependence, 1, 2))
     return rate[:, :, None] * against * leverage
+
+
+def restraint_gain(restraint: np.ndarray, threat: np.ndarray, gain: np.ndarray) -> np.ndarray:
+    """Restraint added by a crisis between i and j, symmetric, ``(worlds, n, n)``.
+
+    ``g (1 - R_ij) (T_ij + T_ji) / 2``, with ``g`` the mean of the two
+    sides' gains: a clash with a state both sides fear teaches both to
+    manage the next one (talks, hotlines, rules on the border); a clash
+    between states that do not fear each other teaches nothing. A share of
+    the restraint not yet held, so ``R`` stays below 1.
+    """
+    mutual = 0.5 * (threat + np.swapaxes(threat, 1, 2))
+    g = 0.5 * (gain[:, :, None] + gain[:, None, :])
+    return g * mutual * (1.0 - restraint)
 
 
 def leader_hazard(base: np.ndarray, instability: np.ndarray, k: np.ndarray) -> np.ndarray:
