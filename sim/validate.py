@@ -86,6 +86,20 @@ DEFAULT_SCENARIO = Path("scenarios") / "history" / "sino_soviet_1949.toml"
 MILESTONES = REPO / "data" / "milestones_1945_1975.csv"
 """Dated events 1945-1975, ``kind`` exogenous / outcome / context (data/README.md)."""
 
+MIDS = REPO / "data" / "mids_cow_v5_1946_1975.csv"
+"""COW militarised interstate disputes 1946-1975, one row per dispute-year (data/README.md)."""
+
+CLASH_PAIR = ("CHN", "RUS")
+"""Pair whose crises the scorecard sets against the dispute record."""
+
+CLASH_WINDOWS: tuple[tuple[int, int], ...] = (
+    (1950, 1957),
+    (1958, 1963),
+    (1964, 1969),
+    (1970, 1975),
+)
+"""Calendar-year windows of the clash record: alliance, rupture, border disputes, after 1969."""
+
 FIRST_YEAR, LAST_YEAR = 1950, 1975
 """Calendar years with a yearly snapshot of every pair's relation."""
 
@@ -469,6 +483,37 @@ class Turn:
         }
 
 
+@dataclass(frozen=True)
+class ClashWindow:
+    """A pair's crises over the calendar years ``first``-``last``, simulated and recorded.
+
+    ``simulated`` is the ensemble's mean crisis hazard over the window, in
+    expected crises per world and year; ``onsets`` is the number of
+    militarised disputes that began between the two states in those years
+    (COW MID), ``None`` without a record.
+    """
+
+    first: int
+    last: int
+    simulated: float
+    onsets: int | None
+
+    @property
+    def history_rate(self) -> float | None:
+        """Disputes begun per year of the window, or ``None`` without a record."""
+        return None if self.onsets is None else self.onsets / (self.last - self.first + 1)
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"first", "last", "simulated_per_year", "mid_onsets", "mid_onsets_per_year"}``."""
+        return {
+            "first": self.first,
+            "last": self.last,
+            "simulated_per_year": self.simulated,
+            "mid_onsets": self.onsets,
+            "mid_onsets_per_year": self.history_rate,
+        }
+
+
 @dataclass
 class Scorecard:
     """The hindcast scorecard: headline numbers and every target's verdict."""
@@ -488,6 +533,8 @@ class Scorecard:
     horizon: float | None = None
     windows: dict[str, list[WindowShape]] = field(default_factory=dict)
     turn: dict[str, Turn] = field(default_factory=dict)
+    clashes: list[ClashWindow] = field(default_factory=list)
+    clash_peak_year: float | None = None
     result: EnsembleResult | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -520,6 +567,11 @@ class Scorecard:
                     pair: [w.to_dict() for w in shapes] for pair, shapes in self.windows.items()
                 },
                 "turn": {pair: t.to_dict() for pair, t in self.turn.items()},
+                "clashes": {
+                    "pair": "-".join(CLASH_PAIR),
+                    "windows": [c.to_dict() for c in self.clashes],
+                    "mean_hazard_peak_year": self.clash_peak_year,
+                },
             }
         )
 
@@ -982,6 +1034,92 @@ def relation_turn(
     return out
 
 
+def mid_onsets(path: str | Path = MIDS, pair: tuple[str, str] = CLASH_PAIR) -> np.ndarray:
+    """Years in which a militarised dispute between the two states of ``pair`` began.
+
+    Reads the COW MID extract (one row per dispute-year, ``state1``,
+    ``state2``, ``year``, ``cowmidonset``); a dispute counts once, in its
+    onset year, whichever state is listed first.
+
+    Raises
+    ------
+    InputError
+        The file is missing or unreadable, or lacks a column.
+    """
+    try:
+        df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (OSError, pd.errors.ParserError) as exc:
+        raise InputError(path, "", f"cannot read the disputes: {exc}") from None
+    missing = [c for c in ("state1", "state2", "year", "cowmidonset") if c not in df.columns]
+    if missing:
+        raise InputError(path, "", f"missing column(s) {missing}")
+    a, b = pair
+    ours = ((df["state1"] == a) & (df["state2"] == b)) | ((df["state1"] == b) & (df["state2"] == a))
+    onset = df["cowmidonset"].str.strip() == "1"
+    years = pd.to_numeric(df.loc[ours & onset, "year"], errors="coerce")
+    return np.sort(years.dropna().to_numpy(dtype=int))
+
+
+def clash_windows(
+    years: np.ndarray,
+    hazard: np.ndarray,
+    onsets: np.ndarray | None,
+    windows: Sequence[tuple[int, int]] = CLASH_WINDOWS,
+) -> list[ClashWindow]:
+    """A pair's mean crisis hazard window by window, beside the disputes it had.
+
+    Parameters
+    ----------
+    years
+        Decimal year of each step, ``(steps,)``.
+    hazard
+        The ensemble's mean crisis hazard of the pair at each step, in crises
+        per world and year, ``(steps,)``.
+    onsets
+        Years in which a recorded dispute between the pair began
+        (:func:`mid_onsets`), or ``None`` without a record.
+    windows
+        Inclusive ``(first, last)`` calendar years.
+
+    Returns
+    -------
+    list of ClashWindow
+        One per window with steps in it: the mean hazard over the window's
+        steps and the number of disputes begun in its years.
+
+    Why: the peak-hazard target reads each run's own peak, which a run's
+    noise can pull earlier while the ensemble's hazard still rises; the
+    crises per year, window by window, show whether clashes in the model
+    ebb after 1969 as the recorded disputes did.
+    """
+    years, hazard = np.asarray(years, dtype=float), np.asarray(hazard, dtype=float)
+    out = []
+    for first, last in windows:
+        inside = (years >= first) & (years < last + 1)
+        if not inside.any():
+            continue
+        count = None if onsets is None else int(((onsets >= first) & (onsets <= last)).sum())
+        out.append(ClashWindow(first, last, float(hazard[inside].mean()), count))
+    return out
+
+
+def clash_record(
+    result: EnsembleResult, pair: tuple[str, str] = CLASH_PAIR, mids: str | Path = MIDS
+) -> tuple[list[ClashWindow], float | None]:
+    """The clash windows of ``pair`` in an ensemble and the year its mean hazard peaks.
+
+    Empty and ``None`` when the ensemble lacks one of the pair's actors.
+    """
+    wanted = set(pair)
+    for k, (_, a, b) in enumerate(result.pair_names()):
+        if {a, b} == wanted:
+            hazard = result.counts.hazard[:, k] / result.n
+            years = np.asarray(result.years, dtype=float)
+            peak = float(years[int(np.argmax(hazard))])
+            return clash_windows(years, hazard, mid_onsets(mids, pair)), peak
+    return [], None
+
+
 # ------------------------------------------------------------------ running
 
 
@@ -1065,6 +1203,7 @@ def validate(
     )
     card.scenario_file = inputs.path
     card.horizon = sc.time.horizon
+    card.clashes, card.clash_peak_year = clash_record(result)
     card.result = result
     return card
 
@@ -1496,6 +1635,37 @@ def markdown_shape(card: Scorecard) -> str:
     return "\n".join(lines)
 
 
+def markdown_clashes(card: Scorecard) -> str:
+    """The pair's crises window by window beside the recorded disputes, as Markdown.
+
+    Empty when the scorecard has no clash record.
+    """
+    if not card.clashes:
+        return ""
+    pair = "-".join(CLASH_PAIR)
+    lines = [
+        f"## {pair} clashes over time",
+        "",
+        "| years | simulated crises per year (mean hazard) | disputes begun (COW MID) | per year |",
+        "| --- | ---: | ---: | ---: |",
+    ]
+    for c in card.clashes:
+        rate = "n/a" if c.history_rate is None else f"{c.history_rate:.2f}"
+        count = "n/a" if c.onsets is None else str(c.onsets)
+        lines.append(f"| {c.first}-{c.last} | {c.simulated:.2f} | {count} | {rate} |")
+    peak = "n/a" if card.clash_peak_year is None else format_year(card.clash_peak_year)
+    lines += [
+        "",
+        f"The ensemble's mean {pair} crisis hazard peaks in {peak}. The peak-hazard target "
+        "reads each run's own peak, which the run's noise and the restraint a crisis leaves "
+        "can pull earlier while the mean still rises. A crisis in the model is any "
+        "militarised dispute, so the levels compare only roughly; the pattern (do clashes "
+        "ebb after 1969?) is the point. Information, not a target "
+        "(data/mids_cow_v5_1946_1975.csv).",
+    ]
+    return "\n".join(lines)
+
+
 def _headline_rows(card: Scorecard) -> list[tuple[str, str]]:
     med = card.median_rupture_year
     return [
@@ -1553,6 +1723,7 @@ def write_report(card: Scorecard, folder: Path, figure: str = "hindcast.png") ->
         "",
         *_behaviour_lines(card),
         *([markdown_shape(card), ""] if card.windows or card.turn else []),
+        *([markdown_clashes(card), ""] if card.clashes else []),
         "## How each target is measured",
         "",
         "| # | target | measured in the model | pass rule | data |",

@@ -55,7 +55,9 @@ def test_more_russian_fear_of_china_never_lowers_p_split(with_offer):
 @pytest.mark.slow
 def test_more_russian_fear_of_china_raises_p_rupture():
     p = [_run(_fear(level)).summary()["p_rupture"]["value"] for level in (0.0, 0.5, 0.9)]
-    assert p[0] < p[1] < p[2], p
+    # Never lower with more fear (a level may sit at 0 with the fear still too weak to rupture).
+    assert all(b >= a for a, b in pairwise(p)), p
+    assert p[-1] > p[0], f"fear should matter at all: {p}"
 
 
 def test_a_larger_reward_to_moscow_never_lowers_us_russia_relation_at_horizon():

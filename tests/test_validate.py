@@ -23,14 +23,18 @@ from hypothesis.extra.numpy import arrays
 from sim import load_inputs, run_ensemble
 from sim.cli import main
 from sim.ensemble import proportion
+from sim.scenario.errors import InputError
 from sim.validate import (
+    MIDS,
     MILESTONES,
     TARGETS,
     TURN_YEARS,
     Snapshots,
     check_hindcast,
+    clash_windows,
     format_scorecard,
     load_milestones,
+    mid_onsets,
     misses,
     plot_hindcast,
     relation_turn,
@@ -503,6 +507,52 @@ def test_report_prints_the_shape_after_the_target_table(tmp_path):
     assert plain == head + "## How each target is measured" + tail
 
 
+def test_mid_onsets_count_each_dispute_once_in_its_onset_year_either_way_round(tmp_path):
+    path = tmp_path / "mids.csv"
+    path.write_text(
+        "dispnum,state1,state2,year,cowmidonset\n"
+        "1,RUS,CHN,1964,1\n"  # onset
+        "1,RUS,CHN,1965,0\n"  # the same dispute going on: not counted again
+        "2,CHN,RUS,1969,1\n"  # listed the other way round
+        "3,USA,CHN,1969,1\n"  # another pair
+    )
+    assert mid_onsets(path, ("CHN", "RUS")).tolist() == [1964, 1969]
+    assert mid_onsets(path, ("USA", "RUS")).tolist() == []
+    # The shipped record: one Sino-Soviet dispute a year 1964-1969, then one in 1974.
+    assert mid_onsets(MIDS, ("CHN", "RUS")).tolist() == [
+        1947,
+        1964,
+        1965,
+        1966,
+        1967,
+        1968,
+        1969,
+        1974,
+    ]
+
+
+def test_mid_onsets_name_a_missing_column_in_one_line(tmp_path):
+    path = tmp_path / "mids.csv"
+    path.write_text("state1,state2,year\nRUS,CHN,1969\n")
+    with pytest.raises(InputError, match=r"missing column\(s\) \['cowmidonset'\]"):
+        mid_onsets(path)
+
+
+def test_clash_windows_average_the_hazard_over_each_windows_steps():
+    years = 1960.0 + 0.25 * np.arange(40)  # 1960.0 ... 1969.75, quarterly
+    hazard = np.where(years < 1965, 1.0, 3.0)
+    onsets = np.array([1961, 1966, 1966, 1969])
+    out = clash_windows(years, hazard, onsets, windows=((1960, 1964), (1965, 1969), (1980, 1981)))
+    assert [(c.first, c.last) for c in out] == [(1960, 1964), (1965, 1969)]  # no steps in 1980
+    assert [c.simulated for c in out] == pytest.approx([1.0, 3.0])
+    assert [c.onsets for c in out] == [1, 3]
+    assert [c.history_rate for c in out] == pytest.approx([0.2, 0.6])
+    # A window straddling the change averages its steps: 1963-1966 has 8 steps at 1, 8 at 3.
+    (mixed,) = clash_windows(years, hazard, None, windows=((1963, 1966),))
+    assert mixed.simulated == pytest.approx(2.0) and mixed.onsets is None
+    assert mixed.history_rate is None
+
+
 def test_misses_do_not_need_the_snapshots_only_the_shape_uses():
     df = runs_table().drop(columns=["r_USA-CHN@1951.75"])  # no target reads USA-CHN in 1951
     assert (misses(df, CODES, THR, 1949.75) == 0).all()
@@ -605,7 +655,17 @@ def test_wedge_validate_writes_the_scorecard_folder(validated):
     report = (out / "report.md").read_text()
     assert "| target | history | simulated median [90% range] | pass |" in report
     assert report.index("## Targets") < report.index("## Shape over time")
-    assert report.index("## Shape over time") < report.index("## How each target is measured")
+    assert report.index("## Shape over time") < report.index("## CHN-RUS clashes over time")
+    assert report.index("## CHN-RUS clashes") < report.index("## How each target is measured")
+    assert "| 1970-1975 |" in report and "| 1964-1969 |" in report
+    clashes = card["clashes"]
+    assert clashes["pair"] == "CHN-RUS"
+    assert [(w["first"], w["last"]) for w in clashes["windows"]] == [
+        (1950, 1957), (1958, 1963), (1964, 1969), (1970, 1975),
+    ]  # fmt: skip
+    assert [w["mid_onsets"] for w in clashes["windows"]] == [0, 0, 6, 1]
+    assert all(w["simulated_per_year"] >= 0.0 for w in clashes["windows"])
+    assert 1949.75 <= clashes["mean_hazard_peak_year"] <= 1975.75
     assert "(hindcast.png)" in report
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["runs"] == 40 and manifest["seed"] == 11
