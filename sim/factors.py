@@ -802,16 +802,15 @@ def direction_paragraph(table: pd.DataFrame, direction: Direction) -> str:
             f"were, from the largest change: {'; '.join(parts)}."
         )
     if len(still):
-        which = (
-            "None of the five factors, set alone,"
-            if len(still) == len(FACTORS)
-            else _words(list(still.index)).capitalize()
-        )
-        text.append(
-            f"{which} did not move it detectably "
+        changes = (
             f"(changes of {', '.join(_points(v) for v in still['change_p_split'])}; "
             "paired p >= 0.05)."
         )
+        if len(still) == len(FACTORS):
+            text.append(f"None of the five factors, set alone, moved it detectably {changes}")
+        else:
+            which = _words(list(still.index)).capitalize()
+            text.append(f"{which} did not move it detectably {changes}")
     splits = round(float(base["p_split"]) * int(base["runs"]))
     if splits < RARE:
         text.append(

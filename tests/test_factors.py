@@ -28,6 +28,8 @@ from sim.factors import (
     FACTORS,
     PARTITION,
     SITUATION,
+    direction_paragraph,
+    directions,
     factor_values,
     fields_of,
     paired_p_value,
@@ -301,6 +303,32 @@ def test_a_case_differs_from_its_base_by_the_paired_change(factors_run):
         assert rows["change_p_split"].to_numpy() == pytest.approx(change, abs=1e-12)
         assert math.isnan(rows.loc[rows["case"] == "base", "p_value_split"].iloc[0])
         assert rows.loc[rows["case"] != "base", "p_value_split"].between(0, 1).all()
+
+
+def test_the_report_names_the_factors_that_did_not_move_the_split(factors_run):
+    _, out = factors_run
+    table = pd.read_csv(out / "factors.csv", dtype={"direction": str})
+    present = next(
+        d for d in directions(load_inputs(PRESENT), load_inputs(PAST)) if d.key == "2024"
+    )
+    rows = table["direction"] == "2024"
+    singles = rows & table["case"].isin(FACTORS)
+    # None moved: one sentence for all five, without a double negative.
+    quiet = table.copy()
+    quiet.loc[singles, "p_value_split"] = 0.9
+    text = direction_paragraph(quiet, present)
+    assert "None of the five factors, set alone, moved it detectably" in text
+    assert "did not move" not in text and "beyond chance" not in text
+    # Two moved: they are listed first, the other three named as not moving it.
+    some = quiet.copy()
+    moved = rows & table["case"].isin(["ideology", "economics"])
+    some.loc[moved, "p_value_split"] = 0.001
+    text = direction_paragraph(some, present)
+    assert "the factors that moved it beyond chance" in text
+    assert "did not move it detectably" in text and "None of the five" not in text
+    rest = text.split("beyond chance", 1)[1].split("did not move", 1)[0]
+    for name in ("geopolitics", "leadership", "institutions"):
+        assert name in rest.lower()
 
 
 @pytest.mark.parametrize(
