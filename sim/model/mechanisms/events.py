@@ -20,9 +20,9 @@ def crisis_hazard(
 ) -> np.ndarray:
     """Crises per year between i and j, symmetric, shape ``(worlds, n, n)``.
 
-    ``rate exp(k_h max(0, -r_ij) + k_t (T_ij + T_ji) / 2) (1 - R_ij)``: rises
+    ``rate exp(k_h max(0, -r_ij) + k_t (T_ij + T_ji) / 2) (1 - Re_ij)``: rises
     with hostility and with mutual threat (Vasquez 1993; Colaresi et al.
-    2007) and is damped by the pair's restraint ``R`` (symmetric, [0, 1]),
+    2007) and is damped by the pair's restraint ``Re`` (symmetric, [0, 1]),
     the crisis management that frightening clashes leave behind (George
     1991; Gerson 2010 on the Sino-Soviet border talks after 1969).
     """
@@ -51,11 +51,11 @@ def cutoff_hazard(stance: np.ndarray, dependence: np.ndarray, rate: np.ndarray) 
 def restraint_gain(restraint: np.ndarray, threat: np.ndarray, gain: np.ndarray) -> np.ndarray:
     """Restraint added by a crisis between i and j, symmetric, ``(worlds, n, n)``.
 
-    ``g (1 - R_ij) (T_ij + T_ji) / 2``, with ``g`` the mean of the two
+    ``g (1 - Re_ij) (T_ij + T_ji) / 2``, with ``g`` the mean of the two
     sides' gains: a clash with a state both sides fear teaches both to
     manage the next one (talks, hotlines, rules on the border); a clash
     between states that do not fear each other teaches nothing. A share of
-    the restraint not yet held, so ``R`` stays below 1.
+    the restraint not yet held, so ``Re`` stays below 1.
     """
     mutual = 0.5 * (threat + np.swapaxes(threat, 1, 2))
     g = 0.5 * (gain[:, :, None] + gain[:, None, :])
