@@ -549,26 +549,36 @@ def test_restraint_gain_needs_mutual_fear_and_saturates():
     assert out[0, 0, 2] == 0.0 and out[0, 2, 0] == 0.0
 
 
-def test_a_frightening_crisis_leaves_restraint_that_damps_the_next_and_fades():
-    data = scenario_data()
-    model = WedgeModel(
-        make_inputs(data).scenario,
-        make_calibration({"restraint_gain": 0.5, "restraint_fade": 0.4}),
-        worlds=1,
-        sample=False,
-    )
+def _crisis_model(data: dict, values: dict[str, float]):
+    """One world of ``data`` with ``values`` as behaviour, its CHN, RUS, USA indices,
+    and a mask flagging a crisis between CHN-RUS and USA-CHN."""
+    model = WedgeModel(make_inputs(data).scenario, make_calibration(values), worlds=1, sample=False)
     c, r, u = (model.codes.index(x) for x in ("CHN", "RUS", "USA"))
-    model.state.threat[0] = 0.0
-    model.state.threat[0, c, r] = model.state.threat[0, r, c] = 0.8
     mask = np.zeros((1, model.n, model.n), dtype=bool)
     for a, b in ((c, r), (u, c)):
         mask[0, a, b] = mask[0, b, a] = True
+    return model, (c, r, u), mask
+
+
+def _quiet_steps(model, steps: int) -> None:
+    """Run the slow stocks for ``steps`` steps without crises."""
+    model.agents.do("evaluate")  # the slow stocks read each state's abandonment fear
+    for _ in range(steps):
+        model._slow_stocks(model._draw())
+
+
+def test_a_frightening_crisis_leaves_restraint_that_saturates_and_fades():
+    model, (c, r, u), mask = _crisis_model(
+        scenario_data(), {"restraint_gain": 0.5, "restraint_fade": 0.4}
+    )
+    model.state.threat[0] = 0.0
+    model.state.threat[0, c, r] = model.state.threat[0, r, c] = 0.8
     model._crisis(mask)
     held = model.state.restraint[0]
     # CHN-RUS feared each other (0.8): 0.5 x 0.8 = 0.4 each way; USA-CHN did not: nothing.
     assert_allclose([held[c, r], held[r, c]], [0.4, 0.4])
     assert held[u, c] == 0.0 and held[c, u] == 0.0 and held[u, r] == 0.0
-    # Repeated clashes saturate below 1.
+    # Repeated clashes saturate: restraint never passes 1.
     for _ in range(200):
         model.state.threat[0, c, r] = model.state.threat[0, r, c] = 0.8
         model._crisis(mask)
@@ -578,10 +588,20 @@ def test_a_frightening_crisis_leaves_restraint_that_damps_the_next_and_fades():
     model.state.threat[0, c, r] = model.state.threat[0, r, c] = 0.8
     model._crisis(mask)
     steps = 8
-    model.agents.do("evaluate")
-    for _ in range(steps):
-        model._slow_stocks(model._draw())
+    _quiet_steps(model, steps)
     assert_allclose(model.state.restraint[0, r, c], 0.4 * np.exp(-0.4 * steps * model.dt))
+
+
+def test_the_model_damps_a_restrained_pairs_crisis_hazard():
+    model, (c, r, u), _ = _crisis_model(scenario_data(), {})
+    model.state.restraint[0, c, r] = model.state.restraint[0, r, c] = 0.75
+    s, b = model.state, model.behaviour
+    free = events.crisis_hazard(
+        model.relation, s.threat, b["crisis_rate"], b["crisis_hostility"], b["crisis_threat"]
+    )
+    model._events(model._draw())  # the hazard is computed before any crisis it draws
+    assert_allclose(model.crisis_hazard[0, c, r], 0.25 * free[0, c, r])
+    assert_allclose(model.crisis_hazard[0, u, c], free[0, u, c])
 
 
 def test_cutoff_hazard_needs_a_hostile_patron_and_a_dependent_client():
@@ -1034,16 +1054,7 @@ def test_a_crisis_leaves_an_alarm_scaled_by_proximity_that_fades():
     data["pairs"]["CHN-RUS"]["proximity"] = 1.0
     data["pairs"]["CHN-RUS"]["fear"] = {"RUS": 0.5}
     data["pairs"]["USA-CHN"]["proximity"] = 0.25
-    model = WedgeModel(
-        make_inputs(data).scenario,
-        make_calibration({"crisis_alarm": 0.2, "alarm_fade": 0.5}),
-        worlds=1,
-        sample=False,
-    )
-    c, r, u = (model.codes.index(x) for x in ("CHN", "RUS", "USA"))
-    mask = np.zeros((1, model.n, model.n), dtype=bool)
-    for a, b in ((c, r), (u, c)):
-        mask[0, a, b] = mask[0, b, a] = True
+    model, (c, r, u), mask = _crisis_model(data, {"crisis_alarm": 0.2, "alarm_fade": 0.5})
     model._crisis(mask)
     alarm = model.state.alarm[0]
     # Each side gains 0.2 x proximity of the alarm it did not yet hold; the scenario's
@@ -1060,7 +1071,5 @@ def test_a_crisis_leaves_an_alarm_scaled_by_proximity_that_fades():
     model.state.alarm[:] = 0.0
     model._crisis(mask)
     steps = 8
-    model.agents.do("evaluate")  # the slow stocks read each state's abandonment fear
-    for _ in range(steps):
-        model._slow_stocks(model._draw())
+    _quiet_steps(model, steps)
     assert_allclose(model.state.alarm[0, r, c], 0.2 * np.exp(-0.5 * steps * model.dt))

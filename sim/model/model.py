@@ -487,8 +487,7 @@ class WedgeModel(mesa.Model):
         )  # fmt: skip
         s.crisis *= np.exp(-b["crisis_memory"][:, :, None] * dt)
         s.alarm *= np.exp(-b["alarm_fade"][:, :, None] * dt)
-        fade = 0.5 * (b["restraint_fade"][:, :, None] + b["restraint_fade"][:, None, :])
-        s.restraint *= np.exp(-fade * dt)
+        s.restraint = events.restraint_decay(s.restraint, b["restraint_fade"], dt)
         # Help in distress: speeds recovery and builds dependence on the helper.
         help_ = self.support
         s.dependence_base = np.clip(

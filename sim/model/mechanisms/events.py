@@ -10,6 +10,16 @@ from __future__ import annotations
 import numpy as np
 
 
+def _mutual(pair: np.ndarray) -> np.ndarray:
+    """The symmetric mean ``(x_ij + x_ji) / 2`` of a directed pair array ``(worlds, n, n)``."""
+    return 0.5 * (pair + np.swapaxes(pair, 1, 2))
+
+
+def _pair_mean(actor: np.ndarray) -> np.ndarray:
+    """``(v_i + v_j) / 2`` of an actor array ``(worlds, n)``, as ``(worlds, n, n)``."""
+    return 0.5 * (actor[:, :, None] + actor[:, None, :])
+
+
 def crisis_hazard(
     relation: np.ndarray,
     threat: np.ndarray,
@@ -26,7 +36,7 @@ def crisis_hazard(
     the crisis management that frightening clashes leave behind (George
     1991; Gerson 2010 on the Sino-Soviet border talks after 1969).
     """
-    mutual = 0.5 * (threat + np.swapaxes(threat, 1, 2))
+    mutual = _mutual(threat)
     log_h = k_hostility[:, :, None] * np.maximum(0.0, -relation) + k_threat[:, :, None] * mutual
     hazard = rate[:, :, None] * np.exp(log_h)
     if restraint is not None:
@@ -57,9 +67,16 @@ def restraint_gain(restraint: np.ndarray, threat: np.ndarray, gain: np.ndarray) 
     between states that do not fear each other teaches nothing. A share of
     the restraint not yet held, so ``Re`` stays below 1.
     """
-    mutual = 0.5 * (threat + np.swapaxes(threat, 1, 2))
-    g = 0.5 * (gain[:, :, None] + gain[:, None, :])
-    return g * mutual * (1.0 - restraint)
+    return _pair_mean(gain) * _mutual(threat) * (1.0 - restraint)
+
+
+def restraint_decay(restraint: np.ndarray, fade: np.ndarray, dt: float) -> np.ndarray:
+    """Restraint after ``dt`` years without a crisis: ``Re_ij exp(-f dt)``.
+
+    ``f`` is the mean of the two sides' ``fade`` (per year), so ``Re`` stays
+    symmetric.
+    """
+    return restraint * np.exp(-_pair_mean(fade) * dt)
 
 
 def leader_hazard(base: np.ndarray, instability: np.ndarray, k: np.ndarray) -> np.ndarray:
