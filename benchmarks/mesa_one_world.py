@@ -23,7 +23,8 @@ import math
 
 import mesa
 
-from sim.ensemble import DEFAULT_SEED, Inputs, load_inputs
+from sim.defaults import DEFAULT_SEED
+from sim.engine.ensemble import Inputs, load_inputs
 from sim.model.model import WedgeModel
 from sim.outcomes import Observer
 

@@ -51,7 +51,7 @@ ROOT = Path(__file__).resolve().parents[1]
 BENCH = Path(__file__).resolve().parent
 BASELINE = ROOT / "scenarios" / "baseline_2024.toml"
 OFFER = ROOT / "scenarios" / "us_offer_to_moscow.toml"
-SEED = 20241008  # sim.ensemble.DEFAULT_SEED; repeated so that spawned children import nothing
+SEED = 20241008  # sim.defaults.DEFAULT_SEED, repeated so that spawned children import nothing
 MB = 1024 * 1024
 TARGET_MILLION_S = 180.0
 TARGET_MILLION_BYTES = 2 * 1024**3
@@ -232,7 +232,7 @@ def _timed(fn, repeats: int) -> tuple[float, float, object]:
 
 
 def bench_ensemble(sizes: list[tuple[int, int]], log) -> tuple[list[Row], dict]:
-    from sim.ensemble import load_inputs, run_chunk
+    from sim.engine.ensemble import load_inputs, run_chunk
 
     inputs = load_inputs(BASELINE)
     sc = inputs.scenario
@@ -501,7 +501,8 @@ def cli_can_sweep() -> tuple[bool, str]:
     """Whether ``python -m sim.cli sweep`` can import what it needs."""
     probe = (
         "import importlib, sys\n"
-        "for m in ('sim.cli', 'sim.sweeps.analysis', 'sim.sweeps.report', 'sim.sweeps.runner'):\n"
+        "for m in ('sim.cli', 'sim.experiments.sweep_analysis', 'sim.views.sweep',\n"
+        "          'sim.engine.sweep'):\n"
         "    try:\n"
         "        importlib.import_module(m)\n"
         "    except Exception as e:\n"
@@ -552,8 +553,8 @@ def sweep_command(file: Path, out: Path, workers: int, mode: str, via: str) -> l
 
 def sweep_child(args: argparse.Namespace) -> int:
     """What ``wedge sweep`` does, through the library: load, run, analyse; print phase times."""
-    from sim.sweeps.analysis import analyse
-    from sim.sweeps.runner import load_sweep, run_sweep
+    from sim.engine.sweep import load_sweep, run_sweep
+    from sim.experiments.sweep_analysis import analyse
 
     t0 = time.perf_counter()
     plan = load_sweep(args.sweep_child)

@@ -35,9 +35,9 @@ def _require_seed(seed: int) -> None:
 def _run(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from sim.ensemble import load_inputs, run_ensemble
+    from sim.engine.ensemble import load_inputs, run_ensemble
     from sim.io import argv, write_results
-    from sim.report import format_summary_table
+    from sim.views.run import format_summary_table
 
     _require_count("--runs", args.runs)
     _require_seed(args.seed)
@@ -65,9 +65,9 @@ def _run(args: argparse.Namespace) -> int:
 def _sweep(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from sim.sweeps.analysis import analyse
-    from sim.sweeps.report import write_sweep_outputs
-    from sim.sweeps.runner import load_sweep, run_sweep
+    from sim.engine.sweep import load_sweep, run_sweep
+    from sim.experiments.sweep_analysis import analyse
+    from sim.views.sweep import write_sweep_outputs
 
     if args.workers < 1:
         raise InputError("--workers", "", f"must be at least 1, got {args.workers}")
@@ -124,9 +124,14 @@ def _sweep(args: argparse.Namespace) -> int:
 def _validate(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from sim.ensemble import load_inputs
+    from sim.engine.ensemble import load_inputs
+    from sim.experiments.validate import (
+        default_scenario,
+        format_scorecard,
+        validate,
+        write_validation,
+    )
     from sim.io import argv
-    from sim.validate import default_scenario, format_scorecard, validate, write_validation
 
     _require_count("--runs", args.runs)
     _require_seed(args.seed)
@@ -150,8 +155,8 @@ def _validate(args: argparse.Namespace) -> int:
 def _factors(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from sim.ensemble import load_inputs
-    from sim.factors import default_scenarios, directions, run_factors, write_factors
+    from sim.engine.ensemble import load_inputs
+    from sim.experiments.factors import default_scenarios, directions, run_factors, write_factors
     from sim.io import argv
 
     _require_count("--runs", args.runs)
@@ -214,16 +219,16 @@ def _dask_executor(scheduler: str, workers: int) -> tuple:
 def _calibrate(args: argparse.Namespace) -> int:
     import shutil
 
-    from sim.calibrate import (
+    from sim.engine.ensemble import load_inputs, run_chunk
+    from sim.experiments.calibrate import (
         PRESENT_YEARS,
         calibrate,
         present_day_ok,
         report,
         write_calibration_file,
     )
-    from sim.ensemble import load_inputs, run_chunk
+    from sim.experiments.validate import check_hindcast, misses, tightened
     from sim.io import replacing
-    from sim.validate import check_hindcast, misses, tightened
 
     for flag, count in (
         ("--sets", args.sets), ("--replicates", args.replicates), ("--candidates", args.candidates),
@@ -306,8 +311,8 @@ def _calibrate(args: argparse.Namespace) -> int:
 
 
 def _identify(args: argparse.Namespace) -> int:
-    from sim import identify
-    from sim.ensemble import load_inputs
+    from sim.engine.ensemble import load_inputs
+    from sim.experiments import identify
     from sim.io import replacing
 
     _require_count("--runs", args.runs)
@@ -410,7 +415,7 @@ def _reference(args: argparse.Namespace) -> int:
 
 def _schema(args: argparse.Namespace) -> int:
     from sim.scenario.schema import Scenario
-    from sim.sweeps.schema import Sweep
+    from sim.scenario.sweep import Sweep
 
     model = Sweep if args.sweep else Scenario
     print(json.dumps(model.model_json_schema(), indent=2))
@@ -427,7 +432,7 @@ def _docs(args: argparse.Namespace) -> int:
 
 def parser() -> argparse.ArgumentParser:
     """The argument parser of ``wedge``."""
-    from sim.ensemble import DEFAULT_SEED
+    from sim.defaults import DEFAULT_SEED
 
     p = argparse.ArgumentParser(
         prog="wedge",

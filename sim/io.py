@@ -25,7 +25,7 @@ from typing import Any
 
 import tomli_w
 
-from sim.ensemble import EnsembleResult, parameter_columns
+from sim.engine.ensemble import EnsembleResult, parameter_columns
 
 PACKAGES = ("wedge", "mesa", "numpy", "scipy", "pandas", "pyarrow", "matplotlib", "pydantic")
 
@@ -162,7 +162,7 @@ def write_tables(result: EnsembleResult, folder: Path) -> None:
 
 def write_plots(result: EnsembleResult, folder: Path) -> dict[str, str]:
     """All plots as PNG and SVG; returns caption key -> PNG file name."""
-    from sim import plots
+    from sim.views import figures as plots
 
     summary = result.summary()
     traj = result.trajectories()
@@ -192,7 +192,7 @@ def write_results(
     before_swap: Callable[[Path], None] | None = None,
 ) -> Path:
     """Write the complete results folder of a run, replacing ``out_dir`` whole."""
-    from sim.report import write_report
+    from sim.views.run import write_report
 
     with replacing(out_dir) as tmp:
         write_tables(result, tmp)

@@ -40,10 +40,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, Literal
 
-from sim.ensemble import DEFAULT_SEED
-
-REPO = Path(__file__).resolve().parents[1]
-"""The repository, where ``scenarios/`` is shipped."""
+from sim.defaults import DEFAULT_SEED
+from sim.paths import REPO
 
 KEPT_FILES: tuple[str, ...] = (
     "*.png",
@@ -171,9 +169,9 @@ def find_parts(opts: Options) -> list[Part]:
     InputError
         A bad scenario or sweep file, or a bad ``--sweep-runs``.
     """
-    from sim.ensemble import load_inputs
-    from sim.sweeps.runner import load_sweep
-    from sim.validate import DEFAULT_SCENARIO
+    from sim.engine.ensemble import load_inputs
+    from sim.engine.sweep import load_sweep
+    from sim.experiments.validate import DEFAULT_SCENARIO
 
     scenarios = opts.root / "scenarios"
     parts: list[Part] = []
@@ -275,9 +273,9 @@ def _run_sweep(part: Part, dest: Path, opts: Options) -> None:
     """Run, analyse and report one sweep as ``wedge sweep`` does, with ``--sweep-runs``."""
     from tqdm import tqdm
 
-    from sim.sweeps.analysis import analyse
-    from sim.sweeps.report import write_sweep_outputs
-    from sim.sweeps.runner import load_sweep, run_sweep
+    from sim.engine.sweep import load_sweep, run_sweep
+    from sim.experiments.sweep_analysis import analyse
+    from sim.views.sweep import write_sweep_outputs
 
     plan = load_sweep(part.source, replicates=opts.sweep_runs)  # type: ignore[arg-type]
     with (
@@ -436,7 +434,7 @@ def _source_link(part: Part, out: Path, gen: Generated) -> str:
 
 def _estimate(est: Mapping[str, Any] | None) -> str:
     """``"12.3% (95% interval 10.4%–14.5%)"`` from ``{"value", "low", "high"}``."""
-    from sim.report import format_interval, format_share
+    from sim.views.run import format_interval, format_share
 
     if not est:
         return "n/a"
@@ -444,7 +442,7 @@ def _estimate(est: Mapping[str, Any] | None) -> str:
 
 
 def _median(year: float | None, event: str) -> str:
-    from sim.report import format_year
+    from sim.views.run import format_year
 
     return format_year(year) if year is not None else f"none: fewer than half of the runs {event}"
 
@@ -465,7 +463,7 @@ def _thumbnails(folder: Path, rel: str) -> list[str]:
 def _file_replicates(path: Path) -> int:
     """The runs per design point a sweep file asks for (its ``replicates`` or the default)."""
     from sim.scenario.loader import read_toml
-    from sim.sweeps.schema import Sweep
+    from sim.scenario.sweep import Sweep
 
     return int(read_toml(path).get("replicates", Sweep.model_fields["replicates"].default))
 
@@ -476,7 +474,7 @@ def _read(folder: Path, name: str) -> dict[str, Any]:
 
 
 def _scenario_section(part: Part, folder: Path, out: Path, gen: Generated) -> tuple[str, list[str]]:
-    from sim.report import CONFIGURATION_LABELS, format_share, format_year, group_label
+    from sim.views.run import CONFIGURATION_LABELS, format_share, format_year, group_label
 
     s = _read(folder, "summary.json")
     actors = s.get("actors")
@@ -510,7 +508,7 @@ def _scenario_section(part: Part, folder: Path, out: Path, gen: Generated) -> tu
 
 
 def _sweep_section(part: Part, folder: Path, out: Path, gen: Generated) -> tuple[str, list[str]]:
-    from sim.sweeps.report import share
+    from sim.views.sweep import share
 
     s = _read(folder, "summary.json")
     overall = s.get("overall") or {}
@@ -562,7 +560,7 @@ def _sweep_section(part: Part, folder: Path, out: Path, gen: Generated) -> tuple
 def _validation_section(
     part: Part, folder: Path, out: Path, gen: Generated
 ) -> tuple[str, list[str]]:
-    from sim.report import format_year
+    from sim.views.run import format_year
 
     c = _read(folder, "scorecard.json")
     met, total = c.get("targets_met"), c.get("targets_total")
@@ -599,7 +597,7 @@ def _pair(row: Mapping[str, Any], key: str) -> str:
 
 
 def _factors_section(part: Part, folder: Path, out: Path, gen: Generated) -> tuple[str, list[str]]:
-    from sim.report import format_share
+    from sim.views.run import format_share
 
     f = _read(folder, "factors.json")
     cases = f.get("cases") or []

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 import tomli_w
 
-from sim.ensemble import Inputs
+from sim.engine.ensemble import Inputs
 from sim.model.setup import check_uncertain
 from sim.scenario.calibration import PARAMETERS, Calibration, Parameter
 from sim.scenario.schema import Scenario
@@ -172,7 +172,7 @@ def make_calibration(values: dict[str, float] | None = None) -> Calibration:
 
 
 def make_inputs(data: dict[str, Any], calibration: Calibration | None = None) -> Inputs:
-    """Validated :class:`~sim.ensemble.Inputs` from a scenario dict, without any file."""
+    """Validated :class:`~sim.engine.ensemble.Inputs` from a scenario dict, without any file."""
     scenario = Scenario.model_validate(data)
     calibration = make_calibration() if calibration is None else calibration
     check_uncertain(scenario, calibration, "<tests>")

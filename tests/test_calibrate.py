@@ -18,7 +18,9 @@ from conftest import copy_calibration
 from numpy.testing import assert_allclose
 from scipy.stats import norm
 
-from sim.calibrate import (
+from sim.cli import main
+from sim.engine.ensemble import load_inputs
+from sim.experiments.calibrate import (
     PRESENT_FLOOR,
     PRESENT_YEARS,
     CalibrationResult,
@@ -32,8 +34,6 @@ from sim.calibrate import (
     weighted_range,
     write_calibration_file,
 )
-from sim.cli import main
-from sim.ensemble import load_inputs
 from sim.model.setup import posterior_rows
 from sim.scenario.calibration import PARAMETERS, load_calibration
 from sim.scenario.errors import InputError

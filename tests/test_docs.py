@@ -7,7 +7,7 @@ import pytest
 from conftest import copy_calibration
 
 from sim import docs
-from sim.ensemble import load_inputs
+from sim.engine.ensemble import load_inputs
 from sim.scenario.calibration import PARAMETERS
 from sim.scenario.schema import Scenario
 

@@ -21,10 +21,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import Field, create_model
 
-import sim.factors as factors
+import sim.experiments.factors as factors
 from sim.cli import main
-from sim.ensemble import DEFAULT_SEED, load_inputs, run_ensemble
-from sim.factors import (
+from sim.defaults import DEFAULT_SEED
+from sim.engine.ensemble import load_inputs, run_ensemble
+from sim.experiments.factors import (
     FACTORS,
     PARTITION,
     SITUATION,

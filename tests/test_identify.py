@@ -18,9 +18,9 @@ from conftest import copy_calibration
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim import identify
 from sim.cli import main
-from sim.ensemble import load_inputs
+from sim.engine.ensemble import load_inputs
+from sim.experiments import identify
 from sim.scenario.calibration import PARAMETERS, load_calibration
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -13,7 +13,8 @@ import pytest
 from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 
-from sim import plots, report
+from sim.views import figures as plots
+from sim.views import run as report
 
 CONFIGS = ["menage_a_trois", "romantic_triangle", "stable_marriage", "unit_veto"]
 NAMES = {"CHN": "China", "RUS": "Russia", "USA": "United States", "IND": "India"}

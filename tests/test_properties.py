@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose, assert_array_equal
 
-from sim.ensemble import run_ensemble
+from sim.engine.ensemble import run_ensemble
 from sim.model.model import WedgeModel
 from sim.outcomes import Observer
 from sim.scenario.calibration import PARAMETERS

@@ -21,9 +21,9 @@ from conftest import write_toml
 
 from sim import reference
 from sim.cli import main
+from sim.engine.sweep import load_sweep, run_sweep
+from sim.experiments.sweep_analysis import point_table
 from sim.scenario.errors import InputError
-from sim.sweeps.analysis import point_table
-from sim.sweeps.runner import load_sweep, run_sweep
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"
@@ -83,7 +83,7 @@ def test_index_has_a_section_per_shipped_scenario(generated):
 
 
 def test_index_numbers_come_from_the_summaries(generated):
-    from sim.report import format_share
+    from sim.views.run import format_share
 
     index = (generated / "README.md").read_text()
     for path in SHIPPED:

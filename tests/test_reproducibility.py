@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from sim import load_inputs, run_ensemble
-from sim.ensemble import merge, run_chunk
+from sim.engine.ensemble import merge, run_chunk
 from sim.model.streams import BLOCK
 
 BASELINE = "scenarios/baseline_2024.toml"
@@ -82,7 +82,7 @@ def test_same_numbers_in_a_fresh_interpreter(inputs, tmp_path):
 
 def test_importing_the_model_does_not_load_plotting():
     code = (
-        "import sys, sim, sim.ensemble, sim.model.model;"
+        "import sys, sim, sim.engine.ensemble, sim.model.model;"
         "assert 'matplotlib' not in sys.modules, 'matplotlib loaded by the core'"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
@@ -92,8 +92,8 @@ def test_importing_the_model_does_not_load_plotting():
 
 
 def test_runs_report_how_many_behaviour_sets_they_drew(write_scenario, tmp_path):
-    from sim.ensemble import behaviour_draws
-    from sim.report import behaviour_sentence
+    from sim.engine.ensemble import behaviour_draws
+    from sim.views.run import behaviour_sentence
 
     path = write_scenario()
     posterior = tmp_path / "calibration_posterior.csv"
@@ -125,7 +125,7 @@ def test_runs_report_how_many_behaviour_sets_they_drew(write_scenario, tmp_path)
 def test_point_values_and_ranges_are_reported_as_such():
     from conftest import make_inputs, scenario_data
 
-    from sim.report import behaviour_sentence
+    from sim.views.run import behaviour_sentence
 
     fixed = run_ensemble(make_inputs(scenario_data()), runs=10, seed=1).summary()["behaviour"]
     assert fixed["mode"] == "ranges" and fixed["posterior_sets"] is None

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from conftest import calibration_table, scenario_data, write_toml
 
-from sim.ensemble import load_inputs
+from sim.engine.ensemble import load_inputs
 from sim.scenario.calibration import PARAMETERS
 from sim.scenario.errors import InputError
 from sim.scenario.loader import load_scenario

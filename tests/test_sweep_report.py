@@ -14,10 +14,10 @@ import pytest
 from matplotlib.collections import LineCollection, QuadMesh
 from matplotlib.figure import Figure
 
-from sim.sweeps import plots
-from sim.sweeps.analysis import analyse
-from sim.sweeps.report import write_sweep_outputs
-from sim.sweeps.runner import load_sweep, run_sweep
+from sim.engine.sweep import load_sweep, run_sweep
+from sim.experiments.sweep_analysis import analyse
+from sim.views import sweep_figures as plots
+from sim.views.sweep import write_sweep_outputs
 
 REPO = Path(__file__).resolve().parents[1]
 X, Y, Z = "levers.offer_to_moscow.size", "pairs.CHN-RUS.fear.RUS", "actors.CHN.patronage"
@@ -407,7 +407,7 @@ def test_sweep_report_without_any_split_says_so(finished_sweep, tmp_path):
 
 
 def test_a_dummy_parameter_draws_the_noise_floor_at_its_total_index():
-    from sim.sweeps.design import DUMMY
+    from sim.engine.design import DUMMY
 
     table = sobol_table(8)
     table.loc[len(table)] = [DUMMY, 0.01, 0.02, 0.123, 0.03]
@@ -421,8 +421,8 @@ def test_a_dummy_parameter_draws_the_noise_floor_at_its_total_index():
 
 
 def test_only_parameters_whose_whole_interval_clears_the_dummy_are_named():
-    from sim.sweeps.design import DUMMY
-    from sim.sweeps.report import _floor_sentence
+    from sim.engine.design import DUMMY
+    from sim.views.sweep import _floor_sentence
 
     table = pd.DataFrame(
         {

@@ -7,7 +7,7 @@ outside the code: the Ishigami function's analytic Sobol indices and
 Morris elementary effects, the Cartesian product, the Latin-hypercube
 strata. The command-line tests run ``sim.cli.main`` (in this process or in a
 fresh interpreter) with a do-nothing ``write_sweep_outputs`` in place of
-``sim/sweeps/report.py``: the engine's tests must not depend on the figures
+``sim/views/sweep.py``: the engine's tests must not depend on the figures
 and report, which have their own tests.
 """
 
@@ -34,13 +34,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sim.cli import main
+from sim.engine.design import build_design
+from sim.engine.sweep import Plan, SerialExecutor, chunk_file, load_sweep, run_sweep
+from sim.experiments.sweep_analysis import analyse, sensitivity
 from sim.model.streams import BLOCK
 from sim.scenario.errors import InputError
-from sim.sweeps.analysis import analyse, sensitivity
-from sim.sweeps.design import build_design
-from sim.sweeps.report import design_sentence
-from sim.sweeps.runner import Plan, SerialExecutor, chunk_file, load_sweep, run_sweep
-from sim.sweeps.schema import Sweep
+from sim.scenario.sweep import Sweep
+from sim.views.sweep import design_sentence
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"
@@ -50,9 +50,9 @@ FEAR = "pairs.CHN-RUS.fear.RUS"
 
 LAUNCHER = """
 import sys, types
-report = types.ModuleType("sim.sweeps.report")
+report = types.ModuleType("sim.views.sweep")
 report.write_sweep_outputs = lambda plan, out, summary: []
-sys.modules["sim.sweeps.report"] = report
+sys.modules["sim.views.sweep"] = report
 from sim.cli import main
 sys.exit(main(sys.argv[1:]))
 """
@@ -807,10 +807,10 @@ def test_missing_sweep_file_is_an_input_error(tmp_path):
 
 @pytest.fixture
 def report_stub(monkeypatch):
-    """A do-nothing sweep report in place of ``sim.sweeps.report`` for in-process runs."""
-    report = types.ModuleType("sim.sweeps.report")
+    """A do-nothing sweep report in place of ``sim.views.sweep`` for in-process runs."""
+    report = types.ModuleType("sim.views.sweep")
     report.write_sweep_outputs = lambda plan, out, summary: []
-    monkeypatch.setitem(sys.modules, "sim.sweeps.report", report)
+    monkeypatch.setitem(sys.modules, "sim.views.sweep", report)
 
 
 @pytest.mark.parametrize(
@@ -949,9 +949,9 @@ def test_out_that_is_a_file_is_an_input_error(small_sweep, tmp_path):
 def test_the_partnership_relation_is_a_continuous_outcome_with_its_own_sensitivity(
     write_scenario, tmp_path
 ):
+    from sim.experiments.sweep_analysis import RELATION
     from sim.outcomes import partnership_column
-    from sim.sweeps.analysis import RELATION
-    from sim.sweeps.report import write_sweep_outputs
+    from sim.views.sweep import write_sweep_outputs
 
     data = small_scenario_sweep(
         write_scenario,
@@ -989,7 +989,7 @@ def test_the_partnership_relation_is_a_continuous_outcome_with_its_own_sensitivi
 
 
 def test_a_dummy_parameter_adds_a_column_that_sets_nothing(tmp_path):
-    from sim.sweeps.design import DUMMY
+    from sim.engine.design import DUMMY
 
     plain = ishigami_plan(tmp_path, "sobol", 64)
     data = tomllib.loads((tmp_path / "sobol.toml").read_text())
@@ -1008,7 +1008,7 @@ def test_a_dummy_parameter_adds_a_column_that_sets_nothing(tmp_path):
 
 
 def test_the_dummy_parameter_of_the_ishigami_function_has_no_effect(tmp_path):
-    from sim.sweeps.design import DUMMY
+    from sim.engine.design import DUMMY
 
     ishigami_plan(tmp_path, "sobol", 1024)
     data = tomllib.loads((tmp_path / "sobol.toml").read_text())

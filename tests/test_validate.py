@@ -22,9 +22,8 @@ from hypothesis.extra.numpy import arrays
 
 from sim import load_inputs, run_ensemble
 from sim.cli import main
-from sim.ensemble import proportion
-from sim.scenario.errors import InputError
-from sim.validate import (
+from sim.engine.ensemble import proportion
+from sim.experiments.validate import (
     MIDS,
     MILESTONES,
     TARGETS,
@@ -47,6 +46,7 @@ from sim.validate import (
     validate,
     write_report,
 )
+from sim.scenario.errors import InputError
 
 ROOT = Path(__file__).resolve().parents[1]
 HINDCAST = ROOT / "scenarios" / "history" / "sino_soviet_1949.toml"

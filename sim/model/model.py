@@ -151,7 +151,7 @@ class WedgeModel(mesa.Model):
         self.codes = list(scenario.actors)
         self.dt = scenario.time.step
         self.start = scenario.time.start
-        self.total_steps = round((scenario.time.horizon - scenario.time.start) / self.dt)
+        self.total_steps = scenario.time.steps
         self.streams = Streams(seed, world_offset, self.worlds)
         self.uncertain = uncertain_parameters(scenario, calibration)
         if unit_draws is None and sample and self.uncertain:

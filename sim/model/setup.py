@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.sampling import from_unit, support
+from sim.engine.sampling import from_unit, support
 from sim.scenario.calibration import PARAMETERS, Calibration, check_behaviour_overrides
 from sim.scenario.errors import InputError
 from sim.scenario.schema import (

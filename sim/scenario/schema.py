@@ -373,6 +373,15 @@ class Time(Strict):
             raise ValueError("more than 5000 steps: use a larger step or a shorter horizon")
         return self
 
+    @property
+    def steps(self) -> int:
+        """Steps from ``start`` to ``horizon``: the one place a time span becomes a count."""
+        return round((self.horizon - self.start) / self.step)
+
+    def years(self) -> list[float]:
+        """Decimal year of every state the model records: ``start`` and each step after it."""
+        return [self.start + self.step * k for k in range(self.steps + 1)]
+
 
 class Scenario(Strict):
     """A complete, resolved scenario: what ``wedge run`` simulates."""

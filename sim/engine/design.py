@@ -22,9 +22,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sim.sampling import from_unit
+from sim.engine.sampling import from_unit
 from sim.scenario.schema import Distribution
-from sim.sweeps.schema import GridAxis, Sweep
+from sim.scenario.sweep import GridAxis, Sweep
 
 DUMMY = "(dummy: noise floor)"
 """Name of the parameter a design may add that changes nothing (``analysis.noise_floor``)."""

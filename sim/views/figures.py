@@ -21,7 +21,7 @@ Data contract (produced by the model layer):
     ``p``, ``low``, ``high`` (share of runs with the event by that year and its
     95% Wilson interval).
 ``summary``
-    The ensemble summary; see :mod:`sim.report`.
+    The ensemble summary; see :mod:`sim.views.run`.
 
 Style: one rc dictionary, :data:`STYLE`, applied with :func:`matplotlib.rc_context`
 inside each function, and the Okabe-Ito colour-blind-safe palette. Every
@@ -47,7 +47,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator, MultipleLocator, StrMethodFormatter
 
-from sim.report import (
+from sim.views.run import (
     CONFIGURATION_LABELS,
     CONFIGURATIONS,
     actor_name,
@@ -151,7 +151,7 @@ CONFIGURATION_SHORT: dict[str, str] = {
     "stable_marriage": "1 pair aligned",
     "unit_veto": "no pair aligned",
 }
-"""Short meaning of each configuration for legends (full words in :mod:`sim.report`)."""
+"""Short meaning of each configuration for legends (full words in :mod:`sim.views.run`)."""
 
 RELATION_LABEL = "relation r (-1 hostile, +1 allied)"
 YEAR_LABEL = "year"

@@ -1,7 +1,7 @@
 """Plain-words report of an ensemble: ``report.md`` and a terminal table.
 
 This module turns the ensemble ``summary`` dictionary (see the data contract in
-:mod:`sim.plots`) into text a reader can act on: the headline probabilities of
+:mod:`sim.views.figures`) into text a reader can act on: the headline probabilities of
 a rupture of the watched partnership and of a 1970s-style split, with their 95%
 intervals, the median years, and the shares of Dittmer's strategic-triangle
 configurations at the horizon.
@@ -330,7 +330,7 @@ def behaviour_sentence(behaviour: Mapping[str, Any] | None) -> str:
     """One sentence on how much doubt about behaviour the runs carry ("" without the facts).
 
     ``behaviour`` is the summary's ``behaviour`` entry
-    (:func:`sim.ensemble.behaviour_draws`). The sentence warns when every run
+    (:func:`sim.engine.ensemble.behaviour_draws`). The sentence warns when every run
     behaves alike (one set drawn, or a posterior whose weight sits on about one
     set), because the intervals then say nothing about the fit's uncertainty.
     """

@@ -13,11 +13,11 @@ module measures it directly, one parameter at a time (a profile):
    of one seed, so that the difference between two moves is the parameter's
    effect and not a fresh draw of the model's randomness.
 3. *Distance*: each move's runs are scored against history with
-   :func:`sim.validate.misses` (root sum of squared target misses; 0.1 is a
+   :func:`sim.experiments.validate.misses` (root sum of squared target misses; 0.1 is a
    share of runs of 0.1, a relation of 0.1 or one year).
 4. *Present day*: each move also runs the 2024 baseline on common random
    numbers and is checked for the 2018-2024 picture
-   (:func:`sim.calibrate.present_day_ok`), the check a calibration applies
+   (:func:`sim.experiments.calibrate.present_day_ok`), the check a calibration applies
    to every set it keeps.
 5. *Tolerated range*: walking outward from the fit, the last move at which
    the distance is still within ``tolerance`` of the fit's own and the
@@ -46,10 +46,10 @@ import numpy as np
 import pandas as pd
 from scipy.stats import qmc
 
-from sim.calibrate import PRESENT_YEARS, present_day_ok, run_sets
-from sim.ensemble import Inputs, proportion, run_chunk
+from sim.engine.ensemble import Inputs, proportion, run_chunk
+from sim.experiments.calibrate import PRESENT_YEARS, present_day_ok, run_sets
+from sim.experiments.validate import check_hindcast, misses
 from sim.scenario.calibration import PARAMETERS, Calibration
-from sim.validate import check_hindcast, misses
 
 OFFSETS = (0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.4, 1.0)
 """Moves from the fit, as fractions of the parameter's admissible range (each way)."""
@@ -120,7 +120,7 @@ def _fixed(
 
 
 def _scorer(hindcast: Inputs) -> Callable[[pd.DataFrame], pd.Series]:
-    """Target misses of a table of hindcast runs (:func:`sim.validate.misses`)."""
+    """Target misses of a table of hindcast runs (:func:`sim.experiments.validate.misses`)."""
     codes = list(hindcast.scenario.actors)
     thr = hindcast.scenario.outcomes.model_dump()
     start = hindcast.scenario.time.start
@@ -290,7 +290,7 @@ def shrunk(bounds: pd.DataFrame, factor: float) -> pd.DataFrame:
 
 
 def _distances(runs: pd.DataFrame, hindcast: Inputs) -> pd.Series:
-    """Distance to history of each ``set`` of a :func:`sim.calibrate.run_sets` table."""
+    """Distance to history of each ``set`` of a :func:`sim.experiments.calibrate.run_sets` table."""
     score = _scorer(hindcast)
     return runs.groupby("set").apply(lambda r: _distance(score(r)), include_groups=False)
 
@@ -466,7 +466,7 @@ def markdown_report(
         "",
         "A profile holds the other parameters at the fit: it does not find parameters that "
         "could move together where neither can alone, and its ranges do not hold jointly "
-        "(sim/identify.py).",
+        "(sim/experiments/identify.py).",
         "",
         "## Summary",
         "",
@@ -674,7 +674,7 @@ def write_ranges(
     so pass them already shrunk (:func:`shrunk`) by the ``shrink`` factor the
     note states, with ``share`` the joint check's share of passing draws.
     """
-    from sim.calibrate import distinct_digits
+    from sim.experiments.calibrate import distinct_digits
 
     text = Path(path).read_text().splitlines()
     header = []

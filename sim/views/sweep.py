@@ -1,10 +1,10 @@
 """Figures and ``report.md`` of a finished sweep.
 
 :func:`write_sweep_outputs` is what ``wedge sweep`` calls after
-:func:`sim.sweeps.analysis.analyse`: it reads the tables the analysis wrote
+:func:`sim.experiments.sweep_analysis.analyse`: it reads the tables the analysis wrote
 (``points.parquet``, ``time_to_split.csv``, ``sensitivity_<outcome>.csv``),
 draws every figure the sweep's ``[analysis]`` asks for with
-:mod:`sim.sweeps.plots`, and writes a report that states the answer in words
+:mod:`sim.views.sweep_figures`, and writes a report that states the answer in words
 first: how likely a split is over the design, where the best design point
 lies, and where splits concentrate.
 """
@@ -17,10 +17,12 @@ from typing import Any
 
 import pandas as pd
 
-from sim.report import format_share, format_year
+from sim.engine.design import DUMMY
+from sim.engine.sweep import Plan
 from sim.scenario.schema import Distribution
-from sim.sweeps.design import DUMMY
-from sim.sweeps.plots import (
+from sim.scenario.sweep import GridAxis
+from sim.views.run import format_share, format_year
+from sim.views.sweep_figures import (
     OUTCOME_EVENTS,
     OUTCOME_LABELS,
     plot_heatmap,
@@ -28,8 +30,6 @@ from sim.sweeps.plots import (
     plot_time_to_split,
     save_figure,
 )
-from sim.sweeps.runner import Plan
-from sim.sweeps.schema import GridAxis
 
 TOP_POINTS = 5
 """Design points listed in the report's table of the best points, per scenario."""
@@ -56,7 +56,7 @@ DESIGN_WORDS: dict[str, str] = {
 def share(p: float | None) -> str:
     """A share of runs as a percentage, one decimal (``"23.1%"``), two digits below 0.1%.
 
-    The project's format (:func:`sim.report.format_share`), except that a share
+    The project's format (:func:`sim.views.run.format_share`), except that a share
     below 0.1% keeps two significant digits (``"0.0083%"``) so that a rare event
     does not read as "0.0%".
     """
@@ -153,7 +153,7 @@ def design_sentence(plan: Plan, summary: Mapping[str, Any]) -> str:
     plan : Plan
         The loaded sweep.
     summary : mapping
-        Summary from :func:`sim.sweeps.analysis.analyse`.
+        Summary from :func:`sim.experiments.sweep_analysis.analyse`.
 
     Returns
     -------
@@ -208,7 +208,7 @@ def headline_paragraph(plan: Plan, summary: Mapping[str, Any], points: pd.DataFr
     plan : Plan
         The loaded sweep (scenario titles, horizons, watched pairs).
     summary : mapping
-        Summary from :func:`sim.sweeps.analysis.analyse` (``overall``,
+        Summary from :func:`sim.experiments.sweep_analysis.analyse` (``overall``,
         ``parameters``, ``points``, ``failed_chunks``).
     points : DataFrame
         The per-point table, for the best point's interval.
@@ -450,11 +450,11 @@ def write_sweep_outputs(plan: Plan, out: str | Path, summary: Mapping[str, Any])
     Parameters
     ----------
     plan : Plan
-        The loaded sweep (:func:`sim.sweeps.runner.load_sweep`).
+        The loaded sweep (:func:`sim.engine.sweep.load_sweep`).
     out : str or Path
         The sweep's folder, holding the analysis's tables.
     summary : mapping
-        What :func:`sim.sweeps.analysis.analyse` returned.
+        What :func:`sim.experiments.sweep_analysis.analyse` returned.
 
     Returns
     -------

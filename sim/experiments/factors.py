@@ -69,13 +69,14 @@ import pandas as pd
 from pydantic import BaseModel, ValidationError
 from scipy.stats import binomtest
 
-from sim.ensemble import DEFAULT_SEED, EnsembleResult, Inputs, proportion, run_ensemble
+from sim.defaults import DEFAULT_SEED
+from sim.engine.ensemble import EnsembleResult, Inputs, proportion, run_ensemble
 from sim.model.setup import DIRECTED_DEFAULTS, check_uncertain
 from sim.outcomes import partnership_column
-from sim.report import format_interval, format_share, format_year
 from sim.scenario.errors import InputError
 from sim.scenario.loader import scenario_dict, validation_error
 from sim.scenario.schema import Actor, Distribution, Pair, Scenario
+from sim.views.run import format_interval, format_share, format_year
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -350,7 +351,7 @@ def transplant(
     Parameters
     ----------
     base
-        The destination, from :func:`sim.ensemble.load_inputs`: its file is re-read
+        The destination, from :func:`sim.engine.ensemble.load_inputs`: its file is re-read
         as data and keeps everything but the factors' fields (time, shocks, levers,
         relations, calibration).
     donor
@@ -582,7 +583,7 @@ def run_factors(
     progress: Callable[[int], None] | None = None,
     on_case: Callable[[Case], None] | None = None,
 ) -> FactorResults:
-    """Run the 14 cases of the experiment with :func:`sim.ensemble.run_ensemble`.
+    """Run the 14 cases of the experiment with :func:`sim.engine.ensemble.run_ensemble`.
 
     Parameters
     ----------
@@ -697,7 +698,7 @@ def plot_factors(table: pd.DataFrame, direction: str, donor_year: str) -> Figure
     from matplotlib.lines import Line2D
     from matplotlib.ticker import PercentFormatter
 
-    from sim.plots import PAIRED_BAR_HEIGHT, STYLE, paired_barh
+    from sim.views.figures import PAIRED_BAR_HEIGHT, STYLE, paired_barh
 
     rows = table[table["direction"] == direction].reset_index(drop=True)
     if rows.empty:
@@ -953,7 +954,7 @@ def write_factors(
     ``manifest.json`` (inputs with hashes, seed, versions, command, time).
     """
     from sim.io import git_commit, replacing, resolved_toml, sha256, shown_path, versions
-    from sim.plots import save_figure
+    from sim.views.figures import save_figure
 
     with replacing(Path(out_dir)) as tmp:
         res.table.to_csv(tmp / "factors.csv", index=False)
@@ -1020,10 +1021,10 @@ def _json(res: FactorResults) -> dict[str, Any]:
 
 
 def default_scenarios() -> tuple[Path, Path]:
-    """The present and past scenarios: in the working folder if there, else the repository's."""
-    repo = Path(__file__).resolve().parents[1]
-    out = []
-    for rel in ("scenarios/baseline_2024.toml", "scenarios/history/sino_soviet_1949.toml"):
-        path = Path(rel)
-        out.append(path if path.is_file() else repo / rel)
-    return out[0], out[1]
+    """The present and past scenarios: in the working folder if there, else the shipped ones."""
+    from sim.paths import locate
+
+    return (
+        locate("scenarios/baseline_2024.toml"),
+        locate("scenarios/history/sino_soviet_1949.toml"),
+    )

@@ -1,9 +1,9 @@
 """Figures of a sweep, drawn from its result tables only.
 
-Each function takes the tables written by :func:`sim.sweeps.analysis.analyse`
+Each function takes the tables written by :func:`sim.experiments.sweep_analysis.analyse`
 and returns a :class:`matplotlib.figure.Figure`; none runs a model, shows a
 window or touches pyplot's global state. The style is the project's one style,
-:data:`sim.plots.STYLE`, and every encoding survives greyscale printing: the
+:data:`sim.views.figures.STYLE`, and every encoding survives greyscale printing: the
 heat maps use ``cividis`` (perceptually uniform, its lightness rising
 monotonically), lines are told apart by style and marker as well as colour, and
 bars by hatch as well as colour.
@@ -43,8 +43,9 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
-from sim.ensemble import proportion
-from sim.plots import (
+from sim.engine.design import DUMMY
+from sim.engine.ensemble import proportion
+from sim.views.figures import (
     OKABE_ITO,
     STYLE,
     _new_figure,
@@ -54,8 +55,7 @@ from sim.plots import (
     paired_barh,
     save_figure,
 )
-from sim.report import format_year
-from sim.sweeps.design import DUMMY
+from sim.views.run import format_year
 
 __all__ = [
     "CONTOUR_LEVELS",
@@ -494,7 +494,7 @@ def plot_heatmap(
 
 
 def _balanced(fig: Figure, text: str) -> str:
-    """Wrap each line of a title into as many lines as :func:`sim.plots._wrap` would.
+    """Wrap each line of a title into as many lines as :func:`sim.views.figures._wrap` would.
 
     The lines are of even length, so that no single word is left alone on the last one.
     """

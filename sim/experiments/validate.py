@@ -43,9 +43,9 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import MultipleLocator, NullLocator
 
-from sim.ensemble import (
+from sim.defaults import DEFAULT_SEED
+from sim.engine.ensemble import (
     CHUNK,
-    DEFAULT_SEED,
     EnsembleResult,
     Inputs,
     behaviour_draws,
@@ -54,7 +54,9 @@ from sim.ensemble import (
     run_chunk,
 )
 from sim.outcomes import pair_name
-from sim.plots import (
+from sim.paths import REPO
+from sim.scenario.errors import InputError
+from sim.views.figures import (
     FAN_COLOUR,
     OKABE_ITO,
     STYLE,
@@ -68,7 +70,7 @@ from sim.plots import (
     fan_legend_handles,
     save_figure,
 )
-from sim.report import (
+from sim.views.run import (
     behaviour_sentence,
     format_interval,
     format_relation,
@@ -77,9 +79,7 @@ from sim.report import (
     group_label,
     thresholds_of,
 )
-from sim.scenario.errors import InputError
 
-REPO = Path(__file__).resolve().parents[1]
 DEFAULT_SCENARIO = Path("scenarios") / "history" / "sino_soviet_1949.toml"
 """Default hindcast scenario, relative to the working folder (else to the repository)."""
 

@@ -14,7 +14,7 @@ on the ensemble engine and reproducible from one seed:
    worlds). Sets do not share random numbers: sharing them would need one
    model per set, twenty times slower, for little gain in a rejection scheme.
 3. *Distance*: how far each set's ensemble misses the history targets of
-   :mod:`sim.validate` (zero when every target passes).
+   :mod:`sim.experiments.validate` (zero when every target passes).
 4. *Verification*: the ``candidates`` closest sets (by default ten times as
    many as will be kept) are run again with
    ``verify`` runs each (fresh random numbers, seed + 1) and ranked by that
@@ -58,7 +58,7 @@ import pandas as pd
 from scipy.special import logsumexp, ndtr
 from scipy.stats import qmc, truncnorm
 
-from sim.ensemble import Inputs, run_chunk
+from sim.engine.ensemble import Inputs, run_chunk
 from sim.scenario.calibration import PARAMETERS, WEIGHT, Calibration, effective_sample_size
 
 Score = Callable[[pd.DataFrame], pd.Series]
@@ -436,7 +436,7 @@ def report(result: CalibrationResult, before: pd.Series, command: str = "") -> s
             "from the prior, "
         )
         + f"{result.replicates} runs each (seed {result.seed}); distance = root sum of squared "
-        "target misses (sim/validate.py)"
+        "target misses (sim/experiments/validate.py)"
         + (
             f"; the {int(result.table['verified'].sum())} closest run again with "
             f"{result.verify} runs each (seed {result.seed + 1}) and ranked by that distance"

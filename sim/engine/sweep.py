@@ -34,13 +34,13 @@ import numpy as np
 import pandas as pd
 from pydantic import ValidationError
 
-from sim.ensemble import Inputs, load_inputs, parameter_columns, run_chunk
+from sim.engine.design import Design, build_design
+from sim.engine.ensemble import Inputs, load_inputs, parameter_columns, run_chunk
 from sim.model.setup import check_uncertain
 from sim.scenario.errors import InputError
 from sim.scenario.loader import read_toml, validation_error
 from sim.scenario.schema import Distribution
-from sim.sweeps.design import Design, build_design
-from sim.sweeps.schema import Sweep
+from sim.scenario.sweep import Sweep
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import binomtest
 
+from sim.defaults import DEFAULT_SEED
 from sim.model.model import WedgeModel
 from sim.model.setup import calibration_mode, check_uncertain
 from sim.model.streams import BLOCK
@@ -29,9 +30,6 @@ from sim.scenario.calibration import Calibration, effective_sample_size, load_ca
 from sim.scenario.errors import InputError
 from sim.scenario.loader import load_scenario
 from sim.scenario.schema import Scenario
-
-DEFAULT_SEED = 20241008
-"""Default root seed (the date of the first seed article, 8 Oct 2024)."""
 
 CHUNK = 8 * BLOCK
 """Worlds per chunk: bounds memory; results do not depend on it."""
@@ -442,13 +440,11 @@ def merge(
     runs = pd.concat([c.runs for c in chunks], ignore_index=True).sort_values(
         "run", ignore_index=True
     )
-    sc = inputs.scenario
-    steps = round((sc.time.horizon - sc.time.start) / sc.time.step) + 1
     return EnsembleResult(
         inputs=inputs,
         seed=seed,
         runs=runs,
-        years=sc.time.start + sc.time.step * np.arange(steps),
+        years=np.array(inputs.scenario.time.years()),
         counts=functools.reduce(operator.add, (c.counts for c in chunks)),
         meta=meta or {},
     )

@@ -25,10 +25,10 @@ import numpy as np
 import pandas as pd
 import pyarrow.dataset as ds
 
-from sim.ensemble import parameter_columns, proportion
+from sim.engine.design import DUMMY
+from sim.engine.ensemble import parameter_columns, proportion
+from sim.engine.sweep import Plan
 from sim.outcomes import partnership_column
-from sim.sweeps.design import DUMMY
-from sim.sweeps.runner import Plan
 
 EVENT = {"p_split": "split_year", "p_rupture": "rupture_year"}
 RELATION = "r_partnership"

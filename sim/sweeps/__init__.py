@@ -1,1 +1,0 @@
-"""Sweeps: designs over levers and uncertainties, run in chunks, analysed."""
