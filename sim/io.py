@@ -1,10 +1,11 @@
-"""Write a run's results folder, whole or not at all.
+"""The one writer: a result's folder, whole or not at all, for every command.
 
 Results are written into a fresh temporary folder beside the target and
 swapped in only when everything is written: an existing folder is replaced
 whole when the new run succeeds, and left as it was when the run fails or
-is interrupted. Every folder describes itself (resolved scenario, seed,
-versions, command line, time).
+is interrupted. Every folder describes itself (``manifest.json``: the
+experiment, its input files with their hashes, seed, versions, command line,
+time).
 """
 
 from __future__ import annotations
@@ -17,25 +18,26 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import tomli_w
-
-from sim.engine.ensemble import EnsembleResult, parameter_columns
+if TYPE_CHECKING:
+    from sim.experiments.base import Result
 
 PACKAGES = ("wedge", "mesa", "numpy", "scipy", "pandas", "pyarrow", "matplotlib", "pydantic")
 
 
 @contextlib.contextmanager
-def replacing(out_dir: Path) -> Iterator[Path]:
+def replacing(out_dir: Path, carry: Sequence[str] = ()) -> Iterator[Path]:
     """Yield a temporary folder that replaces ``out_dir`` only if the block succeeds.
 
     On any exception (including ``KeyboardInterrupt``) the temporary folder
-    is removed and ``out_dir`` is untouched.
+    is removed and ``out_dir`` is untouched. Names in ``carry`` (files or
+    folders of the old ``out_dir``, such as a sweep's chunks) move into the new
+    folder when it is swapped in.
     """
     out_dir = Path(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -45,6 +47,9 @@ def replacing(out_dir: Path) -> Iterator[Path]:
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    for name in carry:
+        if (out_dir / name).exists() and not (tmp / name).exists():
+            (out_dir / name).rename(tmp / name)
     old = None
     if out_dir.exists():
         old = out_dir.parent / f".{out_dir.name}.old-{tmp.name.rsplit('-', 1)[-1]}"
@@ -102,22 +107,21 @@ def shown_path(path: str | Path) -> str:
         return str(path)
 
 
-def manifest(result: EnsembleResult, command: list[str], seconds: float) -> dict[str, Any]:
-    """What made these results: seed, inputs with their hashes, versions, command, time."""
-    return {
-        "scenario": result.scenario.name,
-        "scenario_file": result.inputs.path,
-        "scenario_sha256": sha256(result.inputs.path),
-        "calibration_file": shown_path(result.inputs.calibration.path),
-        "calibration_sha256": sha256(result.inputs.calibration.path),
-        "calibration_posterior_sets": (
-            None
-            if result.inputs.calibration.posterior is None
-            else len(result.inputs.calibration.posterior)
-        ),
-        "runs": result.n,
+def manifest(result: Result, command: list[str], seconds: float) -> dict[str, Any]:
+    """What made a result: experiment, inputs with their hashes, seed, versions, command, time.
+
+    Every input file of the result gets ``<role>_file`` (relative to the working
+    folder when inside it) and ``<role>_sha256``; the result's own facts
+    (``result.manifest``) follow.
+    """
+    out: dict[str, Any] = {"experiment": result.kind, "name": result.name}
+    for role, path in result.inputs.items():
+        out[f"{role}_file"] = shown_path(path)
+        out[f"{role}_sha256"] = sha256(path)
+    out |= result.manifest
+    out |= {
+        "runs": result.runs,
         "seed": result.seed,
-        "uncertain_parameters": parameter_columns(result.runs.columns),
         "versions": versions(),
         "git_commit": git_commit(Path(__file__).resolve().parent),
         "command": command,
@@ -125,85 +129,80 @@ def manifest(result: EnsembleResult, command: list[str], seconds: float) -> dict
         "wall_seconds": round(seconds, 3),
         "platform": platform.platform(),
     }
-
-
-def _drop_none(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _drop_none(v) for k, v in value.items() if v is not None}
-    if isinstance(value, list | tuple):
-        return [_drop_none(v) for v in value]
-    return value
-
-
-def resolved_toml(result: EnsembleResult) -> str:
-    """The scenario with every default filled in, and the behaviour values it ran with."""
-    data = _drop_none(result.scenario.model_dump(mode="json"))
-    data["calibration_values"] = result.inputs.calibration.values() | result.scenario.behaviour
-    header = (
-        "# The scenario as run: every default filled in. `calibration_values` are the\n"
-        "# point values of the behaviour parameters; uncertain ones were sampled per run\n"
-        "# (see runs.parquet). Not meant to be edited: edit the source scenario.\n"
-    )
-    return header + tomli_w.dumps(data)
-
-
-def write_tables(result: EnsembleResult, folder: Path) -> None:
-    """Parquet and CSV tables, ``summary.json`` and ``scenario.resolved.toml``."""
-    result.runs.to_parquet(folder / "runs.parquet", index=False)
-    traj = result.trajectories()
-    traj.to_parquet(folder / "trajectories.parquet", index=False)
-    traj.to_csv(folder / "trajectories.csv", index=False)
-    result.configurations().to_parquet(folder / "configurations.parquet", index=False)
-    result.role_shares().to_parquet(folder / "roles.parquet", index=False)
-    result.events().to_csv(folder / "events.csv", index=False)
-    (folder / "summary.json").write_text(json.dumps(result.summary(), indent=2) + "\n")
-    (folder / "scenario.resolved.toml").write_text(resolved_toml(result))
-
-
-def write_plots(result: EnsembleResult, folder: Path) -> dict[str, str]:
-    """All plots as PNG and SVG; returns caption key -> PNG file name."""
-    from sim.views import figures as plots
-
-    summary = result.summary()
-    traj = result.trajectories()
-    sc = result.scenario
-    triad = "-".join(sorted((*sc.watch.partnership, sc.watch.third), key=list(sc.actors).index))
-    mid = sc.time.start + (sc.time.horizon - sc.time.start) / 2
-    figures = {
-        "fans": plots.plot_fans(traj, summary),
-        "cumulative": plots.plot_cumulative(result.events(), summary),
-        "configurations": plots.plot_configurations(
-            result.configurations(), triad, actors=summary["actors"]
-        ),
-        "triangle": plots.plot_triangle(traj, summary, [sc.time.start, mid, sc.time.horizon]),
-    }
-    out = {}
-    for key, fig in figures.items():
-        plots.save_figure(fig, folder / key)
-        out[key] = f"{key}.png"
     return out
 
 
-def write_results(
-    result: EnsembleResult,
-    out_dir: Path,
+def write(
+    result: Result,
+    out_dir: str | Path,
     command: list[str],
-    seconds: float,
-    before_swap: Callable[[Path], None] | None = None,
+    seconds: float = 0.0,
+    formats: Sequence[str] = ("png", "svg"),
+    carry: Sequence[str] = (),
 ) -> Path:
-    """Write the complete results folder of a run, replacing ``out_dir`` whole."""
-    from sim.views.run import write_report
+    """Write a result's folder whole: tables, summary, figures, ``report.md``, ``manifest.json``.
 
-    with replacing(out_dir) as tmp:
-        write_tables(result, tmp)
-        figures = write_plots(result, tmp)
-        write_report(tmp, result.summary(), figures)
-        (tmp / "manifest.json").write_text(
-            json.dumps(manifest(result, command, seconds), indent=2) + "\n"
-        )
-        if before_swap is not None:
-            before_swap(tmp)
+    The one writer of every command. Everything goes into a temporary folder
+    that replaces ``out_dir`` only when all is written (:func:`replacing`), so
+    an interrupted or failed write leaves the old folder as it was. Sub-results
+    (``result.parts``) get a sub-folder each, written the same way.
+
+    Parameters
+    ----------
+    result
+        From an experiment's ``run``.
+    out_dir
+        The results folder.
+    command
+        The command line that made it (:func:`argv`), for the manifest.
+    seconds
+        Wall time of the run, for the manifest.
+    formats
+        Figure formats (``png``, ``svg``).
+    carry
+        Names in an existing ``out_dir`` kept in the new one (a sweep's chunks).
+    """
+    with replacing(Path(out_dir), carry=carry) as tmp:
+        _write_into(result, tmp, command, seconds, tuple(formats))
     return Path(out_dir)
+
+
+def _write_into(
+    result: Result, folder: Path, command: list[str], seconds: float, formats: tuple[str, ...]
+) -> None:
+    from sim.views import view_for
+    from sim.views.style import save_figure
+
+    for stem, table in result.tables.items():
+        if "parquet" in table.formats:
+            table.frame.to_parquet(folder / f"{stem}.parquet", index=False)
+        if "csv" in table.formats:
+            table.frame.to_csv(folder / f"{stem}.csv", index=False, float_format=table.float_format)
+    (folder / result.summary_file).write_text(
+        json.dumps(result.summary, indent=2, default=_plain) + "\n"
+    )
+    for name, text in result.texts.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(text, encoding="utf-8")
+    for name, part in result.parts.items():
+        (folder / name).mkdir(parents=True)
+        _write_into(part, folder / name, command, seconds, formats)
+    view = view_for(result.kind)
+    files = {}
+    for key, fig in view.figures(result).items():
+        save_figure(fig, folder / key, formats)
+        files[key] = f"{key}.png" if "png" in formats else f"{key}.{formats[0]}"
+    (folder / "report.md").write_text(view.report(result, files), encoding="utf-8", newline="\n")
+    (folder / "manifest.json").write_text(
+        json.dumps(manifest(result, command, seconds), indent=2, default=_plain) + "\n"
+    )
+
+
+def _plain(value: Any) -> Any:
+    """JSON form of numpy scalars and arrays (json's ``default`` hook)."""
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    return float(value)
 
 
 def argv() -> list[str]:

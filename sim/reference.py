@@ -23,6 +23,7 @@ the next regeneration).
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import io
 import json
@@ -40,6 +41,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, Literal
 
+from sim.commands.base import Command, add_quiet, add_runs, add_seed, require_count, seed_of
 from sim.defaults import DEFAULT_SEED
 from sim.paths import REPO
 
@@ -434,7 +436,7 @@ def _source_link(part: Part, out: Path, gen: Generated) -> str:
 
 def _estimate(est: Mapping[str, Any] | None) -> str:
     """``"12.3% (95% interval 10.4%–14.5%)"`` from ``{"value", "low", "high"}``."""
-    from sim.views.run import format_interval, format_share
+    from sim.views.words import format_interval, format_share
 
     if not est:
         return "n/a"
@@ -442,7 +444,7 @@ def _estimate(est: Mapping[str, Any] | None) -> str:
 
 
 def _median(year: float | None, event: str) -> str:
-    from sim.views.run import format_year
+    from sim.views.words import format_year
 
     return format_year(year) if year is not None else f"none: fewer than half of the runs {event}"
 
@@ -474,7 +476,7 @@ def _read(folder: Path, name: str) -> dict[str, Any]:
 
 
 def _scenario_section(part: Part, folder: Path, out: Path, gen: Generated) -> tuple[str, list[str]]:
-    from sim.views.run import CONFIGURATION_LABELS, format_share, format_year, group_label
+    from sim.views.words import CONFIGURATION_LABELS, format_share, format_year, group_label
 
     s = _read(folder, "summary.json")
     actors = s.get("actors")
@@ -560,7 +562,7 @@ def _sweep_section(part: Part, folder: Path, out: Path, gen: Generated) -> tuple
 def _validation_section(
     part: Part, folder: Path, out: Path, gen: Generated
 ) -> tuple[str, list[str]]:
-    from sim.views.run import format_year
+    from sim.views.words import format_year
 
     c = _read(folder, "scorecard.json")
     met, total = c.get("targets_met"), c.get("targets_total")
@@ -597,7 +599,7 @@ def _pair(row: Mapping[str, Any], key: str) -> str:
 
 
 def _factors_section(part: Part, folder: Path, out: Path, gen: Generated) -> tuple[str, list[str]]:
-    from sim.views.run import format_share
+    from sim.views.words import format_share
 
     f = _read(folder, "factors.json")
     cases = f.get("cases") or []
@@ -855,3 +857,62 @@ def regenerate(
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return gen
+
+
+# ------------------------------------------------------------------- command
+
+
+def arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of ``wedge reference``."""
+    parser.add_argument(
+        "--out", default="results", metavar="DIR", help="results folder (default results/)"
+    )
+    add_runs(parser, what="runs per scenario, validation episode and factor case")
+    parser.add_argument(
+        "--sweep-runs",
+        type=int,
+        metavar="N",
+        help="runs per design point of every sweep (default: each sweep file's replicates)",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        metavar="N",
+        help="worker processes for the sweeps (default 2, or 1 on one core)",
+    )
+    add_seed(parser, default=f"{DEFAULT_SEED}; sweeps keep their file's")
+    add_quiet(parser)
+
+
+def main(args: argparse.Namespace) -> int:
+    """Regenerate ``results/`` and print one line per part."""
+    for flag, value in (
+        ("--runs", args.runs), ("--sweep-runs", args.sweep_runs), ("--workers", args.workers),
+    ):  # fmt: skip
+        require_count(flag, value)
+    seed = seed_of(args)
+    workers = args.workers if args.workers is not None else default_workers()
+    options = Options(
+        out=Path(args.out), runs=args.runs, sweep_runs=args.sweep_runs, workers=workers,
+        seed=seed, quiet=args.quiet,
+    )  # fmt: skip
+    began = time.perf_counter()
+    try:
+        made = regenerate(options, report=None if args.quiet else print)
+    except StepError as exc:
+        print(f"wedge: reference: {exc}; {args.out}/ was left as it was", file=sys.stderr)
+        return 1
+    print(
+        f"{len(made.parts)} parts regenerated in {time.perf_counter() - began:.0f} s; "
+        f"index in {Path(args.out) / 'README.md'}"
+    )
+    return 0
+
+
+COMMAND = Command(
+    "reference",
+    "regenerate results/: every shipped scenario and sweep, the validation and the five "
+    "factors, with an index",
+    arguments,
+    main,
+)

@@ -1,5 +1,6 @@
 """The `wedge` command end to end: outputs, bad input, replacing and interrupted runs."""
 
+import argparse
 import json
 from pathlib import Path
 
@@ -7,9 +8,10 @@ import pandas as pd
 import pytest
 from conftest import copy_calibration, wedge
 
-from sim import load_inputs, run_ensemble
+from sim import load_inputs
 from sim.cli import main
-from sim.io import shown_path, write_results
+from sim.experiments.run import RunScenario
+from sim.io import shown_path, write
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "scenarios" / "baseline_2024.toml"
@@ -53,6 +55,9 @@ def test_summary_json_has_the_documented_fields(small_run):
     assert {"rupture_year", "split_year", "configuration", "first_mover"} <= set(runs.columns)
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["seed"] == 9 and manifest["versions"]["mesa"].startswith("3.")
+    assert manifest["experiment"] == "run" and manifest["runs"] == 40
+    assert manifest["scenario_file"].endswith("baseline_2024.toml")
+    assert len(manifest["calibration_sha256"]) == 64
     traj = pd.read_parquet(out / "trajectories.parquet")
     assert (traj.q05 <= traj.q50).all() and (traj.q50 <= traj.q95).all()
 
@@ -131,17 +136,20 @@ def test_existing_results_are_replaced_whole(tmp_path):
     assert (out / "summary.json").exists()
 
 
-def test_interrupted_write_leaves_old_results_untouched(tmp_path):
+def test_interrupted_write_leaves_old_results_untouched(tmp_path, monkeypatch):
+    import sim.views.run
+
     out = tmp_path / "res"
     out.mkdir()
     (out / "summary.json").write_text('{"old": true}')
-    result = run_ensemble(load_inputs(BASELINE), runs=8, seed=1)
+    result = RunScenario(load_inputs(BASELINE), runs=8).run(seed=1)
 
-    def interrupt(_folder):
+    def interrupt(_result):
         raise KeyboardInterrupt
 
+    monkeypatch.setattr(sim.views.run, "figures", interrupt)
     with pytest.raises(KeyboardInterrupt):
-        write_results(result, out, ["wedge"], 0.0, before_swap=interrupt)
+        write(result, out, ["wedge"])
     assert json.loads((out / "summary.json").read_text()) == {"old": True}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["res"]
 
@@ -155,3 +163,40 @@ def test_manifests_name_inputs_relative_to_the_working_folder(tmp_path, monkeypa
     assert shown_path("scenarios/calibration.toml") == "scenarios/calibration.toml"
     outside = tmp_path.parent / "elsewhere.toml"
     assert shown_path(outside) == str(outside)
+
+
+def test_run_writes_under_runs_by_default_and_leaves_results_alone(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(["run", str(BASELINE), "--runs", "4", "--quiet"]) == 0
+    assert (tmp_path / "runs" / "baseline_2024" / "report.md").is_file()
+    assert not (tmp_path / "results").exists()
+
+
+def test_a_shipped_scenario_is_found_from_any_folder(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    out = tmp_path / "o"
+    assert main(["run", "scenarios/baseline_2024.toml", "--runs", "4", "--out", str(out)]) == 0
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert Path(manifest["scenario_file"]).resolve() == BASELINE.resolve()
+
+
+def test_workers_give_the_same_numbers_as_one_process(tmp_path):
+    one, two = tmp_path / "one", tmp_path / "two"
+    common = ["--runs", "40", "--seed", "3", "--quiet"]
+    assert main(["run", str(BASELINE), *common, "--out", str(one)]) == 0
+    assert main(["run", str(BASELINE), *common, "--out", str(two), "--workers", "2"]) == 0
+    assert (one / "summary.json").read_text() == (two / "summary.json").read_text()
+    assert pd.read_parquet(one / "runs.parquet").equals(pd.read_parquet(two / "runs.parquet"))
+
+
+def test_version_and_help_on_every_option(capsys):
+    from sim.cli import COMMANDS, parser
+
+    with pytest.raises(SystemExit):
+        parser().parse_args(["--version"])
+    assert capsys.readouterr().out.startswith("wedge ")
+    for command in COMMANDS:
+        sub = argparse.ArgumentParser()
+        command.arguments(sub)
+        for action in sub._actions:
+            assert action.help, f"wedge {command.name} {action.option_strings or action.dest}"

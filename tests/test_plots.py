@@ -5,7 +5,6 @@ from __future__ import annotations
 import itertools
 import math
 import re
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -15,6 +14,7 @@ from matplotlib.figure import Figure
 
 from sim.views import figures as plots
 from sim.views import run as report
+from sim.views import style, triangle, words
 
 CONFIGS = ["menage_a_trois", "romantic_triangle", "stable_marriage", "unit_veto"]
 NAMES = {"CHN": "China", "RUS": "Russia", "USA": "United States", "IND": "India"}
@@ -262,14 +262,14 @@ def test_configurations_four_actor_triads(four):
 
 def test_triangle_picks_nearest_step(three):
     traj, _, _, summary = three
-    fig = plots.plot_triangle(traj, summary, [2024.0, 2026.1, 2026.4, 2100.0])
+    fig = triangle.plot_triangle(traj, summary, [2024.0, 2026.1, 2026.4, 2100.0])
     assert [ax.get_title() for ax in fig.axes] == ["2025", "2026", "2026.5", "2029.75"]
     assert "watched triangle" in fig._suptitle.get_text()
     # the edge labels carry the median at the chosen step
     at = traj.set_index(["year", "pair"])
     for ax, year in zip(fig.axes, (2025.0, 2026.0, 2026.5, 2029.75), strict=True):
         for pair in ("CHN-RUS", "RUS-USA", "CHN-USA"):
-            expected = report.format_relation(at.loc[(year, pair), "q50"])
+            expected = words.format_relation(at.loc[(year, pair), "q50"])
             label = [t for t in ax.texts if t.get_gid() == f"label:{pair}"]
             assert [t.get_text() for t in label] == [expected]
         names = {t.get_text() for t in ax.texts}
@@ -282,7 +282,7 @@ def test_triangle_edge_style_encodes_state():
     traj.loc[traj["pair"] == "CHN-RUS", "q50"] = 0.6
     traj.loc[traj["pair"] == "CHN-USA", "q50"] = 0.0
     traj.loc[traj["pair"] == "RUS-USA", "q50"] = -0.25  # at the threshold: hostile
-    fig = plots.plot_triangle(traj, make_summary(), [2025.0])
+    fig = triangle.plot_triangle(traj, make_summary(), [2025.0])
     (ax,) = fig.axes
     edges = {ln.get_gid(): ln for ln in ax.lines if (ln.get_gid() or "").startswith("edge:")}
     assert set(edges) == {"edge:CHN-RUS:aligned", "edge:CHN-USA:neutral", "edge:RUS-USA:hostile"}
@@ -301,10 +301,10 @@ def test_triangle_edge_style_encodes_state():
 
 def test_triangle_default_years_and_missing_pair(three):
     traj, _, _, summary = three
-    fig = plots.plot_triangle(traj, summary)
+    fig = triangle.plot_triangle(traj, summary)
     assert [ax.get_title() for ax in fig.axes] == ["2025", "2027.25", "2029.75"]
     with pytest.raises(ValueError, match="no pair"):
-        plots.plot_triangle(traj[traj["pair"] != "RUS-USA"], summary, [2025.0])
+        triangle.plot_triangle(traj[traj["pair"] != "RUS-USA"], summary, [2025.0])
 
 
 def test_every_figure_titled_and_labelled(three, four):
@@ -332,8 +332,8 @@ def test_missing_column_is_a_clear_error(three):
 
 def test_save_figure(tmp_path, three):
     traj, _, _, summary = three
-    fig = plots.plot_triangle(traj, summary, [2025.0])
-    paths = plots.save_figure(fig, tmp_path / "sub" / "triangle.v1")
+    fig = triangle.plot_triangle(traj, summary, [2025.0])
+    paths = style.save_figure(fig, tmp_path / "sub" / "triangle.v1")
     assert [p.name for p in paths] == ["triangle.v1.png", "triangle.v1.svg"]
     png, svg = paths
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 5_000
@@ -352,9 +352,7 @@ def test_write_report(tmp_path):
         "configurations_CHN-RUS-USA": "configurations_CHN-RUS-USA.png",
         "triangle": "triangle.png",
     }
-    path = report.write_report(tmp_path / "out", summary, figures)
-    assert path == tmp_path / "out" / "report.md"
-    text = path.read_text(encoding="utf-8")
+    text = report.report_markdown(summary, figures)
     assert text.startswith("# Synthetic test scenario\n")
     for share in ("23.4%", "19.9%", "27.4%", "8.1%", "6.0%", "10.8%"):
         assert share in text
@@ -371,7 +369,7 @@ def test_write_report(tmp_path):
 
 def test_report_without_median_split(tmp_path):
     summary = make_summary(median_split_year=None, median_rupture_year=None)
-    text = report.write_report(tmp_path, summary, {}).read_text(encoding="utf-8")
+    text = report.report_markdown(summary, {})
     assert "Fewer than half of the runs split by 2029.75, so there is no median split year." in text
     assert "fewer than half of the runs ruptured" in text
     assert "## Figures" not in text
@@ -397,17 +395,11 @@ def test_summary_table_fixed_width():
     [(0.2345, "23.4%"), (0.0, "0.0%"), (1.0, "100.0%"), (None, "n/a"), (float("nan"), "n/a")],
 )
 def test_format_share(value, text):
-    assert report.format_share(value) == text
+    assert words.format_share(value) == text
 
 
 @pytest.mark.parametrize(
     ("year", "text"), [(2045.0, "2045"), (2031.25, "2031.25"), (2038.5, "2038.5"), (None, "n/a")]
 )
 def test_format_year(year, text):
-    assert report.format_year(year) == text
-
-
-def test_report_files_only(tmp_path):
-    """write_report writes report.md and nothing else into the folder."""
-    report.write_report(tmp_path, make_summary(), {"fans": "fans.png"})
-    assert sorted(p.name for p in Path(tmp_path).iterdir()) == ["report.md"]
+    assert words.format_year(year) == text

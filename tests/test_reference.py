@@ -83,7 +83,7 @@ def test_index_has_a_section_per_shipped_scenario(generated):
 
 
 def test_index_numbers_come_from_the_summaries(generated):
-    from sim.views.run import format_share
+    from sim.views.words import format_share
 
     index = (generated / "README.md").read_text()
     for path in SHIPPED:

@@ -33,6 +33,22 @@ def test_chunk_size_does_not_change_results(inputs, ensemble):
     assert other.summary() == ensemble.summary()
 
 
+def test_an_executor_gives_the_numbers_of_one_process(inputs):
+    from sim.engine.sweep import local_executor
+
+    serial = run_ensemble(inputs, runs=2 * BLOCK + 100, seed=11, chunk_size=BLOCK)
+    with local_executor(2) as pool:
+        done = []
+        parallel = run_ensemble(
+            inputs, runs=2 * BLOCK + 100, seed=11, chunk_size=BLOCK, executor=pool,
+            progress=done.append,
+        )  # fmt: skip
+    assert parallel.runs.equals(serial.runs)
+    for name in ("hist", "sums", "hazard", "configs", "roles"):
+        assert np.array_equal(getattr(parallel.counts, name), getattr(serial.counts, name)), name
+    assert sum(done) == (2 * BLOCK + 100) * inputs.scenario.time.steps
+
+
 @pytest.mark.parametrize("world", [0, 1, BLOCK - 1, BLOCK, 2 * BLOCK + 99])
 def test_one_world_alone_equals_the_same_world_in_the_ensemble(inputs, ensemble, world):
     alone = run_chunk(inputs, 11, world, 1).runs.reset_index(drop=True)

@@ -9,6 +9,7 @@ same numbers: world ``w`` draws from streams keyed by ``w`` alone.
 
 from __future__ import annotations
 
+import concurrent.futures as cf
 import functools
 import gc
 import operator
@@ -457,8 +458,9 @@ def run_ensemble(
     sample: bool = True,
     chunk_size: int = CHUNK,
     progress: Callable[[int], None] | None = None,
+    executor: cf.Executor | None = None,
 ) -> EnsembleResult:
-    """Run ``runs`` worlds of a scenario in this process.
+    """Run ``runs`` worlds of a scenario, in this process or on an executor.
 
     Parameters
     ----------
@@ -473,14 +475,36 @@ def run_ensemble(
     chunk_size
         Worlds simulated at once (memory bound only).
     progress
-        Called with world-steps done, for a progress bar.
+        Called with world-steps done, for a progress bar (after each step in this
+        process; after each chunk on an executor).
+    executor
+        Any :class:`concurrent.futures.Executor` (local processes, Dask's
+        ``client.get_executor()``) to run the chunks on; ``None`` runs them here.
+        Chunks are merged in their order whatever order they finish in, so the
+        numbers are bit-identical either way.
     """
     if runs < 1:
         raise ValueError("runs must be at least 1")
-    chunks = [
-        run_chunk(
-            inputs, seed, start, min(chunk_size, runs - start), sample=sample, progress=progress
-        )
-        for start in range(0, runs, chunk_size)
+    starts = range(0, runs, chunk_size)
+    if executor is None:
+        chunks = [
+            run_chunk(
+                inputs,
+                seed,
+                start,
+                min(chunk_size, runs - start),
+                sample=sample,
+                progress=progress,
+            )
+            for start in starts
+        ]
+        return merge(inputs, seed, chunks)
+    steps = inputs.scenario.time.steps
+    futures = [
+        executor.submit(run_chunk, inputs, seed, start, min(chunk_size, runs - start), None, sample)
+        for start in starts
     ]
-    return merge(inputs, seed, chunks)
+    if progress is not None:
+        for done in cf.as_completed(futures):
+            progress(len(done.result().runs) * steps)
+    return merge(inputs, seed, [f.result() for f in futures])

@@ -81,7 +81,7 @@ class Plan:
         return h.hexdigest()
 
 
-def load_sweep(path: str | Path, replicates: int | None = None) -> Plan:
+def load_sweep(path: str | Path, replicates: int | None = None, seed: int | None = None) -> Plan:
     """Read and validate a sweep file and the scenarios it names.
 
     Parameters
@@ -94,6 +94,9 @@ def load_sweep(path: str | Path, replicates: int | None = None) -> Plan:
         same design, e.g. for the reference results (``wedge reference
         --sweep-runs``); it changes the sweep's identity, so ``--resume`` never
         mixes chunks of two sizes.
+    seed
+        Root seed in place of the file's ``seed`` (``None``: the file's); like
+        ``replicates``, it changes the sweep's identity.
 
     Raises
     ------
@@ -104,6 +107,8 @@ def load_sweep(path: str | Path, replicates: int | None = None) -> Plan:
     data = read_toml(path)
     if replicates is not None:
         data = {**data, "replicates": replicates}
+    if seed is not None:
+        data = {**data, "seed": seed}
     try:
         sweep = Sweep.model_validate(data)
     except ValidationError as exc:

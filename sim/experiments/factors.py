@@ -76,7 +76,7 @@ from sim.outcomes import partnership_column
 from sim.scenario.errors import InputError
 from sim.scenario.loader import scenario_dict, validation_error
 from sim.scenario.schema import Actor, Distribution, Pair, Scenario
-from sim.views.run import format_interval, format_share, format_year
+from sim.views.words import format_interval, format_share, format_year
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -698,7 +698,7 @@ def plot_factors(table: pd.DataFrame, direction: str, donor_year: str) -> Figure
     from matplotlib.lines import Line2D
     from matplotlib.ticker import PercentFormatter
 
-    from sim.views.figures import PAIRED_BAR_HEIGHT, STYLE, paired_barh
+    from sim.views.style import PAIRED_BAR_HEIGHT, STYLE, paired_barh
 
     rows = table[table["direction"] == direction].reset_index(drop=True)
     if rows.empty:
@@ -953,8 +953,9 @@ def write_factors(
     ``resolved/<year>_<case>.toml`` (each case's scenario as run) and
     ``manifest.json`` (inputs with hashes, seed, versions, command, time).
     """
-    from sim.io import git_commit, replacing, resolved_toml, sha256, shown_path, versions
-    from sim.views.figures import save_figure
+    from sim.experiments.run import resolved_toml
+    from sim.io import git_commit, replacing, sha256, shown_path, versions
+    from sim.views.style import save_figure
 
     with replacing(Path(out_dir)) as tmp:
         res.table.to_csv(tmp / "factors.csv", index=False)

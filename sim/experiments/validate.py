@@ -56,22 +56,21 @@ from sim.engine.ensemble import (
 from sim.outcomes import pair_name
 from sim.paths import REPO
 from sim.scenario.errors import InputError
-from sim.views.figures import (
+from sim.views.figures import TRAJECTORY_COLUMNS, pair_order
+from sim.views.run import behaviour_sentence
+from sim.views.style import (
     FAN_COLOUR,
     OKABE_ITO,
     STYLE,
-    TRAJECTORY_COLUMNS,
     YEAR_LABEL,
-    _new_figure,
-    _pair_order,
-    _require,
-    _suptitle,
-    _year_axis,
     fan_legend_handles,
+    new_figure,
+    require,
     save_figure,
+    suptitle,
+    year_axis,
 )
-from sim.views.run import (
-    behaviour_sentence,
+from sim.views.words import (
     format_interval,
     format_relation,
     format_share,
@@ -1403,16 +1402,16 @@ def plot_hindcast(
         ``"milestone-line:<pair>:<date>"`` (the line in a panel), and
         ``"band90:<pair>"``, ``"band50:<pair>"``, ``"median:<pair>"``.
     """
-    _require(trajectories, TRAJECTORY_COLUMNS, "trajectories")
+    require(trajectories, TRAJECTORY_COLUMNS, "trajectories")
     actors = summary.get("actors")
     thr = thresholds_of(summary)
-    pairs = _pair_order(list(dict.fromkeys(trajectories["pair"])), trajectories, summary)
+    pairs = pair_order(list(dict.fromkeys(trajectories["pair"])), trajectories, summary)
     years = trajectories["year"].to_numpy(float)
     lo, hi = float(np.nanmin(years)), float(np.nanmax(years))
     ms = milestones[(milestones["year"] >= lo) & (milestones["year"] <= hi)]
     kinds = [k for k in KIND_STYLE if (ms["kind"] == k).any()]
     with mpl.rc_context(STYLE):
-        fig = _new_figure(WIDTH_INCHES, 9.0)
+        fig = new_figure(WIDTH_INCHES, 9.0)
         FigureCanvasAgg(fig)
         grid = fig.add_gridspec(len(kinds) + len(pairs), 1)
         panels: list[Axes] = []
@@ -1425,7 +1424,7 @@ def plot_hindcast(
                 style = KIND_STYLE[row.kind] | {"linewidth": 0.7}
                 line = ax.axvline(row.year, zorder=1.5, alpha=0.6, **style)
                 line.set_gid(f"milestone-line:{pair}:{row.date}")
-            _year_axis(ax, years)
+            year_axis(ax, years)
             ax.xaxis.set_major_locator(MultipleLocator(5))
             ax.xaxis.set_minor_locator(MultipleLocator(1))
             ax.tick_params(axis="x", which="minor", length=2.5)
@@ -1435,7 +1434,7 @@ def plot_hindcast(
         strips = [fig.add_subplot(grid[k], sharex=panels[0]) for k in range(len(kinds))]
         texts = {k: _strip(ax, ms, k) for ax, k in zip(strips, kinds, strict=True)}
         _legend(fig, thr, kinds)
-        _suptitle(
+        suptitle(
             fig,
             "Simulated relations against the dated historical record",
             summary,
@@ -1801,7 +1800,13 @@ def write_validation(
         traj.to_csv(tmp / "trajectories.csv", index=False)
         save_figure(plot_hindcast(traj, result.summary(), ms), tmp / "hindcast")
         write_report(scorecard, tmp)
-        info = manifest(result, command if command is not None else argv(), seconds)
+        from sim.experiments.run import ensemble_result
+
+        info = manifest(
+            ensemble_result(result, kind="validate"),
+            command if command is not None else argv(),
+            seconds,
+        )
         info["milestones_file"] = shown_path(milestones)
         (tmp / "manifest.json").write_text(json.dumps(info, indent=2) + "\n")
     return Path(out_dir)

@@ -23,35 +23,41 @@ Data contract (produced by the model layer):
 ``summary``
     The ensemble summary; see :mod:`sim.views.run`.
 
-Style: one rc dictionary, :data:`STYLE`, applied with :func:`matplotlib.rc_context`
-inside each function, and the Okabe-Ito colour-blind-safe palette. Every
-encoding is doubled by something that survives greyscale printing: line style,
-marker, hatch or lightness.
+Style: :mod:`sim.views.style`, the project's one style, applied inside each function.
 """
 
 from __future__ import annotations
 
 import math
-import textwrap
 from collections.abc import Iterable, Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
 import matplotlib as mpl
 import numpy as np
 import pandas as pd
-from cycler import cycler
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
-from matplotlib.ticker import MaxNLocator, MultipleLocator, StrMethodFormatter
+from matplotlib.ticker import MaxNLocator, MultipleLocator
 
-from sim.views.run import (
+from sim.views.style import (
+    FAN_COLOUR,
+    OKABE_ITO,
+    RELATION_LABEL,
+    STYLE,
+    YEAR_LABEL,
+    fan_legend_handles,
+    new_figure,
+    require,
+    suptitle,
+    wrap_title,
+    year_axis,
+)
+from sim.views.words import (
     CONFIGURATION_LABELS,
     CONFIGURATIONS,
     actor_name,
-    format_relation,
     format_share,
     format_year,
     group_label,
@@ -60,49 +66,6 @@ from sim.views.run import (
 
 # ---------------------------------------------------------------------- style
 
-OKABE_ITO: dict[str, str] = {
-    "black": "#000000",
-    "orange": "#E69F00",
-    "sky_blue": "#56B4E9",
-    "green": "#009E73",
-    "yellow": "#F0E442",
-    "blue": "#0072B2",
-    "vermillion": "#D55E00",
-    "purple": "#CC79A7",
-}
-"""Okabe & Ito (2008) palette, distinguishable under the common colour-vision deficiencies."""
-
-STYLE: dict[str, Any] = {
-    "font.family": "DejaVu Sans",
-    "font.size": 9.0,
-    "axes.titlesize": 9.5,
-    "axes.titleweight": "bold",
-    "axes.labelsize": 9.0,
-    "figure.titlesize": 11.0,
-    "figure.titleweight": "bold",
-    "legend.fontsize": 8.0,
-    "legend.frameon": False,
-    "xtick.labelsize": 8.0,
-    "ytick.labelsize": 8.0,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "axes.linewidth": 0.8,
-    "axes.grid": True,
-    "axes.axisbelow": True,
-    "grid.color": "0.9",
-    "grid.linewidth": 0.6,
-    "axes.prop_cycle": cycler(
-        color=[OKABE_ITO[k] for k in ("blue", "vermillion", "green", "orange", "purple")]
-    ),
-    "hatch.linewidth": 0.7,
-    "figure.facecolor": "white",
-    "savefig.facecolor": "white",
-    "svg.hashsalt": "wedge",
-    "svg.fonttype": "path",
-}
-"""The project's one plotting style, applied inside every function of this module."""
-
-FAN_COLOUR = OKABE_ITO["blue"]
 STATE_STYLE: dict[str, dict[str, Any]] = {
     "aligned": {"color": OKABE_ITO["blue"], "linestyle": "-", "linewidth": 3.2},
     "neutral": {"color": "0.45", "linestyle": (0, (1, 1.6)), "linewidth": 2.2},
@@ -153,61 +116,12 @@ CONFIGURATION_SHORT: dict[str, str] = {
 }
 """Short meaning of each configuration for legends (full words in :mod:`sim.views.run`)."""
 
-RELATION_LABEL = "relation r (-1 hostile, +1 allied)"
-YEAR_LABEL = "year"
-
 TRAJECTORY_COLUMNS = ("step", "year", "pair", "a", "b", "q05", "q25", "q50", "q75", "q95")
 CONFIGURATION_COLUMNS = ("step", "year", "triad", "configuration", "share")
 EVENT_COLUMNS = ("year", "event", "p", "low", "high")
 
 
-# -------------------------------------------------------------------- helpers
-
-
-def _require(frame: pd.DataFrame, columns: Iterable[str], name: str) -> None:
-    """Raise a one-line ``ValueError`` naming the columns ``frame`` lacks."""
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise ValueError(f"{name}: missing column(s) {missing}; found {list(frame.columns)}")
-    if frame.empty:
-        raise ValueError(f"{name}: the frame is empty")
-
-
-def _new_figure(width: float, height: float) -> Figure:
-    """Make a white figure with constrained layout, without pyplot."""
-    return Figure(figsize=(width, height), layout="constrained")
-
-
-def _year_axis(ax: Axes, x: np.ndarray) -> None:
-    """Fit the x axis to the years ``x``, with integer year ticks and no offset."""
-    lo, hi = float(np.nanmin(x)), float(np.nanmax(x))
-    if hi <= lo:  # a single step: give the point some room
-        lo, hi = lo - 0.5, hi + 0.5
-    ax.set_xlim(lo, hi)
-    ax.xaxis.set_major_locator(
-        MaxNLocator(nbins=6, steps=[1, 2, 5, 10], integer=True, min_n_ticks=3)
-    )
-    ax.xaxis.set_major_formatter(StrMethodFormatter("{x:.0f}"))
-
-
-def _suptitle(fig: Figure, main: str, summary: Mapping[str, Any] | None) -> None:
-    """Figure title: what is shown, then the scenario and ensemble size on a second line."""
-    sub = ""
-    if summary:
-        title = summary.get("title") or summary.get("scenario") or ""
-        runs = summary.get("runs")
-        sub = f"{title} ({int(runs):,} runs)" if runs else str(title)
-    fig.suptitle(_wrap(fig, f"{main}\n{sub}" if sub else main))
-
-
-def _wrap(fig: Figure, text: str) -> str:
-    """Wrap each line of a figure title to the figure's width (bold title font)."""
-    size = float(mpl.rcParams["figure.titlesize"])
-    width = max(20, int(fig.get_figwidth() * 72.0 / (size * 0.66)))
-    return "\n".join(textwrap.fill(line, width) for line in text.split("\n"))
-
-
-def _pair_order(pairs: Sequence[str], frame: pd.DataFrame, summary: Mapping[str, Any]) -> list[str]:
+def pair_order(pairs: Sequence[str], frame: pd.DataFrame, summary: Mapping[str, Any]) -> list[str]:
     """Pairs with the watched partnership first, then the third power's pairs with it."""
     members = {p: frozenset(frame.loc[frame["pair"] == p, ["a", "b"]].iloc[0]) for p in pairs}
     watched = frozenset(summary.get("partnership") or ())
@@ -252,7 +166,7 @@ def nearest_years(available: Iterable[float], years: Iterable[float]) -> list[fl
     return [float(grid[int(np.argmin(np.abs(grid - float(y))))]) for y in years]
 
 
-def _state(r: float, thresholds: Mapping[str, float]) -> str:
+def state(r: float, thresholds: Mapping[str, float]) -> str:
     """State of a pair from its relation: aligned, hostile or neutral (BRIEF section 4)."""
     if r >= thresholds["aligned"]:
         return "aligned"
@@ -262,27 +176,6 @@ def _state(r: float, thresholds: Mapping[str, float]) -> str:
 
 
 # -------------------------------------------------------------------- figures
-
-
-def fan_legend_handles(thr: Mapping[str, float]) -> list:
-    """Legend entries of a relation fan: median, 50% and 90% bands, thresholds.
-
-    One definition for every figure that draws fans, so they read alike.
-    """
-    return [
-        Line2D([], [], color="#08306B", linewidth=1.7, label="median of runs"),
-        Patch(facecolor=FAN_COLOUR, alpha=0.42, label="middle 50% of runs"),
-        Patch(facecolor=FAN_COLOUR, alpha=0.18, label="middle 90% of runs"),
-        Line2D(
-            [],
-            [],
-            color="0.25",
-            linestyle=(0, (4, 3)),
-            linewidth=0.8,
-            label=f"aligned / hostile thresholds (r = {format_relation(thr['aligned'])} / "
-            f"{format_relation(thr['hostile'])})",
-        ),
-    ]
 
 
 def plot_fans(trajectories: pd.DataFrame, summary: Mapping[str, Any]) -> Figure:
@@ -308,13 +201,13 @@ def plot_fans(trajectories: pd.DataFrame, summary: Mapping[str, Any]) -> Figure:
         ``PolyCollection`` objects with ``gid`` ``"band90:<pair>"`` and
         ``"band50:<pair>"``, the median line ``"median:<pair>"``.
     """
-    _require(trajectories, TRAJECTORY_COLUMNS, "trajectories")
+    require(trajectories, TRAJECTORY_COLUMNS, "trajectories")
     actors = summary.get("actors")
     thr = thresholds_of(summary)
-    pairs = _pair_order(list(dict.fromkeys(trajectories["pair"])), trajectories, summary)
+    pairs = pair_order(list(dict.fromkeys(trajectories["pair"])), trajectories, summary)
     rows, cols = _grid(len(pairs))
     with mpl.rc_context(STYLE):
-        fig = _new_figure(3.1 * cols + 0.4, 2.35 * rows + 1.25)
+        fig = new_figure(3.1 * cols + 0.4, 2.35 * rows + 1.25)
         fig.get_layout_engine().set(wspace=0.07)  # keep end-year ticks of neighbours apart
         axes = fig.subplots(rows, cols, sharex=True, sharey=True, squeeze=False).ravel()
         for i, (ax, pair) in enumerate(zip(axes, pairs, strict=False)):
@@ -337,7 +230,7 @@ def plot_fans(trajectories: pd.DataFrame, summary: Mapping[str, Any]) -> Figure:
             ax.set_title(group_label([a, b], actors))
             ax.set_ylim(-1.05, 1.05)
             ax.yaxis.set_major_locator(MultipleLocator(0.5))
-            _year_axis(ax, x)
+            year_axis(ax, x)
             if i % cols == 0:
                 ax.set_ylabel(RELATION_LABEL)
             if i + cols >= len(pairs):
@@ -347,7 +240,7 @@ def plot_fans(trajectories: pd.DataFrame, summary: Mapping[str, Any]) -> Figure:
             ax.remove()
         handles = fan_legend_handles(thr)
         fig.legend(handles=handles, loc="outside lower center", ncols=min(4, 2 * cols))
-        _suptitle(fig, "Relations between pairs over time", summary)
+        suptitle(fig, "Relations between pairs over time", summary)
     return fig
 
 
@@ -373,7 +266,7 @@ def plot_cumulative(events: pd.DataFrame, summary: Mapping[str, Any]) -> Figure:
     Figure
         One axes (plus the inset, if any); x in years, y the probability from 0 to 1.
     """
-    _require(events, EVENT_COLUMNS, "events")
+    require(events, EVENT_COLUMNS, "events")
     actors = summary.get("actors")
     a, b = summary["partnership"]
     third = actor_name(summary["third"], actors)
@@ -389,12 +282,12 @@ def plot_cumulative(events: pd.DataFrame, summary: Mapping[str, Any]) -> Figure:
     )
     years = events["year"].to_numpy(float)
     with mpl.rc_context(STYLE):
-        fig = _new_figure(6.4, 4.4)
+        fig = new_figure(6.4, 4.4)
         ax = fig.add_subplot()
         _draw_events(ax, events, order, "")
         ax.set_ylim(0.0, 1.0)
         ax.yaxis.set_major_locator(MultipleLocator(0.2))
-        _year_axis(ax, years)
+        year_axis(ax, years)
         ax.set_xlabel(YEAR_LABEL)
         ax.set_ylabel("probability (share of runs)")
         top = float(np.nanmax(events["high"].to_numpy(float), initial=0.0))
@@ -406,7 +299,7 @@ def plot_cumulative(events: pd.DataFrame, summary: Mapping[str, Any]) -> Figure:
             _draw_events(inset, events, order, "zoom-")
             inset.set_ylim(0.0, ceiling)
             inset.yaxis.set_major_locator(MaxNLocator(nbins=4, steps=[1, 2, 5, 10]))
-            _year_axis(inset, years)
+            year_axis(inset, years)
             inset.tick_params(labelsize=7)
             inset.set_title(
                 f"zoom: probability from 0 to {ceiling:g}", fontsize=8, fontweight="normal"
@@ -440,7 +333,7 @@ def plot_cumulative(events: pd.DataFrame, summary: Mapping[str, Any]) -> Figure:
             )
         )
         fig.legend(handles=legend_handles, loc="outside lower center", ncols=1)
-        _suptitle(fig, "Cumulative probability of rupture and split", summary)
+        suptitle(fig, "Cumulative probability of rupture and split", summary)
     return fig
 
 
@@ -505,7 +398,7 @@ def plot_configurations(
         One axes; x in years, y the share of runs from 0 to 1. Each layer is a
         ``PolyCollection`` with ``gid`` ``"configuration:<name>"``.
     """
-    _require(configurations, CONFIGURATION_COLUMNS, "configurations")
+    require(configurations, CONFIGURATION_COLUMNS, "configurations")
     df = configurations[configurations["triad"] == triad]
     if df.empty:  # the same members in another order ("CHN-USA-RUS") name the same triad
         members = frozenset(triad.split("-"))
@@ -529,7 +422,7 @@ def plot_configurations(
     )
     x = table.index.to_numpy(float)
     with mpl.rc_context(STYLE):
-        fig = _new_figure(7.2, 4.0)
+        fig = new_figure(7.2, 4.0)
         ax = fig.add_subplot()
         bottom = np.zeros(len(x))
         handles = []
@@ -561,7 +454,7 @@ def plot_configurations(
         ax.set_ylim(0.0, 1.0)
         ax.grid(False)
         ax.yaxis.set_major_locator(MultipleLocator(0.2))
-        _year_axis(ax, x)
+        year_axis(ax, x)
         ax.set_xlabel(YEAR_LABEL)
         ax.set_ylabel("share of runs")
         fig.legend(
@@ -575,226 +468,6 @@ def plot_configurations(
         )
         members = triad.split("-")
         fig.suptitle(
-            _wrap(fig, f"Strategic-triangle configurations: {group_label(members, actors)}")
+            wrap_title(fig, f"Strategic-triangle configurations: {group_label(members, actors)}")
         )
     return fig
-
-
-def plot_triangle(
-    trajectories: pd.DataFrame,
-    summary: Mapping[str, Any],
-    years: Sequence[float] | None = None,
-) -> Figure:
-    """Triangle diagrams of the watched triad at a few years, side by side.
-
-    The partnership's members sit at the base and the third power at the apex.
-    Each edge carries the median relation r across runs at that year, with the
-    middle-90% range beneath it, and is drawn solid and thick when aligned,
-    dotted when neutral and dashed when hostile (and coloured), so the shape of
-    the triangle reads at a glance and in greyscale.
-
-    Parameters
-    ----------
-    trajectories : DataFrame
-        Tidy trajectories (see the module docstring).
-    summary : mapping
-        Ensemble summary: ``partnership``, ``third``, ``actors``, ``thresholds``,
-        ``start_year`` and ``horizon`` (for the default years).
-    years : sequence of float, optional
-        Decimal years to draw; each is replaced by the nearest simulated step.
-        Default: start, midpoint and horizon.
-
-    Returns
-    -------
-    Figure
-        One panel per year, titled with the year actually drawn.
-    """
-    _require(trajectories, (*TRAJECTORY_COLUMNS,), "trajectories")
-    a, b = (str(m) for m in summary["partnership"])
-    c = str(summary["third"])
-    actors = summary.get("actors")
-    thr = thresholds_of(summary)
-    if years is None:
-        start = float(summary.get("start_year", trajectories["year"].min()))
-        end = float(summary.get("horizon", trajectories["year"].max()))
-        years = (start, (start + end) / 2.0, end)
-    if len(years) == 0:
-        raise ValueError("plot_triangle: give at least one year")
-    chosen = nearest_years(trajectories["year"], years)
-
-    edges = ((a, b), (b, c), (a, c))
-    key = trajectories[["a", "b"]].apply(frozenset, axis=1)
-    rows_of: dict[tuple[str, str], pd.DataFrame] = {}
-    for u, v in edges:
-        rows = trajectories[key == frozenset((u, v))]
-        if rows.empty:
-            raise ValueError(f"trajectories: no pair {u}-{v} of the watched triad")
-        rows_of[(u, v)] = rows.set_index("year").sort_index()
-
-    height = math.sqrt(3.0) / 2.0
-    pos = {a: np.array([0.0, 0.0]), b: np.array([1.0, 0.0]), c: np.array([0.5, height])}
-    with mpl.rc_context(STYLE):
-        fig = _new_figure(3.3 * len(chosen) + 0.3, 3.0)
-        axes = fig.subplots(1, len(chosen), squeeze=False).ravel()
-        for ax, year in zip(axes, chosen, strict=True):
-            ax.set_aspect("equal")
-            ax.set_axis_off()
-            ax.set_xlim(-0.7, 1.7)
-            ax.set_ylim(-0.3, height + 0.24)
-            for (u, v), side in zip(edges, ("bottom", "right", "left"), strict=True):
-                row = rows_of[(u, v)].loc[year]
-                r = float(row["q50"])
-                state = _state(r, thr)
-                p, q = pos[u], pos[v]
-                shrink = 0.085
-                p0, q0 = p + (q - p) * shrink, q - (q - p) * shrink
-                (edge,) = ax.plot(
-                    [p0[0], q0[0]],
-                    [p0[1], q0[1]],
-                    solid_capstyle="butt",
-                    dash_capstyle="round",
-                    **STATE_STYLE[state],
-                )
-                edge.set_gid(f"edge:{u}-{v}:{state}")
-                spread = (
-                    f"[{format_relation(float(row['q05']))}, {format_relation(float(row['q95']))}]"
-                )
-                _edge_label(ax, (p + q) / 2.0, side, format_relation(r), spread, f"{u}-{v}")
-            for m, xy in pos.items():
-                ax.plot(*xy, marker="o", markersize=9, color="0.15", zorder=4)
-                where = {a: ((-4, -5), "right", "top"), b: ((4, -5), "left", "top")}
-                offset, ha, va = where.get(m, ((0, 7), "center", "bottom"))
-                ax.annotate(
-                    actor_name(m, actors),
-                    xy=xy,
-                    xytext=offset,
-                    textcoords="offset points",
-                    ha=ha,
-                    va=va,
-                    fontsize=8.5,
-                    fontweight="bold",
-                )
-            ax.set_title(format_year(year), pad=0)
-        handles = [
-            Line2D(
-                [],
-                [],
-                **STATE_STYLE["aligned"],
-                label=f"aligned (r ≥ {format_relation(thr['aligned'])})",
-            ),
-            Line2D([], [], **STATE_STYLE["neutral"], label="neutral"),
-            Line2D(
-                [],
-                [],
-                **STATE_STYLE["hostile"],
-                label=f"hostile (r ≤ {format_relation(thr['hostile'])})",
-            ),
-        ]
-        fig.legend(
-            handles=handles,
-            loc="outside lower center",
-            ncols=3,
-            handlelength=3.2,
-            title="edge: median relation r across runs [middle 90% of runs]",
-        )
-        _suptitle(
-            fig,
-            f"The watched triangle: {group_label([a, b], actors)} and {actor_name(c, actors)}",
-            summary,
-        )
-    return fig
-
-
-def _edge_label(ax: Axes, mid: np.ndarray, side: str, median: str, spread: str, gid: str) -> None:
-    """Median relation (bold) and middle-90% range (small, grey) beside a triangle edge.
-
-    Offsets are in points, so the labels keep their distance from the edge at any
-    figure size; ``side`` (bottom, left or right edge) sets the alignment away from it.
-    """
-    if side == "bottom":
-        spots = (((0, -5), "center", "top"), ((0, -16), "center", "top"))
-    else:
-        dx, ha = (-7, "right") if side == "left" else (7, "left")
-        spots = (((dx, 1), ha, "bottom"), ((dx, -1), ha, "top"))
-    for text, (offset, ha, va), kw in zip(
-        (median, spread),
-        spots,
-        (
-            {"fontsize": 9, "fontweight": "bold", "gid": f"label:{gid}"},
-            {"fontsize": 7.5, "color": "0.3", "gid": f"range:{gid}"},
-        ),
-        strict=True,
-    ):
-        ax.annotate(text, xy=mid, xytext=offset, textcoords="offset points", ha=ha, va=va, **kw)
-
-
-PAIRED_BAR_HEIGHT = 0.38
-"""Height of each of the two bars of a row in :func:`paired_barh` (rows are 1 apart)."""
-
-
-def paired_barh(
-    ax: Axes,
-    ypos: np.ndarray,
-    bars: Sequence[tuple[str, np.ndarray, np.ndarray]],
-) -> tuple[list[Any], list[Patch]]:
-    """Two horizontal bars per row, with error bars, that read in grey as in colour.
-
-    The first is solid and dark, above; the second hatched and light, below.
-    ``bars`` holds two ``(legend label, values, xerr)``, ``xerr`` as ``barh`` takes it
-    (``(n,)`` or ``(2, n)``). Returns the two bar containers, for callers that tag
-    the patches, and the two legend patches.
-    """
-    styles = (
-        {"facecolor": OKABE_ITO["blue"], "hatch": None},
-        {"facecolor": OKABE_ITO["sky_blue"], "hatch": "////"},
-    )
-    shifts = (PAIRED_BAR_HEIGHT / 2, -PAIRED_BAR_HEIGHT / 2)
-    containers, handles = [], []
-    for (label, values, xerr), style, shift in zip(bars, styles, shifts, strict=True):
-        containers.append(
-            ax.barh(
-                ypos + shift,
-                values,
-                height=PAIRED_BAR_HEIGHT,
-                xerr=xerr,
-                edgecolor="black",
-                linewidth=0.5,
-                error_kw={"ecolor": "black", "elinewidth": 0.9, "capsize": 2.0},
-                **style,
-            )
-        )
-        handles.append(Patch(edgecolor="black", linewidth=0.5, label=label, **style))
-    return containers, handles
-
-
-# ---------------------------------------------------------------------- output
-
-
-def save_figure(fig: Figure, path_stem: Path) -> list[Path]:
-    """Write a figure as ``<stem>.png`` (150 dpi) and ``<stem>.svg``.
-
-    PNG is for the report and quick viewing, SVG for print and editing. The SVG
-    carries no creation date and uses a fixed hash salt for its element ids, so the
-    same scenario and seed give byte-identical files in a fresh process.
-
-    Parameters
-    ----------
-    fig : Figure
-        A figure from this module.
-    path_stem : Path
-        Path without extension; parent folders are created. A dot in the stem is
-        kept (``fans.v2`` -> ``fans.v2.png``).
-
-    Returns
-    -------
-    list of Path
-        ``[png_path, svg_path]``.
-    """
-    path_stem = Path(path_stem)
-    path_stem.parent.mkdir(parents=True, exist_ok=True)
-    png = path_stem.with_name(path_stem.name + ".png")
-    svg = path_stem.with_name(path_stem.name + ".svg")
-    with mpl.rc_context(STYLE):
-        fig.savefig(png, dpi=150, format="png", facecolor="white")
-        fig.savefig(svg, format="svg", facecolor="white", metadata={"Date": None})
-    return [png, svg]

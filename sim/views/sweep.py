@@ -21,7 +21,6 @@ from sim.engine.design import DUMMY
 from sim.engine.sweep import Plan
 from sim.scenario.schema import Distribution
 from sim.scenario.sweep import GridAxis
-from sim.views.run import format_share, format_year
 from sim.views.sweep_figures import (
     OUTCOME_EVENTS,
     OUTCOME_LABELS,
@@ -30,6 +29,7 @@ from sim.views.sweep_figures import (
     plot_time_to_split,
     save_figure,
 )
+from sim.views.words import format_share, format_year
 
 TOP_POINTS = 5
 """Design points listed in the report's table of the best points, per scenario."""

@@ -45,17 +45,17 @@ from matplotlib.patches import Patch, Rectangle
 
 from sim.engine.design import DUMMY
 from sim.engine.ensemble import proportion
-from sim.views.figures import (
+from sim.views.style import (
     OKABE_ITO,
     STYLE,
-    _new_figure,
-    _require,
-    _wrap,
-    _year_axis,
+    new_figure,
     paired_barh,
+    require,
     save_figure,
+    wrap_title,
+    year_axis,
 )
-from sim.views.run import format_year
+from sim.views.words import format_year
 
 __all__ = [
     "CONTOUR_LEVELS",
@@ -231,7 +231,7 @@ def heatmap_cells(
     """
     if outcome not in OUTCOME_LABELS:
         raise ValueError(f"outcome: expected one of {list(OUTCOME_LABELS)}, got {outcome!r}")
-    _require(points, ("scenario", "runs", outcome, x, y), "points")
+    require(points, ("scenario", "runs", outcome, x, y), "points")
     if scenario is not None:
         points = points[points["scenario"] == scenario]
         if points.empty:
@@ -390,7 +390,7 @@ def plot_heatmap(
     ny, nx = cells.value.shape
     annotated = nx * ny <= MAX_ANNOTATED_CELLS
     with mpl.rc_context(STYLE):
-        fig = _new_figure(6.6, 5.8)
+        fig = new_figure(6.6, 5.8)
         ax = fig.add_subplot()
         ax.grid(False)
         mesh = ax.pcolormesh(
@@ -500,7 +500,7 @@ def _balanced(fig: Figure, text: str) -> str:
     """
     lines = []
     for line in text.split("\n"):
-        count = len(_wrap(fig, line).split("\n"))
+        count = len(wrap_title(fig, line).split("\n"))
         width = max(1, math.ceil(len(line) / count))
         while len(textwrap.wrap(line, width)) > count:
             width += 1
@@ -634,7 +634,7 @@ def plot_time_to_split(
         Each curve is a ``Line2D`` with gid ``"curve:<scenario>:<group>"``, each
         band a ``PolyCollection`` with gid ``"band:<scenario>:<group>"``.
     """
-    _require(curves, ("scenario", "group", "year", "p", "low", "high"), "curves")
+    require(curves, ("scenario", "group", "year", "p", "low", "high"), "curves")
     groups = _ordered_groups(curves["group"])
     scenarios = list(dict.fromkeys(curves["scenario"]))
     n = len(scenarios)
@@ -646,7 +646,7 @@ def plot_time_to_split(
         colours = colours[:1]
     years = curves["year"].to_numpy(float)
     with mpl.rc_context(STYLE):
-        fig = _new_figure(4.6 * cols + 2.2, 3.6 * rows + 1.0)
+        fig = new_figure(4.6 * cols + 2.2, 3.6 * rows + 1.0)
         axes = fig.subplots(rows, cols, sharex=True, sharey=True, squeeze=False).ravel()
         handles: list[Line2D | Patch] = []
         for s, (ax, scenario) in enumerate(zip(axes, scenarios, strict=False)):
@@ -686,7 +686,7 @@ def plot_time_to_split(
                     handles.append(Line2D([], [], label=f"{group}{end}", **style))
             ax.set_ylim(0.0, vmax)
             _percent_axis(ax.yaxis, vmax)
-            _year_axis(ax, years)
+            year_axis(ax, years)
             ax.set_xlabel("year")
             if float(df["p"].max()) == 0.0:  # curves on top of each other at 0: say why
                 ax.text(
@@ -777,7 +777,7 @@ def plot_sensitivity(
     }
     if kind not in columns:
         raise ValueError(f"kind: expected 'sobol' or 'morris', got {kind!r}")
-    _require(table, columns[kind], "table")
+    require(table, columns[kind], "table")
     rank = "ST" if kind == "sobol" else "mu_star"
     total = len(table) - int((table["parameter"] == DUMMY).any())  # the dummy is not one
     ranked = table.dropna(subset=[rank]).sort_values(rank, ascending=False, kind="stable")
@@ -785,7 +785,7 @@ def plot_sensitivity(
     n = len(shown)
     name = OUTCOME_LABELS[outcome]
     with mpl.rc_context(STYLE):
-        fig = _new_figure(7.2, 0.29 * max(n, 3) + 2.0)
+        fig = new_figure(7.2, 0.29 * max(n, 3) + 2.0)
         ax = fig.add_subplot()
         ax.grid(axis="y", visible=False)
         ypos = np.arange(n)[::-1].astype(float)  # most influential at the top

@@ -1,0 +1,223 @@
+"""What every command shares: its spec, the common options, and running an experiment.
+
+A command is a name, a help line, a function that adds its options to an
+argparse parser, and a ``main(args) -> exit status``. Commands that run
+worlds build an experiment from their inputs and hand it to :func:`execute`,
+which runs it with the one progress reporter, writes it with the one writer
+(:func:`sim.io.write`) and prints the view's terminal summary.
+
+Only :mod:`sim.defaults` and the standard library are imported at the top, so
+that ``wedge --help`` stays fast; each command imports what it needs when it
+runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sim.defaults import DEFAULT_RUNS, DEFAULT_SEED
+from sim.scenario.errors import InputError
+
+if TYPE_CHECKING:
+    import concurrent.futures as cf
+
+    from sim.experiments.base import Experiment, Result
+
+
+@dataclass(frozen=True)
+class Command:
+    """One ``wedge`` command: its name, help line, options and entry point."""
+
+    name: str
+    help: str
+    arguments: Callable[[argparse.ArgumentParser], None]
+    main: Callable[[argparse.Namespace], int]
+    description: str = ""
+
+
+# ------------------------------------------------------------------ options
+
+
+def add_runs(parser: argparse.ArgumentParser, default: int = DEFAULT_RUNS, what: str = "") -> None:
+    """``--runs N``: Monte Carlo runs (worlds)."""
+    parser.add_argument(
+        "--runs",
+        type=int,
+        default=default,
+        metavar="N",
+        help=f"{what or 'Monte Carlo runs (worlds)'} (default {default:,})",
+    )
+
+
+def add_seed(parser: argparse.ArgumentParser, default: str = str(DEFAULT_SEED)) -> None:
+    """``--seed S``: the root seed of every random draw (``None`` when not given)."""
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=None,
+        metavar="S",
+        help=f"root seed of every random draw; the same seed gives the same numbers "
+        f"(default {default})",
+    )
+
+
+def add_quiet(parser: argparse.ArgumentParser) -> None:
+    """``--quiet``: no progress bars or notes on standard error."""
+    parser.add_argument(
+        "--quiet", action="store_true", help="no progress bar or notes on standard error"
+    )
+
+
+def add_out(parser: argparse.ArgumentParser, default: str) -> None:
+    """``--out DIR``: the results folder, replaced whole when the command succeeds."""
+    parser.add_argument(
+        "--out",
+        metavar="DIR",
+        help=f"results folder, replaced whole when the command succeeds (default {default})",
+    )
+
+
+def add_workers(parser: argparse.ArgumentParser) -> None:
+    """``--workers N`` and ``--scheduler ADDRESS``: where the worlds run."""
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        metavar="N",
+        help="local worker processes (default 1: this process); the numbers do not depend on it",
+    )
+    parser.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run on a Dask cluster at ADDRESS, or `local` for a LocalCluster of --workers",
+    )
+
+
+def seed_of(args: argparse.Namespace, default: int = DEFAULT_SEED) -> int:
+    """The seed given on the command line, else ``default``; checked for ``SeedSequence``."""
+    seed = default if args.seed is None else args.seed
+    if seed < 0:
+        raise InputError("--seed", "", f"must be a non-negative integer, got {seed}")
+    return seed
+
+
+def require_count(flag: str, value: int | None) -> None:
+    """One-line bad input unless ``value`` (runs, sets, workers...) is at least 1 or unset."""
+    if value is not None and value < 1:
+        raise InputError(flag, "", f"must be at least 1, got {value}")
+
+
+def require(flag: str, value: float, ok: bool, allowed: str) -> None:
+    """One-line bad input naming the option, its value and what is allowed, unless ``ok``."""
+    if not ok:
+        raise InputError(flag, "", f"must be {allowed}, got {value}")
+
+
+# ------------------------------------------------------------------ running
+
+
+def executor_of(args: argparse.Namespace) -> tuple[cf.Executor | None, Callable[[], None], int]:
+    """The executor the options ask for, a function that shuts it down, and its worker count.
+
+    One worker and no scheduler: ``None`` (run in this process). More workers: a
+    pool of spawned processes. ``--scheduler``: a Dask cluster
+    (``client.get_executor``).
+    """
+    require_count("--workers", args.workers)
+    if args.scheduler:
+        return dask_executor(args.scheduler, args.workers)
+    if args.workers == 1:
+        return None, lambda: None, 1
+    from sim.engine.sweep import local_executor
+
+    pool = local_executor(args.workers)
+    return pool, lambda: pool.shutdown(wait=True, cancel_futures=True), args.workers
+
+
+def dask_executor(scheduler: str, workers: int) -> tuple[Any, Callable[[], None], int]:
+    """A Dask executor (``local`` starts a LocalCluster), a closer, and the cluster's workers."""
+    import dask
+    from distributed import Client, LocalCluster
+
+    if scheduler == "local":
+        # distributed sets MALLOC_TRIM_THRESHOLD_ in its workers, which turns off glibc's
+        # adaptive mmap threshold: every numpy temporary is then freshly mapped, doubling
+        # the time of a chunk (benchmarks/README.md). Leave glibc's default.
+        dask.config.set({"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None})
+        cluster = LocalCluster(
+            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+        )
+        client = Client(cluster)
+
+        def close() -> None:
+            client.close()
+            cluster.close()
+
+    else:
+        client = Client(scheduler)
+        close = client.close
+    size = max(1, len(client.scheduler_info().get("workers", {})))
+    return client.get_executor(pure=False), close, size
+
+
+def execute(
+    experiment: Experiment,
+    args: argparse.Namespace,
+    out: Path,
+    seed: int,
+    executor: cf.Executor | None = None,
+    carry: Sequence[str] = (),
+) -> Result:
+    """Run an experiment with a progress bar, write its folder, print its summary.
+
+    Parameters
+    ----------
+    experiment
+        Built from validated inputs.
+    args
+        The command's options (``quiet`` is read).
+    out
+        The results folder (written whole by :func:`sim.io.write`).
+    seed
+        The root seed.
+    executor
+        Where worlds run (:func:`executor_of`); ``None``: this process.
+    carry
+        Names of an existing ``out`` kept in the new folder (a sweep's chunks).
+    """
+    from sim.io import argv, write
+    from sim.progress import TerminalProgress
+    from sim.views import view_for
+
+    began = time.perf_counter()
+    with TerminalProgress(quiet=getattr(args, "quiet", False)) as progress:
+        result = experiment.run(seed, executor=executor, progress=progress)
+        seconds = time.perf_counter() - began
+        progress.start(1, "folder", f"writing {out}")
+        write(result, out, argv(), seconds, carry=carry)
+    print(view_for(result.kind).terminal(result))
+    runs = f"{result.runs:,} runs in " if result.runs else ""
+    print(f"\n{runs}{time.perf_counter() - began:.1f} s; results in {out}/ (report.md)")
+    return result
+
+
+def default_out(*parts: str) -> Path:
+    """A default results folder under ``runs/`` in the working folder (git-ignored)."""
+    return Path("runs", *parts)
+
+
+def cpu_workers() -> int:
+    """Worker processes a command uses by default when it runs many worlds: two, or one."""
+    return min(2, os.cpu_count() or 1)
+
+
+def stderr(text: str) -> None:
+    """One line on standard error."""
+    print(text, file=sys.stderr)

@@ -1,0 +1,166 @@
+"""``wedge identify``: how tightly history pins each fitted parameter."""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+from sim.commands.base import (
+    Command,
+    add_out,
+    add_quiet,
+    add_runs,
+    add_seed,
+    default_out,
+    require_count,
+    seed_of,
+)
+from sim.scenario.errors import InputError
+
+
+def arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of ``wedge identify``."""
+    parser.add_argument(
+        "--hindcast",
+        default="scenarios/history/sino_soviet_1949.toml",
+        metavar="FILE",
+        help="the history scenario each move is scored on (default %(default)s)",
+    )
+    parser.add_argument(
+        "--baseline",
+        default="scenarios/baseline_2024.toml",
+        metavar="FILE",
+        help="the 2024 scenario checked for the 2018-2024 picture (default %(default)s)",
+    )
+    parser.add_argument(
+        "--wedge", default="scenarios/us_offer_to_moscow.toml", metavar="FILE",
+        help="2024 scenario whose P(rupture) and P(split) are read at the range ends "
+        "(default %(default)s)",
+    )  # fmt: skip
+    add_runs(parser, default=300, what="hindcast worlds per move")
+    parser.add_argument(
+        "--forecast-runs", type=int, default=1000, metavar="N",
+        help="2024 worlds per range end (default 1,000)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--tolerance", type=float, default=0.05, metavar="T",
+        help="how much worse than the fit's distance to history a move may be (default 0.05: "
+        "half a year, or 0.05 of a share or relation)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--joint-sets", type=int, default=200, metavar="N",
+        help="parameter sets drawn jointly over the ranges at each shrink factor (default 200)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--joint-runs", type=int, default=60, metavar="N",
+        help="hindcast worlds per joint draw (default 60)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--joint-share", type=float, default=0.8, metavar="SHARE",
+        help="least share of joint draws that must fit history as well as the fit; the "
+        "ranges --apply writes are shrunk toward the fit until it is reached (default 0.8)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--parameters", nargs="+", metavar="NAME", help="profile only these parameters"
+    )
+    add_seed(parser)
+    add_out(parser, "runs/identify/")
+    parser.add_argument(
+        "--no-svg",
+        action="store_true",
+        help="write the figures as PNG only (as results/ keeps them)",
+    )
+    parser.add_argument(
+        "--apply", action="store_true",
+        help="write the tolerated ranges as the calibration file's low/high (values and "
+        "posterior sample unchanged)",
+    )  # fmt: skip
+    add_quiet(parser)
+
+
+def main(args: argparse.Namespace) -> int:
+    """Run the command."""
+    from sim.engine.ensemble import load_inputs
+    from sim.experiments import identify
+    from sim.io import replacing
+    from sim.paths import locate
+
+    require_count("--runs", args.runs)
+    require_count("--forecast-runs", args.forecast_runs)
+    require_count("--joint-sets", args.joint_sets)
+    require_count("--joint-runs", args.joint_runs)
+    if not 0.0 < args.joint_share <= 1.0:
+        raise InputError("--joint-share", "", f"must be a share in (0, 1], got {args.joint_share}")
+    args.seed = seed_of(args)
+    if not 0.0 < args.tolerance < 1.0:
+        raise InputError("--tolerance", "", f"must be above 0 and below 1, got {args.tolerance}")
+    hindcast = load_inputs(locate(args.hindcast))
+    baseline, wedge = load_inputs(locate(args.baseline)), load_inputs(locate(args.wedge))
+    names = identify.fitted_names(hindcast.calibration)
+    if args.parameters:
+        unknown = [n for n in args.parameters if n not in names]
+        if unknown:
+            raise InputError(
+                "--parameters", "", f"{', '.join(unknown)} not fitted; allowed: {', '.join(names)}"
+            )
+        names = list(args.parameters)
+    began = time.perf_counter()
+
+    def say(stage: str):
+        return None if args.quiet else lambda name: print(f"  {stage}: {name}", flush=True)
+
+    moves = identify.profile(
+        hindcast, names, args.runs, args.seed, baseline, progress=say("profiled")
+    )
+    bounds = identify.ranges(moves, args.tolerance)
+    effect = identify.forecast_effect(
+        wedge, bounds, args.forecast_runs, args.seed, progress=say("2024 forecast at range ends")
+    )
+    table = identify.summary_table(bounds, effect)
+    check, bar = identify.joint_check(
+        hindcast, baseline, bounds, args.joint_sets, args.joint_runs, args.seed, args.tolerance
+    )
+    joint = identify.Joint(
+        check, bar, args.joint_share, identify.chosen_shrink(check, args.joint_share),
+        args.joint_runs,
+    )  # fmt: skip
+    command = (
+        f"wedge identify --hindcast {args.hindcast} --baseline {args.baseline} "
+        f"--wedge {args.wedge} --runs {args.runs} --forecast-runs {args.forecast_runs} "
+        f"--tolerance {args.tolerance:g} --joint-sets {args.joint_sets} "
+        f"--joint-runs {args.joint_runs} --joint-share {args.joint_share:g} --seed {args.seed}"
+        + (f" --parameters {' '.join(args.parameters)}" if args.parameters else "")
+    )
+    wedge_name = wedge.scenario.name
+    text = identify.markdown_report(
+        table, effect, args.tolerance, args.runs, args.forecast_runs, args.seed, wedge_name,
+        command, joint,
+    )  # fmt: skip
+    out = Path(args.out) if args.out else default_out("identify")
+    with replacing(out) as tmp:
+        formats = ("png",) if args.no_svg else ("png", "svg")
+        identify.write(tmp, table, moves, effect, text, wedge_name, formats, joint)
+    print(
+        f"profiled {len(names)} parameters in {time.perf_counter() - began:.0f} s; "
+        f"report in {out / 'report.md'}"
+    )
+    if args.apply:
+        target = Path(hindcast.calibration.path)
+        passing = check.loc[check["shrink"] == joint.chosen, "share"].iloc[0]
+        identify.write_ranges(
+            hindcast.calibration, identify.shrunk(bounds, joint.chosen), target, command,
+            args.tolerance, joint.chosen, f"{100 * passing:.0f}%",
+        )  # fmt: skip
+        print(
+            f"wrote the tolerated ranges shrunk by {joint.chosen:g} into {target}; run `wedge docs`"
+        )
+    return 0
+
+
+COMMAND = Command(
+    "identify",
+    "how tightly history pins each fitted parameter, and what that does to a 2024 forecast",
+    arguments,
+    main,
+)
