@@ -6,7 +6,7 @@ chunks so that every sweep has several of them. Known answers come from
 outside the code: the Ishigami function's analytic Sobol indices and
 Morris elementary effects, the Cartesian product, the Latin-hypercube
 strata. The command-line tests run ``sim.cli.main`` (in this process or in a
-fresh interpreter) with a do-nothing ``write_sweep_outputs`` in place of
+fresh interpreter) with a view that draws no figure in place of
 ``sim/views/sweep.py``: the engine's tests must not depend on the figures
 and report, which have their own tests.
 """
@@ -36,11 +36,13 @@ from hypothesis import strategies as st
 from sim.cli import main
 from sim.engine.design import build_design
 from sim.engine.sweep import Plan, SerialExecutor, chunk_file, load_sweep, run_sweep
+from sim.experiments.sweep import CARRY, SweepExperiment
 from sim.experiments.sweep_analysis import analyse, sensitivity
+from sim.io import write
 from sim.model.streams import BLOCK
 from sim.scenario.errors import InputError
 from sim.scenario.sweep import Sweep
-from sim.views.sweep import design_sentence
+from sim.views.sweep_report import design_sentence
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"
@@ -50,13 +52,15 @@ FEAR = "pairs.CHN-RUS.fear.RUS"
 
 LAUNCHER = """
 import sys, types
-report = types.ModuleType("sim.views.sweep")
-report.write_sweep_outputs = lambda plan, out, summary: []
-sys.modules["sim.views.sweep"] = report
+view = types.ModuleType("sim.views.sweep")
+view.figures = lambda result: {}
+view.report = lambda result, figure_files: ""
+view.terminal = lambda result: ""
+sys.modules["sim.views.sweep"] = view
 from sim.cli import main
 sys.exit(main(sys.argv[1:]))
 """
-"""``wedge ARGS`` in a fresh interpreter, without the sweep report."""
+"""``wedge ARGS`` in a fresh interpreter, without the sweep's figures and report."""
 
 
 def wedge_command(*args: str) -> list[str]:
@@ -399,12 +403,13 @@ def test_killed_sweep_resumed_equals_an_uninterrupted_one(tmp_path):
     )
     # Meanwhile, the uninterrupted run, through the library.
     plan = load_sweep(sweep)
-    analyse(plan, whole, run_sweep(plan, whole))
+    result = SweepExperiment(plan, whole).run(plan.sweep.seed)
+    write(result, whole, ["test"], carry=CARRY)
     assert len(chunk_frames(whole)) == total
 
     out, err = resumed.communicate(timeout=300)
     assert resumed.returncode == 0, err
-    assert f"({total - len(done)} chunks run, {len(done)} kept)" in out
+    assert f"{total - len(done)} chunks run, {len(done)} kept from an earlier run" in out
     assert {f: f.stat().st_mtime_ns for f in kept} == kept
     assert not list(killed.rglob("*.tmp"))
     assert_same_chunks(killed, whole)
@@ -807,10 +812,12 @@ def test_missing_sweep_file_is_an_input_error(tmp_path):
 
 @pytest.fixture
 def report_stub(monkeypatch):
-    """A do-nothing sweep report in place of ``sim.views.sweep`` for in-process runs."""
-    report = types.ModuleType("sim.views.sweep")
-    report.write_sweep_outputs = lambda plan, out, summary: []
-    monkeypatch.setitem(sys.modules, "sim.views.sweep", report)
+    """A sweep view without figures or report in place of ``sim.views.sweep`` in this process."""
+    view = types.ModuleType("sim.views.sweep")
+    view.figures = lambda result: {}
+    view.report = lambda result, figure_files: ""
+    view.terminal = lambda result: ""
+    monkeypatch.setitem(sys.modules, "sim.views.sweep", view)
 
 
 @pytest.mark.parametrize(
@@ -859,8 +866,8 @@ def test_zero_workers_on_the_command_line_is_one_line_and_exit_2(
 def test_analysis_of_a_sweep_gives_one_row_per_scenario_and_point(small_sweep, serial_run):
     _, plan = small_sweep
     out, record, _ = serial_run
-    summary = analyse(plan, out, record)
-    points = pd.read_csv(out / "points.csv")
+    analysis = analyse(plan, out, record)
+    summary, points = analysis.summary, analysis.points
     assert len(points) == 2 * len(plan.design)
     assert (points["runs"] == plan.sweep.replicates).all()
     runs = all_runs(out)
@@ -909,7 +916,7 @@ def test_analysis_of_a_sobol_sweep_with_a_failed_chunk_reports_the_failure(
     plan = load_sweep(write_toml(tmp_path / "s.toml", data))
     record = run_sweep(plan, tmp_path / "out", executor=FailingExecutor(offset=8))
     assert [f["chunk"] for f in record["failed"]] == [1]
-    summary = analyse(plan, tmp_path / "out", record)
+    summary = analyse(plan, tmp_path / "out", record).summary
     assert summary["failed_chunks"] == record["failed"]
 
 
@@ -951,7 +958,6 @@ def test_the_partnership_relation_is_a_continuous_outcome_with_its_own_sensitivi
 ):
     from sim.experiments.sweep_analysis import RELATION
     from sim.outcomes import partnership_column
-    from sim.views.sweep import write_sweep_outputs
 
     data = small_scenario_sweep(
         write_scenario,
@@ -965,7 +971,9 @@ def test_the_partnership_relation_is_a_continuous_outcome_with_its_own_sensitivi
     )
     plan = load_sweep(write_toml(tmp_path / "s.toml", data))
     out = tmp_path / "out"
-    summary = analyse(plan, out, run_sweep(plan, out))
+    result = SweepExperiment(plan, out).run(plan.sweep.seed)
+    write(result, out, ["test"], carry=CARRY)
+    summary = result.summary
     points = pd.read_csv(out / "points.csv")
     # Known answer: the mean of each point's runs' final relation of the watched pair.
     runs = all_runs(out)
@@ -980,8 +988,7 @@ def test_the_partnership_relation_is_a_continuous_outcome_with_its_own_sensitivi
     assert (out / f"sensitivity_{RELATION}.csv").is_file()
     # Scenario discovery and heat maps are for events only.
     assert all(b.get("outcome") != RELATION for b in summary.get("discovery", []))
-    written = write_sweep_outputs(plan, out, summary)
-    names = {p.name for p in written}
+    names = {p.name for p in out.iterdir()}
     assert f"sensitivity_{RELATION}.png" in names
     assert not any(n.startswith(f"heatmap_{RELATION}") for n in names)
     report = (out / "report.md").read_text()
