@@ -312,7 +312,12 @@ def test_sweep_report_names_every_figure_and_every_figure_exists(finished_sweep)
     pngs = [p for p in written if p.suffix == ".png"]
     # Every rupture here goes on to a split: one heat map shows both.
     assert result.summary["coincident"] == [["p_split", "p_rupture"]]
-    assert {p.stem for p in pngs} == {"heatmap_p_split_1_us_offer_to_moscow", "time_to_split"}
+    # Fear moves P(split) (0 against 0.9): its profile is drawn too.
+    assert {p.stem for p in pngs} == {
+        "heatmap_p_split_1_us_offer_to_moscow",
+        "profile_p_split_us_offer_to_moscow",
+        "time_to_split",
+    }
     assert "P(split) and P(rupture) coincide at every design point" in text
     for png in pngs:
         assert f"]({png.name})" in text

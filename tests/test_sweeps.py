@@ -17,6 +17,7 @@ import concurrent.futures as cf
 import itertools
 import json
 import math
+import re
 import subprocess
 import sys
 import time
@@ -992,7 +993,9 @@ def test_the_partnership_relation_is_a_continuous_outcome_with_its_own_sensitivi
     assert f"sensitivity_{RELATION}.png" in names
     assert not any(n.startswith(f"heatmap_{RELATION}") for n in names)
     report = (out / "report.md").read_text()
-    assert "mean relation at the horizon: the" in report.lower()
+    horizon = plan.inputs[name].scenario.time.horizon
+    # The watched pair by name (or code) and the horizon's year, not a generic phrase.
+    assert re.search(rf"The mean \S+–\S+ relation at {horizon:.0f}: the ", report), report
 
 
 def test_a_dummy_parameter_adds_a_column_that_sets_nothing(tmp_path):

@@ -155,8 +155,10 @@ def discover(
     coverage = float(event[inside].sum() / event.sum())
     mass = float(inside.mean())
     label, events = WORDS[outcome]
+    # A share, with two significant digits below 10% so that a rare event does not read as 0.
+    rate = f"{100 * density:.2g}%" if density < 0.1 else f"{100 * density:.0f}%"
     sentence = (
-        f"{' and '.join(clauses) if clauses else 'anywhere'}: {label} {density:.2f}, "
+        f"{' and '.join(clauses) if clauses else 'anywhere'}: {label} {rate}, "
         f"holding {100 * coverage:.0f}% of all {events} "
         f"({100 * mass:.0f}% of runs)"
     )

@@ -33,14 +33,20 @@ from sim.engine.design import DUMMY
 from sim.engine.ensemble import proportion
 from sim.engine.sweep import Plan
 from sim.experiments.discovery import discover, load_runs
-from sim.experiments.sweep_findings import EVENT, answer, coincident, event_homogeneity
+from sim.experiments.sweep_findings import (
+    EVENT,
+    answer,
+    coincident,
+    event_structure,
+    map_structure,
+)
 from sim.outcomes import partnership_column
 from sim.scenario.calibration import PARAMETERS
 
 RELATION = "r_partnership"
 """Continuous outcome: mean relation of the watched partnership at the horizon, per point."""
 
-LABEL_WIDTH = 60
+LABEL_WIDTH = 64
 """Characters of a behaviour parameter's meaning kept in its label, at most."""
 
 __all__ = [
@@ -322,15 +328,21 @@ def summarise(plan: Plan, points: pd.DataFrame, record: dict | None = None) -> S
     events = event_outcomes(plan)
     together = coincident(points, events)
     summary["coincident"] = together
-    summary["homogeneity"] = {}
+    summary["homogeneity"], summary["map_homogeneity"] = {}, {}
+    pairs = [tuple(pair) for pair in sw.analysis.heatmap]
+    # Pooling along one parameter compares like with like only when the others are spread
+    # alike over its values: a grid or a Latin hypercube. Saltelli's and Morris's designs
+    # repeat a few base rows across columns, so a parameter's bins would differ by the
+    # other parameters they happen to hold; their indices answer that question instead.
+    axes = plan.design.names if sw.design in ("grid", "lhs") else []
     for outcome in events:
         # Equal outcomes are one test: their data are the same.
         first = next((g[0] for g in together if outcome in g[1:]), None)
-        summary["homogeneity"][outcome] = (
-            summary["homogeneity"][first]
-            if first is not None
-            else event_homogeneity(points, outcome, sw.seed)
-        )
+        for key, test in (
+            ("homogeneity", lambda o: event_structure(points, o, axes, sw.seed)),
+            ("map_homogeneity", lambda o: map_structure(points, o, pairs, sw.seed)),
+        ):
+            summary[key][outcome] = summary[key][first] if first is not None else test(outcome)
     if sw.analysis.sensitivity and sw.design in ("sobol", "morris"):
         summary["sensitivity"] = {}
         first_scenario = next(iter(plan.inputs))

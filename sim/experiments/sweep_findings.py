@@ -251,14 +251,79 @@ def homogeneity(
     return out | {"statistic": observed, "p_value": p, "structure": bool(p < ALPHA)}
 
 
-def event_homogeneity(points: pd.DataFrame, outcome: str, seed: int) -> dict[str, dict]:
-    """:func:`homogeneity` of an event outcome across the design points of each scenario."""
+def cells_homogeneity(cells: HeatmapCells, seed: int | list[int]) -> dict[str, Any]:
+    """:func:`homogeneity` across the non-empty cells of a heat map (or of one parameter)."""
+    filled = cells.runs > 0
+    events = np.rint(np.where(filled, cells.value, 0.0) * cells.runs)[filled]
+    return homogeneity(events, cells.runs[filled], seed) | {"cells": int(filled.sum())}
+
+
+def event_structure(
+    points: pd.DataFrame, outcome: str, axes: list[str], seed: int
+) -> dict[str, dict[str, Any]]:
+    """Whether an event outcome varies across the design, per scenario: the tests and the verdict.
+
+    Two kinds of test of homogeneity (:func:`homogeneity`): across the design
+    points, and along each swept parameter, its points pooled into the
+    parameter's values or bins (:func:`axis_cells`). With few events a point
+    holds at most one or two, and the test across points cannot see a trend
+    that pooling along a parameter shows plainly (15 splits over 300 points,
+    8 of them in the top eighth of the offer). The verdict corrects for the
+    ``1 + len(axes)`` tests (Bonferroni): the outcome has structure when the
+    smallest p-value times the number of tests is below :data:`ALPHA`. Pass
+    the axes of a balanced design only (grid, Latin hypercube), where every
+    value of one parameter meets the same spread of the others.
+
+    Returns
+    -------
+    dict
+        Scenario -> the test across points (:func:`homogeneity`'s fields) with
+        ``by_parameter`` (path -> test along it, with ``cells``), ``tests``,
+        ``adjusted_p`` (the smallest p-value, Bonferroni-adjusted) and
+        ``structure`` (the verdict).
+    """
     out = {}
+    kind = list(EVENT).index(outcome)
     for k, (scenario, rows) in enumerate(points.groupby("scenario", sort=False)):
         runs = rows["runs"].to_numpy()
         events = np.rint(rows[outcome].to_numpy(float) * runs)
-        stream = [seed, list(EVENT).index(outcome), k]
-        out[str(scenario)] = homogeneity(events, runs, stream)
+        test = homogeneity(events, runs, [seed, kind, k])
+        by_parameter = {
+            axis: cells_homogeneity(
+                heatmap_cells(rows, axis, axis, outcome), [seed, kind, k, j + 1]
+            )
+            for j, axis in enumerate(axes)
+        }
+        tests = 1 + len(axes)
+        smallest = min([test["p_value"], *(t["p_value"] for t in by_parameter.values())])
+        adjusted = min(1.0, smallest * tests)
+        out[str(scenario)] = test | {
+            "by_parameter": by_parameter,
+            "tests": tests,
+            "adjusted_p": adjusted,
+            "structure": bool(adjusted < ALPHA),
+        }
+    return out
+
+
+def map_structure(
+    points: pd.DataFrame, outcome: str, pairs: list[tuple[str, str]], seed: int
+) -> dict[str, list[dict[str, Any]]]:
+    """The test of homogeneity across the cells of each heat map, per scenario.
+
+    A heat map is worth drawing only where its cells differ beyond sampling
+    noise: ``structure`` of each entry (p below :data:`ALPHA`), in the order of
+    ``pairs`` (the sweep's ``analysis.heatmap``).
+    """
+    out = {}
+    kind = list(EVENT).index(outcome)
+    for k, scenario in enumerate(dict.fromkeys(points["scenario"])):
+        out[str(scenario)] = [
+            cells_homogeneity(
+                heatmap_cells(points, x, y, outcome, str(scenario)), [seed, kind, k, 0, j]
+            )
+            for j, (x, y) in enumerate(pairs)
+        ]
     return out
 
 
@@ -361,28 +426,43 @@ def smallest_lever(points: pd.DataFrame, question: Question, scenario: str) -> d
 
 
 def drivers(table: pd.DataFrame, outcome: str, kind: str, top: int = 3) -> dict[str, Any]:
-    """The parameters with the largest sensitivity indices of an outcome, and the noise floor.
+    """The parameters that detectably move an outcome, by sensitivity index, and the noise floor.
 
     ``table`` is a sensitivity table (:func:`sim.experiments.sweep_analysis.sensitivity`);
     the index is the total Sobol index ST or Morris mu*. A parameter *clears*
     the noise floor when its index minus its 95% half-width is above the
-    dummy parameter's index (``analysis.noise_floor``).
+    dummy parameter's index (``analysis.noise_floor``), or above zero without
+    a dummy.
+
+    Returns
+    -------
+    dict
+        ``method``, ``index`` (``ST`` or ``mu_star``), ``floor`` (``None``
+        without a dummy), ``parameters`` (how many, the dummy left out),
+        ``clear`` (how many clear the floor), ``cleared`` (the first ``top`` of
+        them by index) and ``top`` (the first ``top`` parameters by index,
+        whether they clear it or not); each entry ``parameter``, ``index``,
+        ``conf`` (95% half-width) and ``clears``.
     """
     rank = "ST" if kind == "sobol" else "mu_star"
     floor_rows = table.loc[table["parameter"] == DUMMY, rank]
     floor = float(floor_rows.iloc[0]) if len(floor_rows) else None
     real = table[table["parameter"] != DUMMY].sort_values(rank, ascending=False, kind="stable")
-    lower = real[rank] - real[f"{rank}_conf"].abs()
-    clears = lower > (floor if floor is not None else 0.0)
-    ranked = [
-        {
-            "parameter": str(row["parameter"]),
-            "index": float(row[rank]),
-            "conf": float(abs(row[f"{rank}_conf"])),
-            "clears": bool(ok),
-        }
-        for (_, row), ok in zip(real.head(top).iterrows(), clears.head(top), strict=True)
-    ]
+    real = real.assign(
+        clears=real[rank] - real[f"{rank}_conf"].abs() > (floor if floor is not None else 0.0)
+    )
+
+    def entries(rows: pd.DataFrame) -> list[dict[str, Any]]:
+        return [
+            {
+                "parameter": str(row["parameter"]),
+                "index": float(row[rank]),
+                "conf": float(abs(row[f"{rank}_conf"])),
+                "clears": bool(row["clears"]),
+            }
+            for _, row in rows.iterrows()
+        ]
+
     return {
         "ask": "drivers",
         "outcome": outcome,
@@ -390,8 +470,9 @@ def drivers(table: pd.DataFrame, outcome: str, kind: str, top: int = 3) -> dict[
         "index": rank,
         "floor": floor,
         "parameters": len(real),
-        "clear": int(clears.sum()),
-        "top": ranked,
+        "clear": int(real["clears"].sum()),
+        "cleared": entries(real[real["clears"]].head(top)),
+        "top": entries(real.head(top)),
     }
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sim.views.sweep_report import (
     TOP_POINTS,
@@ -28,16 +28,20 @@ from sim.views.sweep_report import (
     headline_paragraph,
     listing_outcomes,
     named_parameters,
+    outcome_name,
     sensitivity_lines,
 )
 from sim.views.sweep_words import (
+    MAX_LISTED,
     OUTCOME_EVENTS,
     OUTCOME_LABELS,
     has_structure,
+    listing,
     p_value,
     same_as,
     share,
     shown_for,
+    varying_parameters,
 )
 from sim.views.words import format_year
 
@@ -82,6 +86,8 @@ def figure_plan(result: Result) -> list[tuple[str, str, Callable[[], Figure]]]:
             for scenario in present:
                 if not has_structure(summary, outcome, scenario):
                     continue
+                if not map_test(summary, outcome, scenario, k).get("structure", True):
+                    continue
                 horizon = horizons.get(scenario)
                 event = OUTCOME_EVENTS[outcome]
                 name = OUTCOME_LABELS[outcome] + "".join(f" = {OUTCOME_LABELS[o]}" for o in also)
@@ -102,6 +108,35 @@ def figure_plan(result: Result) -> list[tuple[str, str, Callable[[], Figure]]]:
                     )  # fmt: skip
 
                 out.append((f"heatmap_{outcome}_{k}_{_slug(scenario)}", caption, draw))
+    for outcome in (o for o in outcomes if o in OUTCOME_EVENTS):
+        if shown_for(summary, outcome) != outcome:
+            continue
+        also = same_as(summary, outcome)
+        for scenario in present:
+            test = ((summary.get("homogeneity") or {}).get(outcome) or {}).get(scenario)
+            along = varying_parameters(test) if test and test["structure"] else []
+            if not along:
+                continue
+            name = OUTCOME_LABELS[outcome] + "".join(f" = {OUTCOME_LABELS[o]}" for o in also)
+            words = listing([labels.get(path, path) for path, _ in along[:MAX_LISTED]])
+            caption = (
+                f"{name} by {format_year(horizons.get(scenario))} along {words}, scenario "
+                f"`{scenario}`: the share of runs with a {OUTCOME_EVENTS[outcome]} at each value "
+                f"(or bin) of the parameter, pooled over everything else the design varies, "
+                f"with 95% Wilson intervals. Only parameters along which it varies beyond "
+                f"sampling noise are drawn; the p-value of each (Bonferroni-adjusted) is above "
+                f"its panel."
+            )
+
+            def draw_profiles(outcome=outcome, scenario=scenario, along=along, also=also):
+                from sim.views.sweep_profile import plot_profiles
+
+                return plot_profiles(
+                    points, outcome, along, labels, scenario,
+                    horizon=horizons.get(scenario), same_as=also,
+                )  # fmt: skip
+
+            out.append((f"profile_{outcome}_{_slug(scenario)}", caption, draw_profiles))
     curves = analysis.curves
     if sw.analysis.group_by and curves is not None and len(curves):
         group = labels.get(sw.analysis.group_by, sw.analysis.group_by)
@@ -112,11 +147,25 @@ def figure_plan(result: Result) -> list[tuple[str, str, Callable[[], Figure]]]:
 
             return plot_time_to_split(curves, group, horizon=horizon)
 
+        tests = [((summary.get("homogeneity") or {}).get("p_split") or {}).get(s) for s in present]
+        flat = all(
+            t is not None
+            and (not t["structure"] or sw.analysis.group_by not in dict(varying_parameters(t)))
+            for t in tests
+        )
+        caveat = (
+            f" P(split) does not vary detectably with {group}, so the curves differ by no "
+            f"more than sampling noise: they show when splits happen, not which level makes "
+            f"them likelier."
+            if tests and flat
+            else ""
+        )
         out.append(
             (
                 "time_to_split",
                 f"Cumulative P(split) by year for each level of {group}, with 95% Wilson "
-                f"bands; the legend gives P(split) by {format_year(horizon)}.",
+                f"bands from each curve's first split on; the legend gives P(split) by "
+                f"{format_year(horizon)}.{caveat}",
                 draw_curves,
             )
         )
@@ -135,17 +184,52 @@ def figure_plan(result: Result) -> list[tuple[str, str, Callable[[], Figure]]]:
         def draw_bars(table=table, outcome=outcome, kind=kind) -> Figure:
             from sim.views.sweep_sensitivity import plot_sensitivity
 
-            return plot_sensitivity(table, outcome, kind, labels=labels)
+            return plot_sensitivity(
+                table, outcome, kind, labels=labels, outcome_name=outcome_name(plan, outcome)
+            )
 
         out.append(
             (
                 f"sensitivity_{outcome}",
-                f"{what} of {OUTCOME_LABELS[outcome]}{same} over the design, with bootstrap "
+                f"{what} of {outcome_name(plan, outcome)}{same} over the design, with bootstrap "
                 f"95% confidence intervals; the most influential parameters first.",
                 draw_bars,
             )
         )
     return out
+
+
+def map_test(summary: Mapping[str, Any], outcome: str, scenario: str, k: int) -> dict:
+    """The test across the cells of heat map ``k`` (1-based) of an outcome ({} untested)."""
+    tests = ((summary.get("map_homogeneity") or {}).get(outcome) or {}).get(scenario) or []
+    return tests[k - 1] if 0 < k <= len(tests) else {}
+
+
+def maps_not_drawn(result: Result) -> list[str]:
+    """Sentences on the heat maps left out because their cells differ only by noise.
+
+    Only for outcomes that vary across the design: without any structure the
+    headline already says why no map is drawn.
+    """
+    plan, summary = result.payload.plan, result.summary
+    labels = summary.get("parameters") or {}
+    points = result.payload.analysis.points
+    present = list(dict.fromkeys(points["scenario"])) if len(points) else []
+    outcomes = [o for o in dict.fromkeys(["p_split", *plan.sweep.outcomes]) if o in OUTCOME_EVENTS]
+    lines = []
+    for k, (x, y) in enumerate(plan.sweep.analysis.heatmap, start=1):
+        for outcome in (o for o in outcomes if shown_for(summary, o) == o):
+            for scenario in present:
+                test = map_test(summary, outcome, scenario, k)
+                if not has_structure(summary, outcome, scenario) or test.get("structure", True):
+                    continue
+                lines.append(
+                    f"No heat map of {OUTCOME_LABELS[outcome]} over {labels.get(x, x)} and "
+                    f"{labels.get(y, y)} (scenario `{scenario}`): its {test['cells']} cells differ "
+                    f"no more than sampling noise makes them (exact test of homogeneity across "
+                    f"them, {p_value(test['p_value'])}), so its colours would be noise."
+                )
+    return lines
 
 
 def figures(result: Result) -> dict[str, Figure]:
@@ -232,8 +316,12 @@ def report(result: Result, figure_files: Mapping[str, str]) -> str:
                 "",
                 f"*Figure {number}. {captions.get(stem, '')}*",
             ]
+    not_drawn = maps_not_drawn(result)
+    if not_drawn:
+        parts += [] if figure_files else ["", "## Figures"]
+        parts += ["", " ".join(not_drawn)]
     parts += ["", *discovery_lines(plan, summary)]
-    sensitivity = sensitivity_lines(analysis.sensitivity, labels, summary)
+    sensitivity = sensitivity_lines(plan, analysis.sensitivity, labels, summary)
     if sensitivity:
         parts += ["", *sensitivity]
     return "\n".join(parts) + "\n"
@@ -258,10 +346,10 @@ def terminal(result: Result) -> str:
         if test is not None and test["events"] not in (0, test["runs"]):
             verdict = (
                 "; varies across the design" if test["structure"] else "; no detectable structure"
-            ) + f" ({p_value(test['p_value'])})"
+            ) + f" ({p_value(test.get('adjusted_p', test['p_value']))})"
         lines.append(
-            f"{scenario}: P(split) over the design {p['value']:.3f} "
-            f"[{p['low']:.3f}, {p['high']:.3f}]{verdict}"
+            f"{scenario}: P(split) over the design {share(p['value'])} "
+            f"[{share(p['low'])}, {share(p['high'])}]{verdict}"
         )
     for box in summary.get("discovery") or []:
         lines.append(f"  {box['sentence']}")

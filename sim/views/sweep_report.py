@@ -30,6 +30,7 @@ from sim.views.sweep_words import (
     shown_for,
     smallest_lever_sentence,
     structure_sentence,
+    threshold_words,
     value,
 )
 from sim.views.words import format_year
@@ -208,16 +209,26 @@ def answer_paragraph(plan: Plan, summary: Mapping[str, Any]) -> str:
             text = f"In `{ans['scenario']}`: {text}"
         shown = shown_for(summary, outcome)
         test = ((summary.get("homogeneity") or {}).get(shown) or {}).get(ans["scenario"])
-        if test is not None and not test["structure"]:
-            text += (
-                f" But {OUTCOME_LABELS[outcome]} shows no detectable structure across the "
-                f"design ({test['events']:,} {OUTCOME_EVENTS[outcome]}s in {test['runs']:,} "
-                f"runs; exact test of homogeneity, {p_value(test['p_value'])}): what the sweep "
-                f"tells is its "
-                f"overall level, not where it is higher."
+        if test is not None and not test["structure"] and test["events"] not in (0, test["runs"]):
+            name = OUTCOME_LABELS[outcome]
+            evidence = (
+                f"({test['events']:,} {OUTCOME_EVENTS[outcome]}s in {test['runs']:,} runs; "
+                f"exact tests of homogeneity across points and along each parameter, "
+                f"Bonferroni-adjusted {p_value(test.get('adjusted_p', test['p_value']))})"
             )
+            if any(r["lever"] is not None for r in ans["by_given"]):
+                text += (
+                    f" But {name} shows no detectable structure across the design {evidence}: "
+                    f"what reaches {threshold_words(question['threshold'])} may be sampling noise."
+                )
+            else:
+                text += (
+                    f" Nor does {name} vary detectably across the design {evidence}: the sweep "
+                    f"measures its overall level, {share(test['rate'])} of runs, not where it "
+                    f"is higher."
+                )
         parts.append(text)
-    parts.append(f"*The sweep's question: {question_sentence(question, labels, name)}*")
+    parts.append(f"*The sweep asks: {question_sentence(question, labels, name)}*")
     return "\n\n".join(parts)
 
 
@@ -264,7 +275,7 @@ def headline_paragraph(plan: Plan, summary: Mapping[str, Any], points: pd.DataFr
             )
         elif test is not None and not test["structure"]:
             best = entry["best_point"]
-            words.append(structure_sentence(test, "p_split"))
+            words.append(structure_sentence(test, "p_split", labels))
             words.append(
                 f"The highest share at one point ({share(best['p_split'])} at point "
                 f"{best['point']}) is what the largest of {len(rows):,} noisy estimates "
@@ -280,7 +291,7 @@ def headline_paragraph(plan: Plan, summary: Mapping[str, Any], points: pd.DataFr
             if hidden:
                 values += f" (the other {hidden} parameters' values are in `points.csv`)"
             if test is not None:
-                words.append(structure_sentence(test, "p_split"))
+                words.append(structure_sentence(test, "p_split", labels))
             words.append(
                 f"The design point with the highest P(split) is point {best['point']}, with "
                 f"{values}: {share(best['p_split'])} of its {int(row['runs']):,} runs split "
@@ -290,7 +301,7 @@ def headline_paragraph(plan: Plan, summary: Mapping[str, Any], points: pd.DataFr
             )
         rupture_test = ((summary.get("homogeneity") or {}).get("p_rupture") or {}).get(scenario)
         if rupture_test is not None and "p_rupture" not in coincide:
-            words.append(structure_sentence(rupture_test, "p_rupture"))
+            words.append(structure_sentence(rupture_test, "p_rupture", labels))
         parts.append(" ".join(words))
     together = coincidence_sentence(summary)
     if together:
@@ -391,68 +402,76 @@ def floor_sentence(
 
 
 def discovery_lines(plan: Plan, summary: Mapping[str, Any]) -> list[str]:
-    """Lines of the "Where splits concentrate" section (PRIM boxes as bullet points)."""
+    """Lines of the "Where splits concentrate" section (PRIM boxes as bullet points).
+
+    An outcome that coincides with another is named under that one's box; one
+    without detectable structure gets a line saying why it has no box.
+    """
     lines = ["## Where splits concentrate", ""]
-    boxes = summary.get("discovery")
+    boxes = summary.get("discovery") or []
     overall = summary.get("overall") or {}
     if all(e["p_split"]["value"] == 0 for e in overall.values()):
         return [*lines, "No run split, so there is nowhere for splits to concentrate."]
     if not plan.sweep.analysis.discovery:
         return [*lines, "Scenario discovery was not asked for (`analysis.discovery = false`)."]
-    labels = summary.get("parameters") or {}
-    own = [
-        labels.get(a.parameter, a.parameter)
-        for a in plan.sweep.axes()
-        if _axis_kind(plan, a) != CALIBRATION_KIND
-    ]
-    which = (
-        "the swept parameters and the behaviour parameters (`analysis.discovery_behaviour`)"
-        if plan.sweep.analysis.discovery_behaviour
-        else f"the parameters the sweep varies ({', '.join(own)})"
-    )
-    lines.append(
-        f"Scenario discovery (PRIM; Friedman and Fisher 1999, Bryant and Lempert 2010) over "
-        f"{which}, run by run: the box with the largest coverage whose density reaches "
-        f"{share(plan.sweep.analysis.prim_threshold)} (or the densest box when none does). "
-        "Density is the share of runs in the box with the event, coverage the share of all "
-        "events that fall in the box, mass the share of runs in the box."
-    )
-    lines.append("")
     skipped = summary.get("discovery_skipped") or {}
     events = [o for o in plan.sweep.outcomes if o in OUTCOME_EVENTS]
-    for outcome in events:
-        found = [b for b in boxes or [] if b.get("outcome", "p_split") == outcome]
+    shown = [o for o in events if shown_for(summary, o) == o]
+    sought = [o for o in shown if o not in skipped]
+    if sought:
+        labels = summary.get("parameters") or {}
+        own = [
+            labels.get(a.parameter, a.parameter)
+            for a in plan.sweep.axes()
+            if _axis_kind(plan, a) != CALIBRATION_KIND
+        ]
+        which = (
+            "the swept parameters and the behaviour parameters (`analysis.discovery_behaviour`)"
+            if plan.sweep.analysis.discovery_behaviour
+            else f"the parameters the sweep varies ({'; '.join(own)})"
+        )
+        lines += [
+            f"Scenario discovery (PRIM; Friedman and Fisher 1999, Bryant and Lempert 2010) over "
+            f"{which}, run by run: the box with the largest coverage whose density reaches "
+            f"{share(plan.sweep.analysis.prim_threshold)} (or the densest box when none does). "
+            "Density is the share of runs in the box with the event, coverage the share of all "
+            "events that fall in the box, mass the share of runs in the box.",
+            "",
+        ]
+    for k, outcome in enumerate(shown):
         name = OUTCOME_EVENTS[outcome]
-        if outcome != events[0] or outcome != "p_split":
+        also = same_as(summary, outcome)
+        if k or outcome != "p_split":
             lines += ["", f"Where {name}s concentrate:", ""]
+        found = [b for b in boxes if b.get("outcome", "p_split") == outcome]
         if outcome in skipped:
-            reason = skipped[outcome]
-            if reason.startswith("coincides"):
-                first = shown_for(summary, outcome)
-                text = (
-                    f"the same box: {OUTCOME_LABELS[outcome]} coincides with "
-                    f"{OUTCOME_LABELS[first]}"
-                )
-            else:
-                text = (
-                    f"no box: {OUTCOME_LABELS[outcome]} shows no detectable structure across "
-                    "the design (see the headline), so any box would outline noise"
-                )
-            lines.append(f"- {capital(text)}.")
+            lines.append(
+                f"- No box: {OUTCOME_LABELS[outcome]} shows no detectable structure across the "
+                "design (see the headline), so a box would only outline noise."
+            )
         elif not found:
             lines.append(
-                f"- Too few runs with (or without) a {name} for PRIM (fewer than 10), or "
-                "nothing for a box to restrict: no box."
+                f"- No box: too few runs with (or without) a {name} for PRIM (fewer than 10), "
+                "or nothing the sweep varies for a box to restrict."
             )
         for box in found:
             base = box.get("base_rate")
             rate = f" Over all runs: {share(base)}." if base is not None else ""
             lines.append(f"- {box['sentence']}.{rate}")
+        if also:
+            lines += [
+                "",
+                f"{listing_outcomes(also)} coincides with {OUTCOME_LABELS[outcome]}, so the "
+                f"same holds for {'it' if len(also) == 1 else 'them'}.",
+            ]
     return lines
 
 
 def sensitivity_lines(
-    tables: Mapping[str, pd.DataFrame], labels: Mapping[str, str], summary: Mapping[str, Any]
+    plan: Plan,
+    tables: Mapping[str, pd.DataFrame],
+    labels: Mapping[str, str],
+    summary: Mapping[str, Any],
 ) -> list[str]:
     """Lines of the sensitivity section: top rankings per outcome (coinciding ones once)."""
     tables = {o: t for o, t in tables.items() if shown_for(summary, o) == o}
@@ -499,7 +518,7 @@ def sensitivity_lines(
         )
         lines += [
             "",
-            f"{capital(OUTCOME_LABELS[outcome])}: the {shown} most influential of "
+            f"{capital(outcome_name(plan, outcome))}: the {shown} most influential of "
             f"{len(table) - len(floor)} parameters{' and the dummy' if len(floor) else ''}."
             f"{above}{same}",
             "",

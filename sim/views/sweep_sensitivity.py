@@ -35,6 +35,7 @@ def plot_sensitivity(
     *,
     labels: Mapping[str, str] | None = None,
     top: int = MAX_SENSITIVITY_BARS,
+    outcome_name: str | None = None,
 ) -> Figure:
     """Ranked horizontal bars of the global sensitivity of one outcome to each parameter.
 
@@ -59,6 +60,9 @@ def plot_sensitivity(
         Parameter path -> readable label.
     top : int
         Parameters shown at most.
+    outcome_name : str, optional
+        The outcome in words for the title and axis ("the mean China–Russia
+        relation at 2040"); its short name (:data:`OUTCOME_LABELS`) by default.
 
     Returns
     -------
@@ -80,7 +84,7 @@ def plot_sensitivity(
     ranked = table.dropna(subset=[rank]).sort_values(rank, ascending=False, kind="stable")
     shown = ranked.head(top)
     n = len(shown)
-    name = OUTCOME_LABELS[outcome]
+    name = outcome_name or OUTCOME_LABELS[outcome]
     with mpl.rc_context(STYLE):
         fig = new_figure(7.2, 0.29 * max(n, 3) + 2.0)
         ax = fig.add_subplot()
@@ -102,7 +106,7 @@ def plot_sensitivity(
             handles = _sobol_bars(ax, shown, ypos)
             ax.set_xlabel(
                 wrap_label(
-                    f"Sobol index (share of the variance of {name} across design points)", 80
+                    f"Sobol index (share of the variance of {name} across design points)", 64
                 )
             )
         else:
@@ -110,7 +114,7 @@ def plot_sensitivity(
             ax.set_xlabel(
                 wrap_label(
                     f"elementary effect on {name} (change per full parameter range, 0–1 scale)",
-                    80,
+                    64,
                 )
             )
         if n:
@@ -139,8 +143,16 @@ def plot_sensitivity(
             else f"the {n} most influential of {total} parameters"
         )
         order = "by total index ST" if kind == "sobol" else "by μ*"
+        floor_rows = table.loc[table["parameter"] == DUMMY, rank]
+        cleared = ""
+        if len(floor_rows):
+            real = table[table["parameter"] != DUMMY]
+            clear = int((real[rank] - real[f"{rank}_conf"].abs() > floor_rows.iloc[0]).sum())
+            cleared = f"; {clear or 'none'} {'clears' if clear < 2 else 'clear'} the noise floor"
         fig.suptitle(
-            balanced_title(fig, f"Sensitivity of {name}: {method}\n{which}, ranked {order}")
+            balanced_title(
+                fig, f"Sensitivity of {name}: {method}\n{which}, ranked {order}{cleared}"
+            )
         )
     return fig
 

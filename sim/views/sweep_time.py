@@ -94,9 +94,14 @@ def plot_time_to_split(
                     continue
                 x = sub["year"].to_numpy(float)
                 colour = colours[k]
+                # Before a group's first split its band is only an upper bound, the same for
+                # every group of its size: drawn for each, they stack into one dark block.
+                # Panels without any split keep their bands, the only thing they show.
+                some = float(df["p"].max()) > 0.0
                 band = ax.fill_between(
-                    x, sub["low"], sub["high"], color=colour, alpha=0.16, linewidth=0
-                )
+                    x, sub["low"], sub["high"], where=(sub["p"].to_numpy() > 0) if some else None,
+                    color=colour, alpha=0.16, linewidth=0,
+                )  # fmt: skip
                 band.set_gid(f"band:{scenario}:{group}")
                 style = {
                     "color": colour,

@@ -45,13 +45,13 @@ def percent(p: float) -> str:
 
 
 def share(p: float | None) -> str:
-    """A share of runs as a percentage, one decimal (``"23.1%"``), two digits below 0.1%.
+    """A share of runs as a percentage, one decimal (``"23.1%"``), two digits below 1%.
 
     The project's format (:func:`sim.views.words.format_share`), except that a share
-    below 0.1% keeps two significant digits (``"0.0083%"``) so that a rare event
-    does not read as "0.0%".
+    below 1% keeps two significant digits (``"0.13%"``, ``"0.0083%"``) so that a
+    rare event does not read as "0.0%" and its interval reads at the same precision.
     """
-    if p is not None and 0 < p < 0.001:
+    if p is not None and 0 < p < 0.01:
         return f"{100 * p:.2g}%"
     return format_share(p)
 
@@ -147,27 +147,96 @@ def coincidence_sentence(summary: Mapping[str, Any]) -> str:
     return " ".join(texts)
 
 
-def structure_sentence(test: Mapping[str, Any], outcome: str) -> str:
-    """Whether an event's share differs between design points, with the test and its p-value."""
+MAX_LISTED = 6
+"""Swept parameters named at most in a sentence on structure; the rest are counted."""
+
+
+def varying_parameters(test: Mapping[str, Any]) -> list[tuple[str, float]]:
+    """``(path, Bonferroni-adjusted p)`` of the parameters along which an outcome varies.
+
+    Those whose test, adjusted for all of the outcome's tests, is below 0.05,
+    most significant first (:func:`sim.experiments.sweep_findings.event_structure`).
+    """
+    tests = int(test.get("tests", 1))
+    found = [
+        (path, min(1.0, t["p_value"] * tests))
+        for path, t in (test.get("by_parameter") or {}).items()
+    ]
+    return sorted(((p, a) for p, a in found if a < 0.05), key=lambda pa: pa[1])
+
+
+def structure_sentence(
+    test: Mapping[str, Any], outcome: str, labels: Mapping[str, str] | None = None
+) -> str:
+    """Whether an event's share varies across the design, with the tests and their p-values.
+
+    Across the design points, and along each swept parameter with its points
+    pooled (:func:`sim.experiments.sweep_findings.event_structure`); p-values
+    are Bonferroni-adjusted over all of the outcome's tests.
+    """
     name = OUTCOME_LABELS[outcome]
     event = OUTCOME_EVENTS[outcome]
-    stats = (
+    if test["events"] in (0, test["runs"]):
+        which = "every" if test["events"] else "no"
+        return f"{name} is the same at every design point: {which} run had a {event}."
+    tests = int(test.get("tests", 1))
+    adjusted = min(1.0, test["p_value"] * tests)
+    across = (
         f"exact conditional test of homogeneity across the {test['points']:,} design points: "
         f"Pearson's X² = {test['statistic']:.1f} on {test['df']:,} degrees of freedom, "
         f"{p_value(test['p_value'])} from {test['permutations']:,} random allocations of the "
         f"{test['events']:,} {event}s to the {test['runs']:,} runs"
     )
-    if test["events"] in (0, test["runs"]):
-        which = "every" if test["events"] else "no"
-        return f"{name} is the same at every design point: {which} run had a {event}."
-    if test["structure"]:
-        return f"{name} differs between design points beyond sampling noise ({stats})."
-    return (
-        f"{name} shows no detectable structure: its shares at the design points differ no "
-        f"more than sampling noise makes {test['events']:,} {event}s in {test['runs']:,} runs "
-        f"differ ({stats}). So no heat map of it is drawn and no box where it concentrates "
-        f"is sought: their colours and limits would outline noise."
+    along = varying_parameters(test)
+    others = [p for p in (test.get("by_parameter") or {}) if p not in dict(along)]
+    correction = (
+        f" (p-values Bonferroni-adjusted over the {tests} tests, the design points and each "
+        f"swept parameter)"
+        if tests > 1
+        else ""
     )
+    if not test["structure"]:
+        smallest = min(
+            (t["p_value"] for t in (test.get("by_parameter") or {}).values()), default=None
+        )
+        along_words = (
+            f" nor pooled along any swept parameter (smallest unadjusted {p_value(smallest)})"
+            if smallest is not None
+            else ""
+        )
+        return (
+            f"{name} shows no detectable structure: its shares differ no more than sampling "
+            f"noise makes {test['events']:,} {event}s in {test['runs']:,} runs differ, neither "
+            f"between design points ({across}){along_words}. So no heat map of it is drawn and "
+            f"no box where it concentrates is sought: their colours and limits would outline "
+            f"noise."
+        )
+    named = [f"{label_of(p, labels)} ({p_value(a)})" for p, a in along[:MAX_LISTED]]
+    if len(along) > MAX_LISTED:
+        named.append(f"{len(along) - MAX_LISTED} more")
+    if adjusted < 0.05:
+        text = f"{name} differs between design points beyond sampling noise ({across})"
+        if named:
+            text += f", and pooled along the swept parameters it varies with {listing(named)}"
+    else:
+        sparse = (
+            f"; with {test['events']:,} {event}s over {test['points']:,} points, most points "
+            f"hold none"
+            if test["events"] < test["points"]
+            else ""
+        )
+        text = (
+            f"{name} does not differ detectably between single design points ({across}"
+            f"{sparse}), but pooled along the swept parameters it varies with {listing(named)}"
+        )
+    if others and named:
+        rest = (
+            listing([label_of(p, labels) for p in others], "or")
+            if len(others) <= MAX_LISTED
+            else f"the other {len(others)} parameters"
+        )
+        text += f", not detectably with {rest}"
+    return text + f"{correction}."
 
 
 # ------------------------------------------------------------------ the answer
@@ -196,20 +265,22 @@ def smallest_lever_sentence(answer: Mapping[str, Any], labels: Mapping[str, str]
     lever = short(label_of(answer["lever"], labels))
     given = short(label_of(answer["given"], labels)) if answer.get("given") else None
     name = OUTCOME_LABELS[answer["outcome"]]
-    threshold = percent(answer["threshold"])
+    threshold = threshold_words(answer["threshold"])
     rows = answer["by_given"]
     reached = [r for r in rows if r["lever"] is not None]
-    where = "combination of the two" if given else "value"
     if not reached:
         best = answer["highest"]
         est = best["estimate"]
         at = f"{lever} {_cell(best['lever'])}"
         if given:
             at += f" and {given} {_cell(best['given'])}"
+        binned = answer.get("lever_binned") or answer.get("given_binned")
+        where = "cell" if binned else ("combination" if given else "value")
+        whatever = f", whatever the {given}" if given else ""
         return (
-            f"No {lever} tried raises {name} above {threshold}: at no {where} tried does the "
-            f"share of runs exceed it. The highest {name} seen is {share(est['p'])} (95% "
-            f"interval {interval(est['low'], est['high'])}, {est['runs']:,} runs), at {at}."
+            f"No {lever} tried raises {name} above {threshold}{whatever}: the likeliest "
+            f"{where}, with {at}, has {name} {share(est['p'])} (95% interval "
+            f"{interval(est['low'], est['high'])}, {est['runs']:,} runs)."
         )
 
     smallest = min(reached, key=lambda r: _order(r["lever"]))
@@ -245,8 +316,8 @@ def smallest_lever_sentence(answer: Mapping[str, Any], labels: Mapping[str, str]
         text += ("; " + "; ".join(clauses) if clauses else "") + "."
     est = smallest["estimate"]
     text += (
-        f" There {name} is {share(est['p'])} of {est['runs']:,} runs (95% interval "
-        f"{interval(est['low'], est['high'])})"
+        f" At that {'combination' if given else 'value'}, {name} is {share(est['p'])} of "
+        f"{est['runs']:,} runs (95% interval {interval(est['low'], est['high'])})"
     )
     if est["low"] <= answer["threshold"]:
         text += f", an interval that still reaches below {threshold}: more runs would tell"
@@ -266,55 +337,67 @@ def _bound(cell: Mapping[str, float]) -> str:
 def drivers_sentence(
     answer: Mapping[str, Any], labels: Mapping[str, str], outcome_name: str
 ) -> str:
-    """The answer to a ``drivers`` question: the most influential parameters and the noise floor."""
+    """The answer to a ``drivers`` question: the parameters that clear the noise floor.
+
+    E.g. "The mean China–Russia relation at 2040 depends detectably on 4 of the
+    71 parameters, whose total Sobol index ST lies above the noise floor with its
+    whole 95% interval: Russia's extra fear of China (0-1), ST 0.954 ± 0.353; ...
+    and 1 more."
+    """
     index = "total Sobol index ST" if answer["method"] == "sobol" else "Morris μ*"
-    top = answer["top"]
     floor = answer.get("floor")
     reference = (
-        f"the noise floor ({answer['index']} {floor:.3f}, the index of a dummy parameter that "
-        f"changes nothing)"
+        f"the noise floor ({answer['index']} {floor:.3f}, the index of a dummy parameter "
+        f"that changes nothing)"
         if floor is not None
         else "zero"
     )
-    clear = [t for t in top if t["clears"]]
-    if not clear:
-        first = top[0] if top else None
-        largest = (
-            f" The largest is {label_of(first['parameter'], labels)} "
-            f"({first['index']:.3f} ± {first['conf']:.3f})."
-            if first
-            else ""
+    short_index = answer["index"].replace("mu_star", "μ*")
+
+    def item(entry: Mapping[str, Any]) -> str:
+        return (
+            f"{label_of(entry['parameter'], labels)}, {short_index} "
+            f"{entry['index']:.3f} ± {entry['conf']:.3f}"
         )
+
+    cleared = answer.get("cleared") or []
+    if not cleared:
+        first = (answer.get("top") or [None])[0]
+        largest = f" The largest is that of {item(first)}." if first else ""
         return (
             f"No parameter's influence on {outcome_name} can be told from sampling noise: "
             f"none of the {answer['parameters']} parameters has a {index} whose 95% interval "
-            f"lies above {reference}.{largest}"
+            f"lies wholly above {reference}.{largest}"
         )
-    named = [
-        f"{label_of(t['parameter'], labels)} ({index if k == 0 else answer['index']} "
-        f"{t['index']:.3f} ± {t['conf']:.3f})"
-        for k, t in enumerate(clear)
-    ]
-    head = f"{capital(outcome_name)} depends most on {named[0]}"
-    if len(named) > 1:
-        head += f", then on {listing(named[1:])}"
+    items = [item(e) for e in cleared]
+    more = answer["clear"] - len(cleared)
+    if more:
+        items.append(f"{more} more (see the sensitivity section)")
+    count = answer["clear"]
     return (
-        f"{head}. {answer['clear']} of the {answer['parameters']} parameters have a 95% "
-        f"interval wholly above {reference}."
+        f"{capital(outcome_name)} depends detectably on {count} of the "
+        f"{answer['parameters']} parameters, whose {index} lies above {reference} with its "
+        f"whole 95% interval: {'; '.join(items[:-1]) + '; and ' if len(items) > 1 else ''}"
+        f"{items[-1]}."
     )
 
 
 def question_sentence(
     question: Mapping[str, Any], labels: Mapping[str, str], outcome_name: str
 ) -> str:
-    """The sweep's question in words, as its file states it."""
+    """The sweep's question in words, as its file states it (``[analysis.question]``)."""
     if question["ask"] == "drivers":
-        return f"Which of the swept parameters move {outcome_name} most?"
-    lever = label_of(question["lever"], labels)
+        return f"which of the swept parameters move {outcome_name} most?"
+    lever = short(label_of(question["lever"], labels))
     text = (
-        f"What is the smallest {lever} at which {outcome_name} exceeds "
-        f"{percent(question['threshold'])}"
+        f"what is the smallest {lever} at which {outcome_name} exceeds "
+        f"{threshold_words(question['threshold'])}"
     )
     if question.get("given"):
-        text += f", for each value of {label_of(question['given'], labels)}"
+        text += f", and how does it depend on {short(label_of(question['given'], labels))}"
     return text + "?"
+
+
+def threshold_words(threshold: float) -> str:
+    """A threshold share as the file states it: ``0.1 -> "10%"``, ``0.025 -> "2.5%"``."""
+    return f"{100 * threshold:g}%"
