@@ -34,9 +34,17 @@ from conftest import scenario_data, write_toml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import sim.engine.sweep
 from sim.cli import main
 from sim.engine.design import build_design
-from sim.engine.sweep import Plan, SerialExecutor, chunk_file, load_sweep, run_sweep
+from sim.engine.sweep import (
+    Plan,
+    SerialExecutor,
+    chunk_file,
+    load_sweep,
+    local_executor,
+    run_sweep,
+)
 from sim.experiments.sweep import CARRY, SweepExperiment
 from sim.experiments.sweep_analysis import analyse, sensitivity
 from sim.io import write
@@ -58,6 +66,7 @@ view.figures = lambda result: {}
 view.report = lambda result, figure_files: ""
 view.terminal = lambda result: ""
 sys.modules["sim.views.sweep"] = view
+import sim.engine.sweep
 from sim.cli import main
 sys.exit(main(sys.argv[1:]))
 """
@@ -177,8 +186,12 @@ def test_each_run_carries_its_design_point_and_replicate(small_sweep, serial_run
 
 def test_two_local_processes_give_the_same_chunks_as_one_worker(small_sweep, serial_run, tmp_path):
     _, plan = small_sweep
-    record = run_sweep(plan, tmp_path / "out", workers=2)
-    assert record == serial_run[1]
+    pool = local_executor(2)
+    try:
+        result = SweepExperiment(plan, tmp_path / "out", workers=2).run(5, executor=pool)
+    finally:
+        pool.shutdown()
+    assert result.manifest["chunks"] == {"run": serial_run[1]["done"], "kept": 0, "failed": 0}
     assert_same_chunks(tmp_path / "out", serial_run[0])
 
 
@@ -193,8 +206,9 @@ def test_dask_local_cluster_gives_the_same_chunks_as_one_worker(small_sweep, ser
         ) as cluster,
         distributed.Client(cluster) as client,
     ):
-        record = run_sweep(plan, tmp_path / "out", executor=client.get_executor(pure=False))
-    assert record == serial_run[1]
+        experiment = SweepExperiment(plan, tmp_path / "out", workers=2)
+        result = experiment.run(5, executor=client.get_executor(pure=False))
+    assert result.manifest["chunks"] == {"run": serial_run[1]["done"], "kept": 0, "failed": 0}
     assert_same_chunks(tmp_path / "out", serial_run[0])
 
 
@@ -862,6 +876,54 @@ def test_zero_workers_on_the_command_line_is_one_line_and_exit_2(
 
 
 # --- the whole command --------------------------------------------------------------------
+
+
+def test_failed_chunks_still_write_the_folder_and_exit_1(
+    small_sweep, tmp_path, capsys, monkeypatch
+):
+    path, _ = small_sweep
+    real = sim.engine.sweep.sweep_chunk
+
+    def second_chunk_fails(inputs, seed, offset, *args):
+        if offset == 32:
+            raise RuntimeError("worker lost")
+        return real(inputs, seed, offset, *args)
+
+    monkeypatch.setattr(sim.engine.sweep, "sweep_chunk", second_chunk_fails)
+    out = tmp_path / "out"
+    assert main(["sweep", str(path), "--out", str(out), "--quiet"]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err == [f"wedge: 2 chunk(s) failed; see *.error.json in {out}/chunks/"]
+    assert len(list(out.glob("chunks/*/chunk-000001.error.json"))) == 2
+    assert (out / "report.md").is_file() and (out / "manifest.json").is_file()
+    summary = json.loads((out / "summary.json").read_text())
+    assert [f["chunk"] for f in summary["failed_chunks"]] == [1, 1]
+
+
+def test_ctrl_c_keeps_finished_chunks_and_exits_130(small_sweep, tmp_path, capsys, monkeypatch):
+    path, _ = small_sweep
+    real = sim.engine.sweep.sweep_chunk
+
+    def interrupted(inputs, seed, offset, *args):
+        if offset == 64:
+            raise KeyboardInterrupt
+        return real(inputs, seed, offset, *args)
+
+    monkeypatch.setattr(sim.engine.sweep, "sweep_chunk", interrupted)
+    out = tmp_path / "out"
+    assert main(["sweep", str(path), "--out", str(out), "--quiet"]) == 130
+    assert capsys.readouterr().err == (
+        f"wedge: interrupted; finished chunks are kept in {out}/; rerun with --resume\n"
+    )
+    assert sorted(p.name for p in out.glob("chunks/*/*.parquet")) == [
+        "chunk-000000.parquet",
+        "chunk-000001.parquet",
+    ]
+    assert not (out / "report.md").exists()  # the results folder is written only whole
+    monkeypatch.setattr(sim.engine.sweep, "sweep_chunk", real)
+    assert main(["sweep", str(path), "--out", str(out), "--quiet", "--resume"]) == 0
+    assert "6 chunks run, 2 kept from an earlier run" in capsys.readouterr().out
+    assert (out / "report.md").is_file()
 
 
 def test_analysis_of_a_sweep_gives_one_row_per_scenario_and_point(small_sweep, serial_run):
