@@ -87,7 +87,9 @@ def main(args: argparse.Namespace) -> int:
         report,
         write_calibration_file,
     )
-    from sim.experiments.validate import check_hindcast, misses, tightened
+    from sim.experiments.history.scorecard import misses
+    from sim.experiments.history.targets import tightened
+    from sim.experiments.validate import fit_episode, snapshot_years
     from sim.io import replacing
     from sim.paths import locate
 
@@ -111,15 +113,16 @@ def main(args: argparse.Namespace) -> int:
             "--around needs a calibration file that names a posterior sample",
         )  # fmt: skip
     baseline = load_inputs(locate(args.baseline))
-    years = check_hindcast(hindcast)
+    episode = fit_episode()
+    years = snapshot_years(hindcast, episode)
     codes = list(hindcast.scenario.actors)
     thr = hindcast.scenario.outcomes.model_dump()
     start = hindcast.scenario.time.start
 
-    bars = tightened(args.margin)
+    bars = tightened(args.margin, episode.targets)
 
     def score(runs):
-        return misses(runs, codes, thr, start, bars).add_prefix("miss_")
+        return misses(runs, codes, episode, thr, start, bars).add_prefix("miss_")
 
     def present(runs):
         return present_day_ok(runs, baseline.scenario.outcomes.model_dump())

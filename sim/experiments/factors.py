@@ -70,13 +70,14 @@ from pydantic import BaseModel, ValidationError
 from scipy.stats import binomtest
 
 from sim.defaults import DEFAULT_SEED
-from sim.engine.ensemble import EnsembleResult, Inputs, proportion, run_ensemble
+from sim.engine.ensemble import EnsembleResult, Inputs, run_ensemble
+from sim.engine.stats import proportion
+from sim.formats import format_interval, format_share, format_year
 from sim.model.setup import DIRECTED_DEFAULTS, check_uncertain
 from sim.outcomes import partnership_column
 from sim.scenario.errors import InputError
 from sim.scenario.loader import scenario_dict, validation_error
 from sim.scenario.schema import Actor, Distribution, Pair, Scenario
-from sim.views.words import format_interval, format_share, format_year
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure

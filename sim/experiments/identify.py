@@ -13,7 +13,7 @@ module measures it directly, one parameter at a time (a profile):
    of one seed, so that the difference between two moves is the parameter's
    effect and not a fresh draw of the model's randomness.
 3. *Distance*: each move's runs are scored against history with
-   :func:`sim.experiments.validate.misses` (root sum of squared target misses; 0.1 is a
+   :func:`sim.experiments.history.scorecard.misses` (root sum of squared target misses; 0.1 is a
    share of runs of 0.1, a relation of 0.1 or one year).
 4. *Present day*: each move also runs the 2024 baseline on common random
    numbers and is checked for the 2018-2024 picture
@@ -46,9 +46,11 @@ import numpy as np
 import pandas as pd
 from scipy.stats import qmc
 
-from sim.engine.ensemble import Inputs, proportion, run_chunk
+from sim.engine.ensemble import Inputs, run_chunk
+from sim.engine.stats import proportion
 from sim.experiments.calibrate import PRESENT_YEARS, present_day_ok, run_sets
-from sim.experiments.validate import check_hindcast, misses
+from sim.experiments.history.scorecard import misses
+from sim.experiments.validate import fit_episode, snapshot_years
 from sim.scenario.calibration import PARAMETERS, Calibration
 
 OFFSETS = (0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.4, 1.0)
@@ -120,11 +122,12 @@ def _fixed(
 
 
 def _scorer(hindcast: Inputs) -> Callable[[pd.DataFrame], pd.Series]:
-    """Target misses of a table of hindcast runs (:func:`sim.experiments.validate.misses`)."""
+    """Target misses of a table of hindcast runs on the fitted episode (:func:`misses`)."""
     codes = list(hindcast.scenario.actors)
     thr = hindcast.scenario.outcomes.model_dump()
     start = hindcast.scenario.time.start
-    return lambda runs: misses(runs, codes, thr, start)
+    episode = fit_episode()
+    return lambda runs: misses(runs, codes, episode, thr, start)
 
 
 def _distance(miss: pd.Series) -> float:
@@ -152,7 +155,7 @@ def profile(
     """
     cal = hindcast.calibration
     point = cal.values()
-    years = check_hindcast(hindcast)
+    years = snapshot_years(hindcast, fit_episode())
     score = _scorer(hindcast)
     held = fitted_names(cal)
     rows = []
@@ -326,7 +329,7 @@ def joint_check(
     """
     names = fitted_names(hindcast.calibration)
     point = hindcast.calibration.values()
-    years = check_hindcast(hindcast)
+    years = snapshot_years(hindcast, fit_episode())
     fit = np.array([point[n] for n in names])
     fit_runs = run_sets(
         hindcast, np.repeat(fit[None, :], fit_batches, axis=0), names, runs, seed, years

@@ -26,7 +26,8 @@ import pandas as pd
 import pyarrow.dataset as ds
 
 from sim.engine.design import DUMMY
-from sim.engine.ensemble import parameter_columns, proportion
+from sim.engine.ensemble import parameter_columns
+from sim.engine.stats import proportion
 from sim.engine.sweep import Plan
 from sim.outcomes import partnership_column
 

@@ -35,6 +35,8 @@ class View(Protocol):
 
 VIEWS: dict[str, str] = {
     "run": "sim.views.run",
+    "validate": "sim.views.validate",
+    "episode": "sim.views.episode",
 }
 """The view module of each experiment kind."""
 

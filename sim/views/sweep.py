@@ -19,6 +19,7 @@ import pandas as pd
 
 from sim.engine.design import DUMMY
 from sim.engine.sweep import Plan
+from sim.formats import format_share, format_year
 from sim.scenario.schema import Distribution
 from sim.scenario.sweep import GridAxis
 from sim.views.sweep_figures import (
@@ -29,7 +30,6 @@ from sim.views.sweep_figures import (
     plot_time_to_split,
     save_figure,
 )
-from sim.views.words import format_share, format_year
 
 TOP_POINTS = 5
 """Design points listed in the report's table of the best points, per scenario."""

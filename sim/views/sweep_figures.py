@@ -44,7 +44,8 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
 from sim.engine.design import DUMMY
-from sim.engine.ensemble import proportion
+from sim.engine.stats import proportion
+from sim.formats import format_year
 from sim.views.style import (
     OKABE_ITO,
     STYLE,
@@ -55,7 +56,6 @@ from sim.views.style import (
     wrap_title,
     year_axis,
 )
-from sim.views.words import format_year
 
 __all__ = [
     "CONTOUR_LEVELS",
