@@ -7,11 +7,22 @@ options and entry point. ``wedge reference``, which runs the others, lives in
 
 from __future__ import annotations
 
-from sim.commands import calibrate, docs, factors, identify, run, schema, sweep, validate
+from sim.commands import (
+    calibrate,
+    compare,
+    docs,
+    factors,
+    identify,
+    run,
+    schema,
+    sweep,
+    validate,
+)
 from sim.commands.base import Command
 
 REGISTRY: tuple[Command, ...] = (
     run.COMMAND,
+    compare.COMMAND,
     sweep.COMMAND,
     validate.COMMAND,
     factors.COMMAND,

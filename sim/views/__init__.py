@@ -35,6 +35,7 @@ class View(Protocol):
 
 VIEWS: dict[str, str] = {
     "run": "sim.views.run",
+    "compare": "sim.views.compare",
     "validate": "sim.views.validate",
     "episode": "sim.views.episode",
 }
