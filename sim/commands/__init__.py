@@ -9,10 +9,13 @@ from __future__ import annotations
 
 from sim.commands import (
     calibrate,
+    check,
     compare,
     docs,
     factors,
     identify,
+    listing,
+    new,
     run,
     schema,
     sweep,
@@ -28,6 +31,9 @@ REGISTRY: tuple[Command, ...] = (
     factors.COMMAND,
     calibrate.COMMAND,
     identify.COMMAND,
+    new.COMMAND,
+    check.COMMAND,
+    listing.COMMAND,
     schema.COMMAND,
     docs.COMMAND,
 )
