@@ -23,9 +23,9 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.engine.sampling import from_unit, support
 from sim.scenario.calibration import PARAMETERS, Calibration, check_behaviour_overrides
 from sim.scenario.errors import InputError
+from sim.scenario.sampling import from_unit, support
 from sim.scenario.schema import (
     Actor,
     Distribution,
