@@ -8,26 +8,7 @@ set that says so, how the model output is measured and the pass rule, each
 written once. Adding an episode or a target is a data change; the scorer
 (:mod:`sim.experiments.history`) reads any episode.
 
-Target kinds (``kind``) and the fields each uses:
-
-``aligned_throughout``
-    Share of runs whose ``pair`` is aligned at every snapshot of ``years``;
-    passes at ``at_least`` or more.
-``rupture``
-    Share of runs whose watched partnership ruptured by the end of
-    ``years[-1]`` at least ``at_least``, and the median rupture year (runs
-    without one count as later than any year) inside ``window``.
-``median_year``
-    Median over runs of the year column ``column`` inside ``window``.
-``hostile_median``
-    Median relation of ``pair`` at or below the hostile threshold at every
-    snapshot of ``years``.
-``not_hostile_any``
-    Share of runs whose ``pair`` is above the hostile threshold at one or more
-    snapshots of ``years``; passes at ``at_least`` or more.
-``median_rises``
-    Median relation of ``pair`` at ``years[1]`` above its median at
-    ``years[0]`` by at least ``at_least`` (relation units).
+Target kinds (``kind``) and the fields each uses are in :data:`KINDS`.
 
 Years are calendar years: "by 1965" means before 1 January 1966, a window
 ``[1957, 1964]`` runs from 1 January 1957 to the end of 1964. ``span = [a, b]``
@@ -57,6 +38,24 @@ TargetKind = Literal[
     "not_hostile_any",
     "median_rises",
 ]
+
+KINDS: dict[str, str] = {
+    "aligned_throughout": "Share of runs whose `pair` is aligned at every snapshot of `years`; "
+    "passes at `at_least` or more.",
+    "rupture": "Share of runs whose watched partnership ruptured by the end of `years[-1]` at "
+    "least `at_least`, and the median rupture year (runs without one count as later than any "
+    "year) inside `window`.",
+    "median_year": "Median over runs of the year column `column` (`worst_year`: the first step "
+    "at which each run's partnership was at its lowest; `peak_hazard_year`: the step at which "
+    "its crisis hazard peaked) inside `window`.",
+    "hostile_median": "Median relation of `pair` at or below the hostile threshold at every "
+    "snapshot of `years`.",
+    "not_hostile_any": "Share of runs whose `pair` is above the hostile threshold at one or "
+    "more snapshots of `years`; passes at `at_least` or more.",
+    "median_rises": "Median relation of `pair` at `years[1]` above its median at `years[0]` by "
+    "at least `at_least` (relation units).",
+}
+"""What each target kind measures and the fields it reads (one entry per :data:`TargetKind`)."""
 
 SHARE_KINDS = frozenset({"aligned_throughout", "rupture", "not_hostile_any"})
 """Target kinds whose ``at_least`` is a share of runs, and which report a share."""

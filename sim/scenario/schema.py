@@ -386,7 +386,7 @@ class Time(Strict):
 class Scenario(Strict):
     """A complete, resolved scenario: what ``wedge run`` simulates."""
 
-    name: str = Field(description="Short name; the default results folder is results/<name>/.")
+    name: str = Field(description="Short name; the default results folder is runs/<name>/.")
     title: str = Field("", description="One-line description for reports.")
     description: str = Field("", description="Longer description.")
     calibration: str = Field(

@@ -76,9 +76,7 @@ class Analysis(Strict):
 class Sweep(Strict):
     """A complete sweep file."""
 
-    name: str = Field(
-        description="Short name; the default output folder is results/sweeps/<name>/."
-    )
+    name: str = Field(description="Short name; the default output folder is runs/sweeps/<name>/.")
     title: str = Field("", description="One-line description for reports.")
     scenarios: list[str] = Field(
         min_length=1, description="Base scenario files, relative to this file; each is swept."
