@@ -68,15 +68,17 @@ def parameter_block(calibration_path: str | Path) -> str:
     )
 
 
-def replace_block(text: str, block: str) -> str:
-    """``text`` with everything between :data:`START` and :data:`END` replaced by ``block``.
+def replace_block(text: str, block: str, first: str = START, last: str = END) -> str:
+    """``text`` with everything between the markers ``first`` and ``last`` replaced by ``block``.
+
+    The markers default to :data:`START` and :data:`END`, those of the ODD table.
 
     Raises
     ------
     ValueError
         When the markers are missing or out of order.
     """
-    start, end = text.find(START), text.find(END)
+    start, end = text.find(first), text.find(last)
     if start < 0 or end < start:
-        raise ValueError(f"expected the markers {START} and {END}, in that order")
-    return text[: start + len(START)] + block + text[end:]
+        raise ValueError(f"expected the markers {first} and {last}, in that order")
+    return text[: start + len(first)] + block + text[end:]
