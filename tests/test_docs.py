@@ -142,3 +142,31 @@ def test_link_checker_sees_links_and_skips_code(tmp_path):
         "`[not](code.md)`\n```\n[not](fenced.md)\n```\n[ref]: b.md\n"
     )
     assert _local_targets(page) == ["a.md", "img/p.png", "b.md"]
+
+
+def test_readme_headline_is_current_with_the_results():
+    from sim.docs import readme
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    start, end = text.index(readme.START), text.index(readme.END)
+    committed = text[start + len(readme.START) : end]
+    assert committed == readme.headline_block(ROOT / "results"), f"README.md's headline {STALE}"
+
+
+def test_readme_headline_reads_every_scenario_summary(tmp_path):
+    import json
+
+    from sim.docs import readme
+
+    results = tmp_path / "results"
+    (results / "base").mkdir(parents=True)
+    summary = {"scenario": "base", "title": "Base", "horizon": 2040.0,
+               "p_rupture": {"value": 0.25, "low": 0.2, "high": 0.3},
+               "p_split": {"value": 0.125, "low": 0.1, "high": 0.15}}  # fmt: skip
+    (results / "base" / "summary.json").write_text(json.dumps(summary))
+    meta = {"parts": ["base"], "command": "wedge reference", "generated": "today", "runs": 8}
+    (results / "reference.json").write_text(json.dumps(meta))
+    block = readme.headline_block(results)
+    assert "| [`base`](results/base/report.md) | Base | 25.0% (20.0%–30.0%) |" in block
+    assert "12.5% (10.0%–15.0%)" in block and "by 2040" in block
+    assert "No reference results" in readme.headline_block(tmp_path / "nowhere")
