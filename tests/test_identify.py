@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from sim.cli import main
 from sim.engine.ensemble import load_inputs
 from sim.experiments import identify
+from sim.experiments.calibration_file import write_ranges
 from sim.scenario.calibration import PARAMETERS, load_calibration
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -204,9 +205,9 @@ def test_writing_ranges_twice_gives_the_same_file_with_one_account_of_low_high(t
             "high": [9.0, cal.values()["stance_gain"]],
         }
     )
-    identify.write_ranges(cal, bounds, path, "wedge identify --test", 0.05)
+    write_ranges(cal, bounds, path, "wedge identify --test", 0.05)
     once = path.read_text()
-    identify.write_ranges(load_calibration(path), bounds, path, "wedge identify --test", 0.05)
+    write_ranges(load_calibration(path), bounds, path, "wedge identify --test", 0.05)
     assert path.read_text() == once
     assert sum(line.startswith("# low/high") for line in once.splitlines()) == 1
     after = load_calibration(path)

@@ -83,6 +83,7 @@ def main(args: argparse.Namespace) -> int:
     """Run the command."""
     from sim.engine.ensemble import load_inputs
     from sim.experiments import identify
+    from sim.experiments.calibration_file import write_ranges
     from sim.io import replacing
     from sim.paths import locate
 
@@ -148,7 +149,7 @@ def main(args: argparse.Namespace) -> int:
     if args.apply:
         target = Path(hindcast.calibration.path)
         passing = check.loc[check["shrink"] == joint.chosen, "share"].iloc[0]
-        identify.write_ranges(
+        write_ranges(
             hindcast.calibration, identify.shrunk(bounds, joint.chosen), target, command,
             args.tolerance, joint.chosen, f"{100 * passing:.0f}%",
         )  # fmt: skip

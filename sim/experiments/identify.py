@@ -37,7 +37,6 @@ ones it does not constrain move the forecast.
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -642,73 +641,3 @@ def write(
         for ext in formats:
             fig.savefig(folder / f"joint.{ext}", dpi=150, bbox_inches="tight")
         plt.close(fig)
-
-
-RANGE_NOTE = (
-    "# low/high = the range the 1949-1975 hindcast tolerates around the value, one parameter",
-    "# at a time with every other at its value (within {tolerance} of the fit's distance to",
-    "# history, keeping the 2018-2024 picture in the 2024 baseline), shrunk toward the value",
-    "# by {shrink:g} so that {share} of joint draws over all the ranges fit history as well as",
-    "# the fit (`wedge identify`; results/identify/report.md). They are not a posterior:",
-    '# sweeps over behaviour (sweep_calibration) and calibration_uncertainty = "ranges" draw',
-    "# each parameter independently over its range;",
-)
-"""Header lines that say what the calibration file's low/high mean once ranges are applied."""
-
-
-def write_ranges(
-    calibration: Calibration,
-    bounds: pd.DataFrame,
-    path: Path,
-    command: str,
-    tolerance: float,
-    shrink: float = 1.0,
-    share: str = "",
-) -> None:
-    """Rewrite the calibration file at ``path`` with ``bounds`` as the low/high of each parameter.
-
-    Values, sources and the posterior sample are kept. A tolerated range of
-    zero width leaves the parameter without a range (a point value); parameters
-    not in ``bounds`` keep theirs. The header's account of low/high is replaced
-    by :data:`RANGE_NOTE`, naming ``command``; ``bounds`` are written as given,
-    so pass them already shrunk (:func:`shrunk`) by the ``shrink`` factor the
-    note states, with ``share`` the joint check's share of passing draws.
-    """
-    from sim.experiments.calibrate import distinct_digits
-
-    text = Path(path).read_text().splitlines()
-    header = []
-    for line in text:
-        if not line.startswith("#"):
-            break
-        header.append(line)
-    note = [
-        line.format(tolerance=f"{tolerance:g}", shrink=shrink, share=share or "most")
-        for line in RANGE_NOTE
-    ]
-    note += [f"# {line}" for line in textwrap.wrap(f"made by {command}.", 92)]
-    start = next((k for k, h in enumerate(header) if h.startswith("# low/high")), None)
-    if start is None:
-        header += note
-    else:
-        end = next(
-            (k for k in range(start, len(header)) if header[k].startswith("# posterior")),
-            len(header),
-        )
-        header[start:end] = note
-    body = ["", *[line for line in text if line.startswith("posterior")], ""]
-    found = {str(r.parameter): (float(r.low), float(r.high)) for r in bounds.itertuples()}
-    for name, param in calibration.parameters.items():
-        entry = f"value = {param.value!r}"
-        lo, hi = found.get(name, (param.low, param.high))
-        if lo is not None and hi is not None and lo < hi:
-            d = distinct_digits(lo, hi)
-            shown_lo, shown_hi = f"{lo:.{d}g}", f"{hi:.{d}g}"
-            if float(shown_lo) > param.value:
-                shown_lo = repr(param.value)
-            if float(shown_hi) < param.value:
-                shown_hi = repr(param.value)
-            entry += f", low = {shown_lo}, high = {shown_hi}"
-        source = param.source.replace("\\", "/").replace('"', "'")
-        body.append(f'{name} = {{ {entry}, source = "{source}" }}')
-    Path(path).write_text("\n".join([*header, *body]) + "\n")

@@ -35,6 +35,7 @@ class View(Protocol):
 
 VIEWS: dict[str, str] = {
     "run": "sim.views.run",
+    "calibrate": "sim.views.calibrate",
     "factors": "sim.views.factors",
 }
 """The view module of each experiment kind."""
