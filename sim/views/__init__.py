@@ -37,6 +37,7 @@ VIEWS: dict[str, str] = {
     "run": "sim.views.run",
     "calibrate": "sim.views.calibrate",
     "factors": "sim.views.factors",
+    "identify": "sim.views.identify",
 }
 """The view module of each experiment kind."""
 
