@@ -62,7 +62,10 @@ def arguments(parser: argparse.ArgumentParser) -> None:
         "ranges --apply writes are shrunk toward the fit until it is reached (default 0.8)",
     )  # fmt: skip
     parser.add_argument(
-        "--parameters", nargs="+", metavar="NAME", help="profile only these parameters"
+        "--parameters",
+        nargs="+",
+        metavar="NAME",
+        help="profile only these parameters (default every fitted parameter)",
     )
     add_seed(parser)
     add_out(parser, "runs/identify/")
