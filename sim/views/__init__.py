@@ -38,6 +38,9 @@ VIEWS: dict[str, str] = {
     "compare": "sim.views.compare",
     "validate": "sim.views.validate",
     "episode": "sim.views.episode",
+    "calibrate": "sim.views.calibrate",
+    "factors": "sim.views.factors",
+    "identify": "sim.views.identify",
 }
 """The view module of each experiment kind."""
 
