@@ -326,6 +326,19 @@ BAD_SCENARIOS = [
         ["nowhere.toml not found"],
         id="missing-calibration-file",
     ),
+    # the keys that `extends` merges lists by must be strings
+    pytest.param(
+        uncertain(parameter=[1, 2]),
+        "uncertain[0].parameter",
+        ["must be a string", "'actors.RUS.growth'", "(got [1, 2])"],
+        id="uncertain-parameter-not-a-string",
+    ),
+    pytest.param(
+        shocks(name={"a": 1}),
+        "shocks[0].name",
+        ["must be a string", "the shock's name"],
+        id="shock-name-not-a-string",
+    ),
 ]
 
 
@@ -532,6 +545,26 @@ def test_extends_as_a_list_merges_in_order(tmp_path, write_scenario):
     sc = load_scenario(write_scenario(child_reversed, name="reversed.toml"))
     assert sc.title == "base"
     assert (sc.levers[0].size, sc.levers[0].credibility) == (0.5, 0.6)
+
+
+@pytest.mark.parametrize(
+    ("table", "key", "item"),
+    [
+        pytest.param("uncertain", "parameter", {"dist": "uniform", "low": 0.1, "high": 0.2}),
+        pytest.param("levers", "name", LEVER),
+        pytest.param("shocks", "name", SHOCK),
+    ],
+)
+def test_extending_file_with_a_list_as_merge_key_names_the_entry(write_scenario, table, key, item):
+    # merging by a list (unhashable) ended in a TypeError and exit 1
+    base = {**item, key: "threat_speed" if table == "uncertain" else "kept"}
+    write_scenario(scenario_data(**{table: [base]}), name="base.toml")
+    child = write_scenario(
+        {"extends": "base.toml", table: [{**item, key: [1, 2]}]}, name="child.toml"
+    )
+    with pytest.raises(InputError) as info:
+        load_inputs(child)
+    check_error(info.value, child, f"{table}[0].{key}", "must be a string", "(got [1, 2])")
 
 
 def test_calibration_is_resolved_relative_to_the_file_that_sets_it(tmp_path):

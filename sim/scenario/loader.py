@@ -27,6 +27,11 @@ from sim.scenario.errors import InputError
 from sim.scenario.schema import Scenario
 
 _KEYED_LISTS = {"shocks": "name", "levers": "name", "uncertain": "parameter"}
+_KEY_MEANING = {
+    "shocks": "the shock's name",
+    "levers": "the lever's name",
+    "uncertain": "a path such as 'threat_speed' or 'actors.RUS.growth'",
+}
 
 
 def read_toml(path: Path) -> dict[str, Any]:
@@ -59,14 +64,37 @@ def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
 
 def _merge_keyed(base: list[Any], over: list[Any], key: str) -> list[Any]:
     out = list(base)
-    index = {item.get(key): i for i, item in enumerate(out) if isinstance(item, dict)}
+    index = {
+        item[key]: i
+        for i, item in enumerate(out)
+        if isinstance(item, dict) and isinstance(item.get(key), str)
+    }
     for item in over:
         name = item.get(key) if isinstance(item, dict) else None
-        if name is not None and name in index:
+        if isinstance(name, str) and name in index:
             out[index[name]] = _merge(out[index[name]], item)
         else:
             out.append(item)
     return out
+
+
+def _check_keyed_lists(data: dict[str, Any], path: Path) -> None:
+    """The names that ``extends`` merges by (shock and lever names, uncertain paths) are strings.
+
+    They are checked file by file, before merging, so that the error names the
+    file and the entry as written there.
+    """
+    for table, key in _KEYED_LISTS.items():
+        items = data.get(table)
+        if not isinstance(items, list):
+            continue
+        for i, item in enumerate(items):
+            if isinstance(item, dict) and key in item and not isinstance(item[key], str):
+                raise InputError(
+                    path,
+                    f"{table}[{i}].{key}",
+                    f"must be a string, {_KEY_MEANING[table]} (got {item[key]!r})",
+                )
 
 
 def _resolve(path: Path, chain: tuple[Path, ...]) -> dict[str, Any]:
@@ -76,6 +104,7 @@ def _resolve(path: Path, chain: tuple[Path, ...]) -> dict[str, Any]:
         cycle = " -> ".join(p.name for p in (*chain, path))
         raise InputError(chain[-1], "extends", f"cycle of extends: {cycle}")
     data = read_toml(path)
+    _check_keyed_lists(data, path)
     if "calibration" in data:
         if not isinstance(data["calibration"], str):
             raise InputError(path, "calibration", "must be a path (a string)")
