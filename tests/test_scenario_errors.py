@@ -8,6 +8,7 @@ Every bad input must raise :class:`~sim.scenario.errors.InputError` whose
 from __future__ import annotations
 
 import copy
+import math
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -339,6 +340,37 @@ BAD_SCENARIOS = [
         ["must be a string", "the shock's name"],
         id="shock-name-not-a-string",
     ),
+    # non-finite and absurd numbers (TOML writes nan and inf)
+    pytest.param(
+        setter("actors", "USA", "capability", value=math.nan),
+        "actors.USA.capability",
+        ["finite number", "(got nan)"],
+        id="nan-capability",
+    ),
+    pytest.param(
+        setter("behaviour", value={"stance_gain": math.inf}),
+        "behaviour.stance_gain",
+        ["finite number"],
+        id="infinite-behaviour-override",
+    ),
+    pytest.param(
+        uncertain(parameter="pairs.CHN-RUS.institutions", low=-math.inf),
+        "uncertain[0].low",
+        ["finite number"],
+        id="uncertain-low-minus-infinity",
+    ),
+    pytest.param(
+        levers(start=1e308),
+        "levers[0].start",
+        ["less than or equal to 2300"],
+        id="lever-start-absurd",
+    ),
+    pytest.param(
+        shocks(year=-1e308),
+        "shocks[0].year",
+        ["greater than or equal to 1800"],
+        id="shock-year-absurd",
+    ),
 ]
 
 
@@ -440,6 +472,30 @@ BAD_CALIBRATIONS = [
         "stance_gain.source",
         ["required"],
         id="missing-source",
+    ),
+    pytest.param(
+        put("stance_gain", {"value": math.nan, "source": "x"}),
+        "stance_gain.value",
+        ["finite number"],
+        id="nan-value",
+    ),
+    pytest.param(
+        put("stance_gain", {"value": 1.0, "low": 2.0, "high": 0.5, "source": "x"}),
+        "stance_gain",
+        ["low (2.0) must not be above high (0.5)"],
+        id="low-above-high",
+    ),
+    pytest.param(
+        put("stance_gain", {"value": 1.0, "colour": 1, "source": "x"}),
+        "stance_gain.colour",
+        ["unknown field; allowed: value, low, high, source"],
+        id="unknown-field-in-parameter",
+    ),
+    pytest.param(
+        put("stance_gain", 0.5),
+        "stance_gain",
+        ["valid dictionary", "(got 0.5)"],
+        id="parameter-not-a-table",
     ),
 ]
 

@@ -20,6 +20,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from sim.scenario.errors import InputError
+from sim.scenario.loader import read_toml, validation_error
 
 
 @dataclass(frozen=True)
@@ -131,7 +132,7 @@ PARAMETERS: dict[str, Spec] = {
 class Parameter(BaseModel):
     """One calibrated behaviour parameter: its value, uncertain range and source."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     value: float
     low: float | None = None
@@ -142,6 +143,8 @@ class Parameter(BaseModel):
     def _range(self) -> Parameter:
         if (self.low is None) != (self.high is None):
             raise ValueError("give both low and high, or neither")
+        if self.low is not None and self.low > self.high:  # type: ignore[operator]
+            raise ValueError(f"low ({self.low}) must not be above high ({self.high})")
         if self.low is not None and not self.low <= self.value <= self.high:  # type: ignore[operator]
             raise ValueError(
                 f"value {self.value} must lie in [low, high] = [{self.low}, {self.high}]"
@@ -207,11 +210,9 @@ def parse_calibration(data: dict[str, Any], path: Path | str) -> Calibration:
         try:
             param = Parameter.model_validate(data[name])
         except ValidationError as exc:
-            err = exc.errors(include_url=False)[0]
-            loc = ".".join(str(p) for p in err["loc"])
-            raise InputError(
-                path, f"{name}.{loc}" if loc else name, err["msg"].removeprefix("Value error, ")
-            ) from None
+            err = validation_error(Path(path), Parameter, exc)
+            field = f"{name}.{err.field}" if err.field else name
+            raise InputError(path, field, err.message) from None
         for label, v in (("value", param.value), ("low", param.low), ("high", param.high)):
             if v is not None and not spec.lower <= v <= spec.upper:
                 raise InputError(
@@ -272,8 +273,6 @@ def _read_posterior(path: Path, name: object) -> tuple[np.ndarray, tuple[str, ..
 
 def load_calibration(path: str | Path) -> Calibration:
     """Read and validate a calibration TOML file."""
-    from sim.scenario.loader import read_toml
-
     path = Path(path)
     return parse_calibration(read_toml(path), path)
 
