@@ -360,6 +360,28 @@ BAD_SCENARIOS = [
         id="uncertain-low-minus-infinity",
     ),
     pytest.param(
+        uncertain(parameter="pairs.CHN-RUS.institutions", low=-1e308, high=1e308),
+        "uncertain[0]",
+        ["[-1e+308, 1e+308]", "must stay in [0, 1]"],
+        id="uncertain-range-overflows",
+    ),
+    pytest.param(
+        uncertain(
+            parameter="pairs.CHN-RUS.institutions", dist="normal", mean=1e30, sd=1.0, high=1.0
+        ),
+        "uncertain[0]",
+        ["pairs.CHN-RUS.institutions", "cannot be sampled accurately", "mean near [low, high]"],
+        id="uncertain-normal-mean-far-outside",
+    ),
+    pytest.param(
+        uncertain(
+            parameter="pairs.CHN-RUS.institutions", dist="normal", mean=0.5, sd=1e300, high=1.0
+        ),
+        "uncertain[0]",
+        ["cannot be sampled accurately", "sd near high - low"],
+        id="uncertain-normal-huge-sd",
+    ),
+    pytest.param(
         levers(start=1e308),
         "levers[0].start",
         ["less than or equal to 2300"],
@@ -509,6 +531,20 @@ def test_bad_calibration_names_its_file_and_parameter(tmp_path, edit, field, fra
     with pytest.raises(InputError) as info:
         load_inputs(scenario)
     check_error(info.value, calibration, field, *fragments)
+
+
+def test_posterior_uncertainty_without_a_posterior_sample(tmp_path):
+    # drawing whole posterior sets from a calibration that has none ended in a TypeError
+    write_toml(tmp_path / "behaviour.toml", calibration_table())
+    scenario = write_toml(
+        tmp_path / "s.toml",
+        scenario_data(calibration="behaviour.toml", calibration_uncertainty="posterior"),
+    )
+    with pytest.raises(InputError) as info:
+        load_inputs(scenario)
+    check_error(
+        info.value, scenario, "calibration_uncertainty", "names a posterior sample", "'ranges'"
+    )
 
 
 def test_own_calibration_table_is_valid(tmp_path):
