@@ -547,6 +547,111 @@ def test_posterior_uncertainty_without_a_posterior_sample(tmp_path):
     )
 
 
+# --- posterior samples ------------------------------------------------------------------
+
+BAD_POSTERIORS = [
+    pytest.param("", "", ["is empty"], id="empty-file"),
+    pytest.param("threat_speed,stance_noise\n", "", ["at least one row"], id="header-only"),
+    pytest.param(
+        "threat_speed,stance_noise\n1.0\n",
+        "line 2",
+        ["has 1 values for 2 columns"],
+        id="missing-cell",
+    ),
+    pytest.param(
+        "threat_speed,stance_noise\n1.0,0.1,7\n",
+        "line 2",
+        ["has 3 values for 2 columns"],
+        id="extra-cell",
+    ),
+    pytest.param(
+        "threat_speed,stance_noise\n1.0,abc\n",
+        "stance_noise",
+        ["line 2: 'abc' is not a number"],
+        id="not-a-number",
+    ),
+    pytest.param(
+        "threat_speed,stance_noise\n1.0,0.1\n1.0,nan\n",
+        "stance_noise",
+        ["line 3: must be a finite number, got nan"],
+        id="nan-cell",
+    ),
+    pytest.param(
+        "threat_speed,stance_noise\n1.0,0.1\n-inf,0.1\n",
+        "threat_speed",
+        ["line 3: must be a finite number"],
+        id="infinite-cell",
+    ),
+    pytest.param(
+        "threat_speed,stance_noise\n1e308,0.1\n",
+        "threat_speed",
+        [f"line 2: 1e+308 is outside the admissible [0, {PARAMETERS['threat_speed'].upper}]"],
+        id="huge-cell",
+    ),
+    pytest.param(
+        "threat_speed,threat_speed\n1.0,1.0\n",
+        "threat_speed",
+        ["given twice"],
+        id="duplicate-column",
+    ),
+    pytest.param(
+        "threat_speed,,stance_noise\n1.0,1.0,0.1\n",
+        "header",
+        ["column 2 has no name"],
+        id="unnamed-column",
+    ),
+    pytest.param(
+        "w_nonsense\n1.0\n",
+        "w_nonsense",
+        ["unknown behaviour parameter"],
+        id="unknown-parameter",
+    ),
+    pytest.param(
+        "threat_speed,weight\n1.0,0.5\n1.0,-1\n",
+        "weight",
+        ["must not be negative"],
+        id="negative-weight",
+    ),
+    pytest.param(
+        "threat_speed,weight\n1.0,0\n2.0,0\n",
+        "weight",
+        ["at least one weight must be positive"],
+        id="zero-weights",
+    ),
+]
+
+
+def write_posterior(folder: Path, text: str | bytes) -> tuple[Path, Path]:
+    """A calibration naming ``posterior.csv`` (with ``text``), and a scenario using it."""
+    table: dict[str, Any] = {"posterior": "posterior.csv", **calibration_table()}
+    write_toml(folder / "behaviour.toml", table)
+    csv = folder / "posterior.csv"
+    csv.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
+    return csv, write_toml(folder / "s.toml", scenario_data(calibration="behaviour.toml"))
+
+
+@pytest.mark.parametrize(("text", "field", "fragments"), BAD_POSTERIORS)
+def test_bad_posterior_names_its_file_line_and_column(tmp_path, text, field, fragments):
+    csv, scenario = write_posterior(tmp_path, text)
+    with pytest.raises(InputError) as info:
+        load_inputs(scenario)
+    check_error(info.value, csv, field, *fragments)
+
+
+def test_posterior_that_is_not_text(tmp_path):
+    _, scenario = write_posterior(tmp_path, b"threat_speed\n\xff\xfe\n")
+    with pytest.raises(InputError) as info:
+        load_inputs(scenario)
+    check_error(info.value, tmp_path / "behaviour.toml", "posterior", "cannot be read as text")
+
+
+def test_huge_posterior_weights_are_shares_not_an_overflow(tmp_path):
+    # the weights were divided by their sum, which overflowed to inf: every weight became 0
+    _, scenario = write_posterior(tmp_path, "threat_speed,weight\n1.0,1e308\n2.0,1e308\n")
+    weights = load_inputs(scenario).calibration.posterior_weights
+    assert weights is not None and list(weights) == [0.5, 0.5]
+
+
 def test_own_calibration_table_is_valid(tmp_path):
     # the helper the calibration cases edit must itself load, or they prove nothing
     write_toml(tmp_path / "behaviour.toml", calibration_table({"w_threat": 1.25}))
