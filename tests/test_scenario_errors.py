@@ -17,6 +17,7 @@ import pytest
 from conftest import calibration_table, scenario_data, write_toml
 
 from sim.engine.ensemble import load_inputs
+from sim.engine.sweep import load_sweep
 from sim.scenario.calibration import PARAMETERS
 from sim.scenario.errors import InputError
 from sim.scenario.loader import load_scenario
@@ -650,6 +651,102 @@ def test_huge_posterior_weights_are_shares_not_an_overflow(tmp_path):
     _, scenario = write_posterior(tmp_path, "threat_speed,weight\n1.0,1e308\n2.0,1e308\n")
     weights = load_inputs(scenario).calibration.posterior_weights
     assert weights is not None and list(weights) == [0.5, 0.5]
+
+
+# --- sweep files ------------------------------------------------------------------------
+
+INSTITUTIONS = "pairs.CHN-RUS.institutions"
+
+
+def sweep_data(**change: Any) -> dict[str, Any]:
+    """A small valid sweep of ``scenario.toml`` beside it, with ``change`` on top."""
+    data: dict[str, Any] = {
+        "name": "s",
+        "scenarios": ["scenario.toml"],
+        "seed": 1,
+        "design": "lhs",
+        "points": 4,
+        "replicates": 1,
+        "uncertain": [{"parameter": INSTITUTIONS, "low": 0.0, "high": 0.5}],
+    }
+    return data | change
+
+
+def grid(*values: float, **axis: Any) -> dict[str, Any]:
+    return {"design": "grid", "uncertain": [{"parameter": INSTITUTIONS, "values": list(values)}]}
+
+
+BAD_SWEEPS = [
+    pytest.param(
+        grid(0.1, math.nan), "uncertain[0].values[1]", ["finite number"], id="nan-grid-value"
+    ),
+    pytest.param(
+        grid(1e30, 1e30),
+        "uncertain[0]",
+        ["at least two values, not all the same"],
+        id="grid-of-one-huge-value",
+    ),
+    pytest.param(
+        {
+            "design": "grid",
+            "uncertain": [{"parameter": INSTITUTIONS, "values": [0.2, 3.0], "low": 0, "high": 0.5}],
+        },
+        "uncertain[0]",
+        ["[0, 3]", "must stay in [0, 1]"],
+        id="grid-values-outside-bounds-beside-a-range",
+    ),
+    pytest.param(
+        {"replicates": 1e308},
+        "replicates",
+        ["must be a whole number in [1, 1000000]", "(got 1e+308)"],
+        id="huge-replicates",
+    ),
+    pytest.param(
+        {"design": "morris", "points": 1},
+        "points",
+        ["a Morris design needs at least 2 trajectories", "got 1"],
+        id="morris-one-trajectory",
+    ),
+    pytest.param(
+        {"design": "morris", "morris_levels": 3},
+        "morris_levels",
+        ["must be an even number", "got 3"],
+        id="morris-odd-levels",
+    ),
+    pytest.param(
+        grid(0.1, 0.2) | {"sweep_calibration": True},
+        "sweep_calibration",
+        ["need design 'lhs', 'sobol' or 'morris', not 'grid'"],
+        id="grid-with-calibration-ranges",
+    ),
+    pytest.param(
+        {"sweep_calibration": True, "scenarios": ["missing.toml"]},
+        "scenarios[0]",
+        ["'missing.toml' not found"],
+        id="calibration-sweep-of-a-missing-scenario",
+    ),
+]
+
+
+@pytest.mark.parametrize(("change", "field", "fragments"), BAD_SWEEPS)
+def test_bad_sweep_names_its_file_field_and_what_is_allowed(
+    write_scenario, tmp_path, change, field, fragments
+):
+    write_scenario()
+    sweep = write_toml(tmp_path / "sweep.toml", sweep_data(**change))
+    with pytest.raises(InputError) as info:
+        load_sweep(sweep)
+    check_error(info.value, sweep, field, *fragments)
+
+
+def test_calibration_sweep_with_nothing_to_vary(tmp_path):
+    # the design got no column at all: numpy and SALib failed on the empty design
+    write_toml(tmp_path / "behaviour.toml", calibration_table())  # no ranges
+    write_toml(tmp_path / "scenario.toml", scenario_data(calibration="behaviour.toml"))
+    sweep = write_toml(tmp_path / "sweep.toml", sweep_data(uncertain=[], sweep_calibration=True))
+    with pytest.raises(InputError) as info:
+        load_sweep(sweep)
+    check_error(info.value, sweep, "sweep_calibration", "nothing would vary", "'scenario.toml'")
 
 
 def test_own_calibration_table_is_valid(tmp_path):
