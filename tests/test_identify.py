@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from sim.cli import main
 from sim.defaults import DEFAULT_SEED
 from sim.engine.ensemble import load_inputs
-from sim.experiments import identify
+from sim.experiments import identify, joint
 from sim.experiments.calibration_file import write_ranges
 from sim.scenario.calibration import PARAMETERS, load_calibration
 
@@ -191,8 +191,8 @@ def test_the_command_writes_its_report_and_applies_ranges_that_load_again(applie
     assert after.values() == before.values()
     np.testing.assert_array_equal(after.posterior, before.posterior)
     # The ranges written are the tolerated ones shrunk by the factor the joint check chose.
-    k = identify.chosen_shrink(pd.read_csv(out / "joint.csv"), 0.8)
-    row = identify.shrunk(table, k).iloc[0]
+    k = joint.chosen_shrink(pd.read_csv(out / "joint.csv"), 0.8)
+    row = joint.shrunk(table, k).iloc[0]
     lo, hi = after.ranges().get("w_trust", (row["low"], row["high"]))
     assert lo == pytest.approx(row["low"], rel=1e-3) and hi == pytest.approx(row["high"], rel=1e-3)
     assert lo <= after.values()["w_trust"] <= hi
@@ -250,15 +250,15 @@ def test_writing_ranges_twice_gives_the_same_file_with_one_account_of_low_high(t
 
 def test_shrinking_moves_both_ends_toward_the_fit_by_the_factor():
     bounds = pd.DataFrame({"parameter": ["a"], "fit": [2.0], "low": [0.0], "high": [10.0]})
-    got = identify.shrunk(bounds, 0.25).iloc[0]
+    got = joint.shrunk(bounds, 0.25).iloc[0]
     assert (got["low"], got["high"]) == (1.5, 4.0)
-    assert identify.shrunk(bounds, 1.0).equals(bounds)
+    assert joint.shrunk(bounds, 1.0).equals(bounds)
 
 
 @pytest.mark.parametrize("target, expected", [(0.8, 0.25), (0.05, 1.0), (0.5, 0.5), (0.95, 0.25)])
 def test_the_widest_factor_that_reaches_the_target_is_chosen_else_the_narrowest(target, expected):
-    joint = pd.DataFrame({"shrink": [1.0, 0.5, 0.25], "share": [0.1, 0.5, 0.9]})
-    assert identify.chosen_shrink(joint, target) == expected
+    checked = pd.DataFrame({"shrink": [1.0, 0.5, 0.25], "share": [0.1, 0.5, 0.9]})
+    assert joint.chosen_shrink(checked, target) == expected
 
 
 def test_a_joint_check_with_point_ranges_draws_the_fit_at_every_factor(folder):
@@ -266,7 +266,7 @@ def test_a_joint_check_with_point_ranges_draws_the_fit_at_every_factor(folder):
     baseline = load_inputs(folder / "baseline_2024.toml")
     fit = hindcast.calibration.values()["w_trust"]
     bounds = pd.DataFrame({"parameter": ["w_trust"], "fit": [fit], "low": [fit], "high": [fit]})
-    table, bar = identify.joint_check(
+    table, bar = joint.joint_check(
         hindcast, baseline, bounds, sets=4, runs=8, seed=3, tolerance=0.05,
         shrinks=(1.0, 0.5), fit_batches=3,
     )  # fmt: skip

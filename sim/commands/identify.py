@@ -85,8 +85,9 @@ def arguments(parser: argparse.ArgumentParser) -> None:
 def main(args: argparse.Namespace) -> int:
     """Profile, write ``runs/identify/`` (or ``--out``); ``--apply`` writes the ranges."""
     from sim.engine.ensemble import load_inputs
+    from sim.experiments.calibrate import fitted_names
     from sim.experiments.calibration_file import write_ranges
-    from sim.experiments.identify import Identification, fitted_names
+    from sim.experiments.identify import Identification
     from sim.paths import locate
 
     require_count("--runs", args.runs)

@@ -118,6 +118,16 @@ class CalibrationResult:
         return out
 
 
+def fitted_names(calibration: Calibration) -> list[str]:
+    """Parameters the calibration fitted (source starting ``fitted``), in file order.
+
+    A file that fitted nothing (hand-set values) profiles every parameter
+    with an uncertain range instead.
+    """
+    names = [n for n, p in calibration.parameters.items() if p.source.startswith("fitted")]
+    return names or list(calibration.ranges())
+
+
 def weighted_range(
     x: np.ndarray, w: np.ndarray, q: tuple[float, float] = (0.1, 0.9)
 ) -> tuple[float, float]:

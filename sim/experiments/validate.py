@@ -24,7 +24,7 @@ import pandas as pd
 from sim.defaults import DEFAULT_RUNS, DEFAULT_SEED
 from sim.engine.ensemble import EnsembleResult, Inputs, load_inputs, run_ensemble
 from sim.experiments.base import SILENT, Progress, Result, Table, input_files
-from sim.experiments.history.scorecard import Scorecard, score
+from sim.experiments.history.scorecard import Scorecard, misses, score
 from sim.experiments.history.shape import clash_record
 from sim.formats import format_year
 from sim.paths import DATA, shown_path
@@ -49,6 +49,15 @@ def shipped_episodes() -> list[Path]:
 def fit_episode() -> Episode:
     """The episode ``wedge calibrate`` fits to and ``wedge identify`` profiles on."""
     return load_episode(DATA / FIT_EPISODE)
+
+
+def fit_misses(hindcast: Inputs) -> Callable[[pd.DataFrame], pd.Series]:
+    """Target misses of a table of ``hindcast`` runs on the fitted episode (:func:`misses`)."""
+    codes = list(hindcast.scenario.actors)
+    thr = hindcast.scenario.outcomes.model_dump()
+    start = hindcast.scenario.time.start
+    episode = fit_episode()
+    return lambda runs: misses(runs, codes, episode, thr, start)
 
 
 def snapshot_years(inputs: Inputs, episode: Episode) -> tuple[float, ...]:
