@@ -441,6 +441,68 @@ def test_many_mutated_sweeps_fail_in_one_line_or_run(tmp_path, capsys):
     assert len(budget.used) >= 6, f"only {len(budget.used)} sweep mutants ran end to end"
 
 
+# --- history episode files ----------------------------------------------------------------
+
+EPISODES = sorted((REPO / "data").glob("episode_*.toml"))
+RECORDS = ("milestones_1945_1975.csv", "mids_cow_v5_1946_1975.csv")
+
+
+def episode_mutant(data: st.DataObject, tmp_path: Path, values: list[Any]) -> Path:
+    """A fresh tree with a ``data/`` folder beside ``scenarios/`` holding a mutated episode."""
+    tree = fresh_tree(tmp_path)
+    folder = tree.parent / "data"
+    folder.mkdir()
+    for name in RECORDS:
+        shutil.copyfile(REPO / "data" / name, folder / name)
+    source = data.draw(st.sampled_from(EPISODES), label="episode")
+    target = folder / source.name
+    text = source.read_text(encoding="utf-8")
+    target.write_text(data.draw(toml_text(text, tomllib.loads(text), values)), encoding="utf-8")
+    show(target)
+    return target
+
+
+def run_episode_mutant(episode: Path, budget: Budget, capsys: pytest.CaptureFixture[str]) -> None:
+    """A mutant episode that does not load goes through ``wedge validate``; good ones while the
+    budget lasts."""
+    from sim.experiments.validate import hindcasts
+
+    out = episode.parent / "out"
+    try:
+        hindcasts([episode])
+    except InputError:
+        pass
+    else:
+        if not budget.take(str(episode)):
+            return
+    args = ["validate", str(episode), "--runs", "2", "--out", str(out), "--quiet"]
+    check_outcome(*wedge_in_process(args, capsys), out, episode)
+
+
+def test_mutated_episode_fails_in_one_line_or_validates(tmp_path, capsys):
+    budget = Budget(full=1)
+
+    @settings(max_examples=30, **SETTINGS)
+    @given(data=st.data())
+    def check(data: st.DataObject) -> None:
+        run_episode_mutant(episode_mutant(data, tmp_path, FAST_VALUES), budget, capsys)
+
+    check()
+
+
+@pytest.mark.slow
+def test_many_mutated_episodes_fail_in_one_line_or_validate(tmp_path, capsys):
+    budget = Budget(full=8)
+
+    @settings(max_examples=200, **SETTINGS)
+    @given(data=st.data())
+    def check(data: st.DataObject) -> None:
+        run_episode_mutant(episode_mutant(data, tmp_path, ALL_VALUES), budget, capsys)
+
+    check()
+    assert len(budget.used) >= 4, f"only {len(budget.used)} episode mutants validated"
+
+
 # --- the helpers themselves ---------------------------------------------------------------
 
 
