@@ -19,7 +19,7 @@ from sim.scenario.errors import InputError
 
 EXIT_BAD_INPUT = 2
 
-COMMANDS: tuple[Command, ...] = (*REGISTRY[:4], reference.COMMAND, *REGISTRY[4:])
+COMMANDS: tuple[Command, ...] = (*REGISTRY[:5], reference.COMMAND, *REGISTRY[5:])
 """Every command, in the order of ``wedge --help``."""
 
 

@@ -24,6 +24,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sim.paths import shown_path
+
 if TYPE_CHECKING:
     from sim.experiments.base import Result
 
@@ -92,19 +94,6 @@ def git_commit(where: Path) -> str | None:
 def sha256(path: str | Path) -> str:
     """Hex SHA-256 of a file's bytes."""
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-
-
-def shown_path(path: str | Path) -> str:
-    """``path`` relative to the working folder when it lies inside it, else as given.
-
-    Manifests name their input files; a relative name keeps results made in a
-    checkout free of that machine's folder layout.
-    """
-    resolved = Path(path).resolve()
-    try:
-        return resolved.relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return str(path)
 
 
 def manifest(result: Result, command: list[str], seconds: float) -> dict[str, Any]:

@@ -41,3 +41,16 @@ def locate(path: str | Path) -> Path:
         if candidate.exists():
             return candidate
     return given
+
+
+def shown_path(path: str | Path) -> str:
+    """``path`` relative to the working folder when it lies inside it, else as given.
+
+    Manifests name their input files; a relative name keeps results made in a
+    checkout free of that machine's folder layout.
+    """
+    resolved = Path(path).resolve()
+    try:
+        return resolved.relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return str(path)

@@ -173,7 +173,7 @@ def find_parts(opts: Options) -> list[Part]:
     """
     from sim.engine.ensemble import load_inputs
     from sim.engine.sweep import load_sweep
-    from sim.experiments.validate import DEFAULT_SCENARIO
+    from sim.experiments.validate import hindcasts
 
     scenarios = opts.root / "scenarios"
     parts: list[Part] = []
@@ -185,9 +185,8 @@ def find_parts(opts: Options) -> list[Part]:
     for path in sorted((scenarios / "sweeps").glob("*.toml")):
         plan = load_sweep(path, replicates=opts.sweep_runs)
         parts.append(Part("sweep", f"sweeps/{plan.sweep.name}", path, plan.sweep.seed))
-    hindcast = opts.root / DEFAULT_SCENARIO
-    load_inputs(hindcast)
-    parts.append(Part("validation", "validation", hindcast, opts.seed))
+    hindcasts()  # every shipped episode and its scenario load
+    parts.append(Part("validation", "validation", None, opts.seed))
     parts.append(Part("factors", "factors", None, opts.seed))
     folders = [p.folder for p in parts]
     clash = sorted({f for f in folders if folders.count(f) > 1 or f.split("/")[0] == "calibration"})
@@ -213,10 +212,7 @@ def part_command(part: Part, opts: Options) -> str:
                 return opts.command()
             return f"wedge sweep {source} --workers {opts.workers} --out {out}"
         case "validation":
-            return (
-                f"wedge validate --scenario {source} --runs {opts.runs} --seed {part.seed} "
-                f"--out {out}"
-            )
+            return f"wedge validate --runs {opts.runs} --seed {part.seed} --out {out}"
         case "factors":
             return f"wedge factors --runs {opts.runs} --seed {part.seed} --out {out}"
     raise ValueError(f"unknown part kind {part.kind!r}")
@@ -318,7 +314,7 @@ def run_part(part: Part, dest: Path, opts: Options) -> None:
             case "sweep":
                 _run_sweep(part, dest, opts)
             case "validation":
-                _wedge(["validate", "--scenario", _as_typed(part.source), *common], opts.quiet)
+                _wedge(["validate", *common, "--quiet"], opts.quiet)
             case "factors":
                 _wedge(["factors", *common, "--quiet"], opts.quiet)
     except Exception as exc:  # any failure of a step is reported as that step's
@@ -338,9 +334,10 @@ def kept(name: str) -> bool:
 def keep_files(src: Path, dest: Path) -> list[str]:
     """Copy the small readable files of one part's output into ``dest``.
 
-    Only the files directly in ``src`` that match :data:`KEPT_FILES`; CSV tables
-    above :data:`MAX_TABLE_BYTES` are left out. Links in the copied
-    ``report.md`` are then made to work from ``dest`` (:func:`fix_links`).
+    The files of ``src`` and of its sub-folders (one per history episode) that
+    match :data:`KEPT_FILES`, but not a sweep's ``chunks/``; CSV tables above
+    :data:`MAX_TABLE_BYTES` are left out. Links in each copied ``report.md``
+    are then made to work from its new folder (:func:`fix_links`).
 
     Returns
     -------
@@ -350,6 +347,8 @@ def keep_files(src: Path, dest: Path) -> list[str]:
     dest.mkdir(parents=True, exist_ok=True)
     dropped = []
     for path in sorted(src.iterdir()):
+        if path.is_dir() and path.name != "chunks":
+            dropped += [f"{path.name}/{name}" for name in keep_files(path, dest / path.name)]
         if not path.is_file() or not kept(path.name):
             continue
         if path.suffix == ".csv" and path.stat().st_size > MAX_TABLE_BYTES:
@@ -432,7 +431,7 @@ def _source_link(part: Part, out: Path, gen: Generated) -> str:
 
 def _estimate(est: Mapping[str, Any] | None) -> str:
     """``"12.3% (95% interval 10.4%–14.5%)"`` from ``{"value", "low", "high"}``."""
-    from sim.views.words import format_interval, format_share
+    from sim.formats import format_interval, format_share
 
     if not est:
         return "n/a"
@@ -440,7 +439,7 @@ def _estimate(est: Mapping[str, Any] | None) -> str:
 
 
 def _median(year: float | None, event: str) -> str:
-    from sim.views.words import format_year
+    from sim.formats import format_year
 
     return format_year(year) if year is not None else f"none: fewer than half of the runs {event}"
 
@@ -472,7 +471,8 @@ def _read(folder: Path, name: str) -> dict[str, Any]:
 
 
 def _scenario_section(part: Part, folder: Path, out: Path, gen: Generated) -> tuple[str, list[str]]:
-    from sim.views.words import CONFIGURATION_LABELS, format_share, format_year, group_label
+    from sim.formats import format_share, format_year
+    from sim.views.words import CONFIGURATION_LABELS, group_label
 
     s = _read(folder, "summary.json")
     actors = s.get("actors")
@@ -558,32 +558,36 @@ def _sweep_section(part: Part, folder: Path, out: Path, gen: Generated) -> tuple
 def _validation_section(
     part: Part, folder: Path, out: Path, gen: Generated
 ) -> tuple[str, list[str]]:
-    from sim.views.words import format_year
+    from sim.formats import format_year
 
-    c = _read(folder, "scorecard.json")
-    met, total = c.get("targets_met"), c.get("targets_total")
+    summary = _read(folder, "summary.json")
+    met, total = summary.get("targets_met"), summary.get("targets_total")
+    episodes = summary.get("episodes") or []
     headline = f"{met} of {total} history targets met"
     lines = [
-        f"### {c.get('title') or 'Hindcast validation'}",
-        "",
-        f"`{c.get('scenario')}` · {_source_link(part, out, gen)} · "
-        f"{int(c.get('runs', 0)):,} runs · seed {c.get('seed')} · "
-        f"{format_year(c.get('start_year'))}–{format_year(c.get('horizon'))} · "
-        f"**{headline}** · [report]({part.folder}/report.md)",
-        "",
-        "| quantity | value |",
-        "| --- | --- |",
-        f"| P(CHN-RUS rupture by 1965) | {_estimate(c.get('p_rupture_by_1965'))} |",
-        f"| median CHN-RUS rupture year | {_median(c.get('median_rupture_year'), 'rupture')} |",
-        "| P(US-China at least neutral by 1972-75) | "
-        f"{_estimate(c.get('p_us_china_rapprochement_by_1975'))} |",
-        "",
-        "| # | target | simulated | met |",
-        "| ---: | --- | --- | :---: |",
+        f"{int(summary.get('runs_per_episode', 0)):,} runs per episode · seed "
+        f"{summary.get('seed')} · **{headline}** over {len(episodes)} episode(s) · "
+        f"[report]({part.folder}/report.md)",
     ]
-    for k, t in enumerate(c.get("targets") or [], start=1):
-        verdict = "yes" if t.get("pass") else "**no**"
-        lines.append(f"| {k} | {t.get('name')} | {t.get('simulated')} | {verdict} |")
+    for row in episodes:
+        sub = f"{part.folder}/{row['folder']}"
+        c = _read(folder / row["folder"], "scorecard.json")
+        lines += [
+            "",
+            f"#### {c.get('title') or row['episode']}",
+            "",
+            f"`{row['episode']}` · `{c.get('scenario')}` · {int(c.get('runs', 0)):,} runs · "
+            f"{format_year(c.get('start_year'))}–{format_year(c.get('horizon'))} · "
+            f"**{c.get('targets_met')} of {c.get('targets_total')} targets met** · "
+            f"[scorecard]({sub}/report.md)",
+            "",
+            "| # | target | simulated | met |",
+            "| ---: | --- | --- | :---: |",
+        ]
+        for k, t in enumerate(c.get("targets") or [], start=1):
+            verdict = "yes" if t.get("pass") else "**no**"
+            lines.append(f"| {k} | {t.get('name')} | {t.get('simulated')} | {verdict} |")
+        lines += ["", *_thumbnails(folder / row["folder"], sub)]
     return headline, lines
 
 
@@ -595,7 +599,7 @@ def _pair(row: Mapping[str, Any], key: str) -> str:
 
 
 def _factors_section(part: Part, folder: Path, out: Path, gen: Generated) -> tuple[str, list[str]]:
-    from sim.views.words import format_share
+    from sim.formats import format_share
 
     f = _read(folder, "factors.json")
     cases = f.get("cases") or []
@@ -646,7 +650,7 @@ def _factors_section(part: Part, folder: Path, out: Path, gen: Generated) -> tup
 SECTIONS: dict[str, tuple[str, Callable[..., tuple[str, list[str]]]]] = {
     "scenario": ("Scenarios", _scenario_section),
     "sweep": ("Sweeps", _sweep_section),
-    "validation": ("Validation: the 1949-1975 hindcast", _validation_section),
+    "validation": ("Validation against history", _validation_section),
     "factors": ("The five-factor experiment", _factors_section),
 }
 """Heading and section writer of each kind of part, in index order."""

@@ -8,6 +8,8 @@ the shipped calibration currently produce.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import json
 import shutil
 from pathlib import Path
 
@@ -24,19 +26,19 @@ from sim.experiments.calibrate import (
     PRESENT_FLOOR,
     PRESENT_YEARS,
     CalibrationResult,
+    FitToHistory,
     calibrate,
-    distinct_digits,
-    hand_set,
     present_day_ok,
     prior_ranges,
     propose_around,
-    report,
     weighted_range,
-    write_calibration_file,
 )
+from sim.experiments.calibration_file import distinct_digits, hand_set, write_calibration_file
 from sim.model.setup import posterior_rows
 from sim.scenario.calibration import PARAMETERS, load_calibration
 from sim.scenario.errors import InputError
+from sim.views.calibrate import plot_posterior
+from sim.views.calibrate import report_markdown as report
 
 ROOT = Path(__file__).resolve().parents[1]
 THR = {"aligned": 0.25, "hostile": -0.25}
@@ -339,3 +341,58 @@ def test_a_range_that_one_heavy_set_collapses_falls_back_to_the_sets_own_spread(
     # A weighting that leaves a real range is kept as it is.
     table["weight"] = 1.0
     assert result.ranges()["w_threat"] == pytest.approx((1.1, 1.9))
+
+
+# --- the command and its experiment ---------------------------------------------------------
+
+
+def _calibrate_args(hindcast, baseline, out) -> list[str]:
+    return [
+        "calibrate", "--hindcast", hindcast.path, "--baseline", baseline.path, "--sets", "30",
+        "--replicates", "3", "--verify", "6", "--accept", "0.1", "--seed", "11",
+        "--out", str(out), "--quiet",
+    ]  # fmt: skip
+
+
+def test_the_command_writes_what_the_experiment_returns_with_a_manifest(inputs, tmp_path):
+    hindcast, baseline = inputs
+    out = tmp_path / "cal"
+    assert main(_calibrate_args(hindcast, baseline, out)) == 0
+    result = FitToHistory(hindcast, baseline, sets=30, replicates=3, verify=6, accept=0.1).run(
+        seed=11
+    )
+    assert json.loads((out / "summary.json").read_text()) == json.loads(json.dumps(result.summary))
+    pd.testing.assert_frame_equal(
+        pd.read_parquet(out / "sets.parquet"), result.tables["sets"].frame.reset_index(drop=True)
+    )
+    assert (out / "accepted.csv").read_text() == result.tables["accepted"].frame.to_csv(index=False)
+    for name in ("calibration.toml", "calibration_posterior.csv"):
+        assert (out / name).read_text() == result.texts[name]
+    assert load_calibration(out / "calibration.toml").posterior is not None
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["experiment"] == "calibrate" and manifest["seed"] == 11
+    files = {"hindcast": hindcast.path, "baseline": baseline.path}
+    files["calibration"] = hindcast.calibration.path
+    for role, path in files.items():
+        assert Path(manifest[f"{role}_file"]).resolve() == Path(path).resolve()
+        assert manifest[f"{role}_sha256"] == hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    report = (out / "report.md").read_text()
+    assert "posterior.png" in report and (out / "posterior.png").is_file()
+
+
+def test_a_fit_that_keeps_no_set_writes_nothing_and_exits_1(inputs, tmp_path, monkeypatch):
+    import sim.experiments.calibrate
+
+    monkeypatch.setattr(sim.experiments.calibrate, "present_day_ok", lambda runs, thr: False)
+    hindcast, baseline = inputs
+    out = tmp_path / "cal"
+    assert main(_calibrate_args(hindcast, baseline, out)) == 1
+    assert not out.exists()
+
+
+def test_the_posterior_figure_is_titled_and_labelled(inputs):
+    fig = plot_posterior(run(inputs), inputs[0].calibration)
+    (ax,) = fig.axes
+    assert fig.get_suptitle() and fig.legends
+    assert ax.get_xlabel() and ax.get_ylabel()
+    assert len(ax.get_yticklabels()) == len(inputs[0].calibration.ranges())

@@ -11,7 +11,8 @@ from conftest import copy_calibration, wedge
 from sim import load_inputs
 from sim.cli import main
 from sim.experiments.run import RunScenario
-from sim.io import shown_path, write
+from sim.io import write
+from sim.paths import shown_path
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "scenarios" / "baseline_2024.toml"

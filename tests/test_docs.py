@@ -7,6 +7,7 @@ import pytest
 from conftest import copy_calibration
 
 from sim import docs
+from sim.docs import episodes, parameters, scenarios
 from sim.engine.ensemble import load_inputs
 from sim.scenario.calibration import PARAMETERS
 from sim.scenario.schema import Scenario
@@ -17,18 +18,18 @@ STALE = "is out of date with the code: run `wedge docs` and commit the result"
 
 
 def _parameter_block(text: str) -> str:
-    start, end = text.index(docs.START), text.index(docs.END)
-    return text[start + len(docs.START) : end]
+    start, end = text.index(parameters.START), text.index(parameters.END)
+    return text[start + len(parameters.START) : end]
 
 
 def test_scenario_reference_is_current():
     committed = (DOCS / "scenarios.md").read_text(encoding="utf-8")
-    assert committed == docs.scenario_reference(), f"docs/scenarios.md {STALE}"
+    assert committed == scenarios.scenario_reference(), f"docs/scenarios.md {STALE}"
 
 
 def test_odd_parameter_table_is_current():
     committed = _parameter_block((DOCS / "ODD.md").read_text(encoding="utf-8"))
-    assert committed == docs.parameter_block(docs.CALIBRATION), (
+    assert committed == parameters.parameter_block(parameters.CALIBRATION), (
         f"the parameter table in docs/ODD.md {STALE}"
     )
 
@@ -39,6 +40,21 @@ def test_every_parameter_is_in_the_odd_table():
     assert not missing, f"not in the ODD parameter table: {missing}; run `wedge docs`"
 
 
+def test_episode_reference_is_current():
+    committed = (DOCS / "episodes.md").read_text(encoding="utf-8")
+    assert committed == episodes.episode_reference(), f"docs/episodes.md {STALE}"
+
+
+def test_every_target_kind_is_described():
+    from typing import get_args
+
+    from sim.scenario.episode import KINDS, TargetKind
+
+    assert set(KINDS) == set(get_args(TargetKind))
+    reference = (DOCS / "episodes.md").read_text(encoding="utf-8")
+    assert all(f"| `{kind}` |" in reference for kind in KINDS)
+
+
 def test_every_scenario_field_is_in_the_reference():
     reference = (DOCS / "scenarios.md").read_text(encoding="utf-8")
     missing = [name for name in Scenario.model_fields if f"| `{name}` |" not in reference]
@@ -46,13 +62,17 @@ def test_every_scenario_field_is_in_the_reference():
 
 
 def test_write_docs_fills_only_the_marked_block(tmp_path):
-    (tmp_path / "ODD.md").write_text(f"before\n{docs.START}\nold table\n{docs.END}\nafter\n")
+    (tmp_path / "ODD.md").write_text(
+        f"before\n{parameters.START}\nold table\n{parameters.END}\nafter\n"
+    )
     written = docs.write_docs(tmp_path)
-    assert written == [tmp_path / "scenarios.md", tmp_path / "ODD.md"]
+    assert written == [tmp_path / "scenarios.md", tmp_path / "episodes.md", tmp_path / "ODD.md"]
     odd = (tmp_path / "ODD.md").read_text()
-    assert odd.startswith(f"before\n{docs.START}") and odd.endswith(f"{docs.END}\nafter\n")
+    assert odd.startswith(f"before\n{parameters.START}") and odd.endswith(
+        f"{parameters.END}\nafter\n"
+    )
     assert "old table" not in odd and "| `threat_speed` |" in odd
-    assert (tmp_path / "scenarios.md").read_text() == docs.scenario_reference()
+    assert (tmp_path / "scenarios.md").read_text() == scenarios.scenario_reference()
 
 
 def test_write_docs_refuses_an_odd_without_markers(tmp_path):
@@ -63,9 +83,9 @@ def test_write_docs_refuses_an_odd_without_markers(tmp_path):
 
 def test_examples_in_the_reference_load(tmp_path):
     copy_calibration(tmp_path)
-    (tmp_path / docs.EXAMPLE_NAME).write_text(docs.EXAMPLE)
-    (tmp_path / "extending.toml").write_text(docs.EXAMPLE_EXTENDS)
-    base = load_inputs(tmp_path / docs.EXAMPLE_NAME).scenario
+    (tmp_path / scenarios.EXAMPLE_NAME).write_text(scenarios.EXAMPLE)
+    (tmp_path / "extending.toml").write_text(scenarios.EXAMPLE_EXTENDS)
+    base = load_inputs(tmp_path / scenarios.EXAMPLE_NAME).scenario
     variant = load_inputs(tmp_path / "extending.toml").scenario
     assert [lv.name for lv in variant.levers] == ["offer_to_moscow", "pressure_on_beijing"]
     assert variant.levers[0].size == 0.9 and base.levers[0].size == 0.6
@@ -122,3 +142,31 @@ def test_link_checker_sees_links_and_skips_code(tmp_path):
         "`[not](code.md)`\n```\n[not](fenced.md)\n```\n[ref]: b.md\n"
     )
     assert _local_targets(page) == ["a.md", "img/p.png", "b.md"]
+
+
+def test_readme_headline_is_current_with_the_results():
+    from sim.docs import readme
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    start, end = text.index(readme.START), text.index(readme.END)
+    committed = text[start + len(readme.START) : end]
+    assert committed == readme.headline_block(ROOT / "results"), f"README.md's headline {STALE}"
+
+
+def test_readme_headline_reads_every_scenario_summary(tmp_path):
+    import json
+
+    from sim.docs import readme
+
+    results = tmp_path / "results"
+    (results / "base").mkdir(parents=True)
+    summary = {"scenario": "base", "title": "Base", "horizon": 2040.0,
+               "p_rupture": {"value": 0.25, "low": 0.2, "high": 0.3},
+               "p_split": {"value": 0.125, "low": 0.1, "high": 0.15}}  # fmt: skip
+    (results / "base" / "summary.json").write_text(json.dumps(summary))
+    meta = {"parts": ["base"], "command": "wedge reference", "generated": "today", "runs": 8}
+    (results / "reference.json").write_text(json.dumps(meta))
+    block = readme.headline_block(results)
+    assert "| [`base`](results/base/report.md) | Base | 25.0% (20.0%–30.0%) |" in block
+    assert "12.5% (10.0%–15.0%)" in block and "by 2040" in block
+    assert "No reference results" in readme.headline_block(tmp_path / "nowhere")

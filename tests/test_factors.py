@@ -9,6 +9,7 @@ the donor (capability rescaled), everything else must stay the base's.
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import math
 from pathlib import Path
@@ -21,31 +22,36 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import Field, create_model
 
+import sim.experiments.factor_partition as partition
 import sim.experiments.factors as factors
 from sim.cli import main
 from sim.defaults import DEFAULT_SEED
 from sim.engine.ensemble import load_inputs, run_ensemble
-from sim.experiments.factors import (
+from sim.engine.stats import paired_p_value
+from sim.experiments.factor_partition import (
     FACTORS,
     PARTITION,
     SITUATION,
-    direction_paragraph,
-    directions,
-    factor_values,
     fields_of,
-    paired_p_value,
     partition_markdown,
     partition_problems,
     path_factor,
+)
+from sim.experiments.factors import (
+    FiveFactors,
+    directions,
+    factor_values,
     transplant,
     watched_codes,
 )
 from sim.scenario.errors import InputError
 from sim.scenario.schema import Actor, Pair, Scenario
+from sim.views.factors import direction_paragraph
 
 ROOT = Path(__file__).resolve().parents[1]
 PRESENT = ROOT / "scenarios" / "baseline_2024.toml"
 PAST = ROOT / "scenarios" / "history" / "sino_soviet_1949.toml"
+CALIBRATION = ROOT / "scenarios" / "calibration.toml"
 RUNS = 200
 FILES = {
     "factors.csv", "factors.json", "report.md", "manifest.json", "resolved",
@@ -130,7 +136,7 @@ def test_partition_follows_bekkevolds_grouping():
 
 def test_a_new_schema_field_without_a_factor_is_reported(monkeypatch):
     grown = create_model("GrownPair", __base__=Pair, rivalry_memory=(float, Field(0.0)))
-    monkeypatch.setitem(factors.SCHEMA, "pairs", grown)
+    monkeypatch.setitem(partition.SCHEMA, "pairs", grown)
     problems = partition_problems()
     assert problems == ["pairs.rivalry_memory: in the schema but in no factor nor situation"]
 
@@ -278,6 +284,25 @@ def test_cli_writes_the_table_charts_and_report(factors_run):
     meta = json.loads((out / "factors.json").read_text())
     assert len(meta["cases"]) == 14 and len(meta["directions"]) == 2
     assert len(list((out / "resolved").glob("*.toml"))) == 14
+
+
+def test_the_folder_names_its_inputs_with_their_hashes(factors_run):
+    _, out = factors_run
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["experiment"] == "factors" and manifest["seed"] == DEFAULT_SEED
+    assert manifest["runs"] == 14 * RUNS and manifest["runs_per_case"] == RUNS
+    for role, path in (("present", PRESENT), ("past", PAST), ("calibration", CALIBRATION)):
+        assert Path(manifest[f"{role}_file"]).resolve() == path.resolve()
+        assert manifest[f"{role}_sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_the_experiment_gives_the_files_of_the_command(factors_run):
+    _, out = factors_run
+    present, past = (load_inputs(p) for p in factors.default_scenarios())
+    result = FiveFactors(present, past, runs=RUNS).run(seed=DEFAULT_SEED)
+    assert json.loads((out / "factors.json").read_text()) == json.loads(json.dumps(result.summary))
+    assert (out / "factors.csv").read_text() == result.tables["factors"].frame.to_csv(index=False)
+    assert result.texts and all((out / n).read_text() == t for n, t in result.texts.items())
 
 
 def test_the_base_case_is_a_plain_run_of_the_unmodified_scenario(factors_run):

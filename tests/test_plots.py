@@ -12,9 +12,10 @@ import pytest
 from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 
+from sim import formats
 from sim.views import figures as plots
 from sim.views import run as report
-from sim.views import style, triangle, words
+from sim.views import style, triangle
 
 CONFIGS = ["menage_a_trois", "romantic_triangle", "stable_marriage", "unit_veto"]
 NAMES = {"CHN": "China", "RUS": "Russia", "USA": "United States", "IND": "India"}
@@ -269,7 +270,7 @@ def test_triangle_picks_nearest_step(three):
     at = traj.set_index(["year", "pair"])
     for ax, year in zip(fig.axes, (2025.0, 2026.0, 2026.5, 2029.75), strict=True):
         for pair in ("CHN-RUS", "RUS-USA", "CHN-USA"):
-            expected = words.format_relation(at.loc[(year, pair), "q50"])
+            expected = formats.format_relation(at.loc[(year, pair), "q50"])
             label = [t for t in ax.texts if t.get_gid() == f"label:{pair}"]
             assert [t.get_text() for t in label] == [expected]
         names = {t.get_text() for t in ax.texts}
@@ -395,11 +396,11 @@ def test_summary_table_fixed_width():
     [(0.2345, "23.4%"), (0.0, "0.0%"), (1.0, "100.0%"), (None, "n/a"), (float("nan"), "n/a")],
 )
 def test_format_share(value, text):
-    assert words.format_share(value) == text
+    assert formats.format_share(value) == text
 
 
 @pytest.mark.parametrize(
     ("year", "text"), [(2045.0, "2045"), (2031.25, "2031.25"), (2038.5, "2038.5"), (None, "n/a")]
 )
 def test_format_year(year, text):
-    assert words.format_year(year) == text
+    assert formats.format_year(year) == text

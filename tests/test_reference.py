@@ -83,15 +83,20 @@ def test_index_has_a_section_per_shipped_scenario(generated):
 
 
 def test_index_numbers_come_from_the_summaries(generated):
-    from sim.views.words import format_share
+    from sim.formats import format_share
 
     index = (generated / "README.md").read_text()
     for path in SHIPPED:
         summary = json.loads((generated / path.stem / "summary.json").read_text())
         assert summary["runs"] == 20 and summary["seed"] == 5
         assert format_share(summary["p_split"]["value"]) in index
-    card = json.loads((generated / "validation" / "scorecard.json").read_text())
-    assert f"{card['targets_met']} of {card['targets_total']} history targets met" in index
+    validation = json.loads((generated / "validation" / "summary.json").read_text())
+    met, total = validation["targets_met"], validation["targets_total"]
+    assert f"{met} of {total} history targets met" in index
+    for row in validation["episodes"]:
+        card = json.loads((generated / "validation" / row["folder"] / "scorecard.json").read_text())
+        assert f"{card['targets_met']} of {card['targets_total']} targets met" in index
+        assert f"(validation/{row['folder']}/report.md)" in index
     sweep = json.loads((generated / "sweeps" / "offer_vs_threat" / "summary.json").read_text())
     assert sweep["replicates"] == 2 and sweep["runs"] == 2 * sweep["points"]
     meta = json.loads((generated / "reference.json").read_text())

@@ -8,6 +8,7 @@ Every bad input must raise :class:`~sim.scenario.errors.InputError` whose
 from __future__ import annotations
 
 import copy
+import math
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ import pytest
 from conftest import calibration_table, scenario_data, write_toml
 
 from sim.engine.ensemble import load_inputs
+from sim.engine.sweep import load_sweep
 from sim.scenario.calibration import PARAMETERS
 from sim.scenario.errors import InputError
 from sim.scenario.loader import load_scenario
@@ -326,6 +328,72 @@ BAD_SCENARIOS = [
         ["nowhere.toml not found"],
         id="missing-calibration-file",
     ),
+    # the keys that `extends` merges lists by must be strings
+    pytest.param(
+        uncertain(parameter=[1, 2]),
+        "uncertain[0].parameter",
+        ["must be a string", "'actors.RUS.growth'", "(got [1, 2])"],
+        id="uncertain-parameter-not-a-string",
+    ),
+    pytest.param(
+        shocks(name={"a": 1}),
+        "shocks[0].name",
+        ["must be a string", "the shock's name"],
+        id="shock-name-not-a-string",
+    ),
+    # non-finite and absurd numbers (TOML writes nan and inf)
+    pytest.param(
+        setter("actors", "USA", "capability", value=math.nan),
+        "actors.USA.capability",
+        ["finite number", "(got nan)"],
+        id="nan-capability",
+    ),
+    pytest.param(
+        setter("behaviour", value={"stance_gain": math.inf}),
+        "behaviour.stance_gain",
+        ["finite number"],
+        id="infinite-behaviour-override",
+    ),
+    pytest.param(
+        uncertain(parameter="pairs.CHN-RUS.institutions", low=-math.inf),
+        "uncertain[0].low",
+        ["finite number"],
+        id="uncertain-low-minus-infinity",
+    ),
+    pytest.param(
+        uncertain(parameter="pairs.CHN-RUS.institutions", low=-1e308, high=1e308),
+        "uncertain[0]",
+        ["[-1e+308, 1e+308]", "must stay in [0, 1]"],
+        id="uncertain-range-overflows",
+    ),
+    pytest.param(
+        uncertain(
+            parameter="pairs.CHN-RUS.institutions", dist="normal", mean=1e30, sd=1.0, high=1.0
+        ),
+        "uncertain[0]",
+        ["pairs.CHN-RUS.institutions", "cannot be sampled accurately", "mean near [low, high]"],
+        id="uncertain-normal-mean-far-outside",
+    ),
+    pytest.param(
+        uncertain(
+            parameter="pairs.CHN-RUS.institutions", dist="normal", mean=0.5, sd=1e300, high=1.0
+        ),
+        "uncertain[0]",
+        ["cannot be sampled accurately", "sd near high - low"],
+        id="uncertain-normal-huge-sd",
+    ),
+    pytest.param(
+        levers(start=1e308),
+        "levers[0].start",
+        ["less than or equal to 2300"],
+        id="lever-start-absurd",
+    ),
+    pytest.param(
+        shocks(year=-1e308),
+        "shocks[0].year",
+        ["greater than or equal to 1800"],
+        id="shock-year-absurd",
+    ),
 ]
 
 
@@ -428,6 +496,30 @@ BAD_CALIBRATIONS = [
         ["required"],
         id="missing-source",
     ),
+    pytest.param(
+        put("stance_gain", {"value": math.nan, "source": "x"}),
+        "stance_gain.value",
+        ["finite number"],
+        id="nan-value",
+    ),
+    pytest.param(
+        put("stance_gain", {"value": 1.0, "low": 2.0, "high": 0.5, "source": "x"}),
+        "stance_gain",
+        ["low (2.0) must not be above high (0.5)"],
+        id="low-above-high",
+    ),
+    pytest.param(
+        put("stance_gain", {"value": 1.0, "colour": 1, "source": "x"}),
+        "stance_gain.colour",
+        ["unknown field; allowed: value, low, high, source"],
+        id="unknown-field-in-parameter",
+    ),
+    pytest.param(
+        put("stance_gain", 0.5),
+        "stance_gain",
+        ["valid dictionary", "(got 0.5)"],
+        id="parameter-not-a-table",
+    ),
 ]
 
 
@@ -440,6 +532,221 @@ def test_bad_calibration_names_its_file_and_parameter(tmp_path, edit, field, fra
     with pytest.raises(InputError) as info:
         load_inputs(scenario)
     check_error(info.value, calibration, field, *fragments)
+
+
+def test_posterior_uncertainty_without_a_posterior_sample(tmp_path):
+    # drawing whole posterior sets from a calibration that has none ended in a TypeError
+    write_toml(tmp_path / "behaviour.toml", calibration_table())
+    scenario = write_toml(
+        tmp_path / "s.toml",
+        scenario_data(calibration="behaviour.toml", calibration_uncertainty="posterior"),
+    )
+    with pytest.raises(InputError) as info:
+        load_inputs(scenario)
+    check_error(
+        info.value, scenario, "calibration_uncertainty", "names a posterior sample", "'ranges'"
+    )
+
+
+# --- posterior samples ------------------------------------------------------------------
+
+BAD_POSTERIORS = [
+    pytest.param("", "", ["is empty"], id="empty-file"),
+    pytest.param("threat_speed,stance_noise\n", "", ["at least one row"], id="header-only"),
+    pytest.param(
+        "threat_speed,stance_noise\n1.0\n",
+        "line 2",
+        ["has 1 values for 2 columns"],
+        id="missing-cell",
+    ),
+    pytest.param(
+        "threat_speed,stance_noise\n1.0,0.1,7\n",
+        "line 2",
+        ["has 3 values for 2 columns"],
+        id="extra-cell",
+    ),
+    pytest.param(
+        "threat_speed,stance_noise\n1.0,abc\n",
+        "stance_noise",
+        ["line 2: 'abc' is not a number"],
+        id="not-a-number",
+    ),
+    pytest.param(
+        "threat_speed,stance_noise\n1.0,0.1\n1.0,nan\n",
+        "stance_noise",
+        ["line 3: must be a finite number, got nan"],
+        id="nan-cell",
+    ),
+    pytest.param(
+        "threat_speed,stance_noise\n1.0,0.1\n-inf,0.1\n",
+        "threat_speed",
+        ["line 3: must be a finite number"],
+        id="infinite-cell",
+    ),
+    pytest.param(
+        "threat_speed,stance_noise\n1e308,0.1\n",
+        "threat_speed",
+        [f"line 2: 1e+308 is outside the admissible [0, {PARAMETERS['threat_speed'].upper}]"],
+        id="huge-cell",
+    ),
+    pytest.param(
+        "threat_speed,threat_speed\n1.0,1.0\n",
+        "threat_speed",
+        ["given twice"],
+        id="duplicate-column",
+    ),
+    pytest.param(
+        "threat_speed,,stance_noise\n1.0,1.0,0.1\n",
+        "header",
+        ["column 2 has no name"],
+        id="unnamed-column",
+    ),
+    pytest.param(
+        "w_nonsense\n1.0\n",
+        "w_nonsense",
+        ["unknown behaviour parameter"],
+        id="unknown-parameter",
+    ),
+    pytest.param(
+        "threat_speed,weight\n1.0,0.5\n1.0,-1\n",
+        "weight",
+        ["must not be negative"],
+        id="negative-weight",
+    ),
+    pytest.param(
+        "threat_speed,weight\n1.0,0\n2.0,0\n",
+        "weight",
+        ["at least one weight must be positive"],
+        id="zero-weights",
+    ),
+]
+
+
+def write_posterior(folder: Path, text: str | bytes) -> tuple[Path, Path]:
+    """A calibration naming ``posterior.csv`` (with ``text``), and a scenario using it."""
+    table: dict[str, Any] = {"posterior": "posterior.csv", **calibration_table()}
+    write_toml(folder / "behaviour.toml", table)
+    csv = folder / "posterior.csv"
+    csv.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
+    return csv, write_toml(folder / "s.toml", scenario_data(calibration="behaviour.toml"))
+
+
+@pytest.mark.parametrize(("text", "field", "fragments"), BAD_POSTERIORS)
+def test_bad_posterior_names_its_file_line_and_column(tmp_path, text, field, fragments):
+    csv, scenario = write_posterior(tmp_path, text)
+    with pytest.raises(InputError) as info:
+        load_inputs(scenario)
+    check_error(info.value, csv, field, *fragments)
+
+
+def test_posterior_that_is_not_text(tmp_path):
+    _, scenario = write_posterior(tmp_path, b"threat_speed\n\xff\xfe\n")
+    with pytest.raises(InputError) as info:
+        load_inputs(scenario)
+    check_error(info.value, tmp_path / "behaviour.toml", "posterior", "cannot be read as text")
+
+
+def test_huge_posterior_weights_are_shares_not_an_overflow(tmp_path):
+    # the weights were divided by their sum, which overflowed to inf: every weight became 0
+    _, scenario = write_posterior(tmp_path, "threat_speed,weight\n1.0,1e308\n2.0,1e308\n")
+    weights = load_inputs(scenario).calibration.posterior_weights
+    assert weights is not None and list(weights) == [0.5, 0.5]
+
+
+# --- sweep files ------------------------------------------------------------------------
+
+INSTITUTIONS = "pairs.CHN-RUS.institutions"
+
+
+def sweep_data(**change: Any) -> dict[str, Any]:
+    """A small valid sweep of ``scenario.toml`` beside it, with ``change`` on top."""
+    data: dict[str, Any] = {
+        "name": "s",
+        "scenarios": ["scenario.toml"],
+        "seed": 1,
+        "design": "lhs",
+        "points": 4,
+        "replicates": 1,
+        "uncertain": [{"parameter": INSTITUTIONS, "low": 0.0, "high": 0.5}],
+    }
+    return data | change
+
+
+def grid(*values: float, **axis: Any) -> dict[str, Any]:
+    return {"design": "grid", "uncertain": [{"parameter": INSTITUTIONS, "values": list(values)}]}
+
+
+BAD_SWEEPS = [
+    pytest.param(
+        grid(0.1, math.nan), "uncertain[0].values[1]", ["finite number"], id="nan-grid-value"
+    ),
+    pytest.param(
+        grid(1e30, 1e30),
+        "uncertain[0]",
+        ["at least two values, not all the same"],
+        id="grid-of-one-huge-value",
+    ),
+    pytest.param(
+        {
+            "design": "grid",
+            "uncertain": [{"parameter": INSTITUTIONS, "values": [0.2, 3.0], "low": 0, "high": 0.5}],
+        },
+        "uncertain[0]",
+        ["[0, 3]", "must stay in [0, 1]"],
+        id="grid-values-outside-bounds-beside-a-range",
+    ),
+    pytest.param(
+        {"replicates": 1e308},
+        "replicates",
+        ["must be a whole number in [1, 1000000]", "(got 1e+308)"],
+        id="huge-replicates",
+    ),
+    pytest.param(
+        {"design": "morris", "points": 1},
+        "points",
+        ["a Morris design needs at least 2 trajectories", "got 1"],
+        id="morris-one-trajectory",
+    ),
+    pytest.param(
+        {"design": "morris", "morris_levels": 3},
+        "morris_levels",
+        ["must be an even number", "got 3"],
+        id="morris-odd-levels",
+    ),
+    pytest.param(
+        grid(0.1, 0.2) | {"sweep_calibration": True},
+        "sweep_calibration",
+        ["need design 'lhs', 'sobol' or 'morris', not 'grid'"],
+        id="grid-with-calibration-ranges",
+    ),
+    pytest.param(
+        {"sweep_calibration": True, "scenarios": ["missing.toml"]},
+        "scenarios[0]",
+        ["'missing.toml' not found"],
+        id="calibration-sweep-of-a-missing-scenario",
+    ),
+]
+
+
+@pytest.mark.parametrize(("change", "field", "fragments"), BAD_SWEEPS)
+def test_bad_sweep_names_its_file_field_and_what_is_allowed(
+    write_scenario, tmp_path, change, field, fragments
+):
+    write_scenario()
+    sweep = write_toml(tmp_path / "sweep.toml", sweep_data(**change))
+    with pytest.raises(InputError) as info:
+        load_sweep(sweep)
+    check_error(info.value, sweep, field, *fragments)
+
+
+def test_calibration_sweep_with_nothing_to_vary(tmp_path):
+    # the design got no column at all: numpy and SALib failed on the empty design
+    write_toml(tmp_path / "behaviour.toml", calibration_table())  # no ranges
+    write_toml(tmp_path / "scenario.toml", scenario_data(calibration="behaviour.toml"))
+    sweep = write_toml(tmp_path / "sweep.toml", sweep_data(uncertain=[], sweep_calibration=True))
+    with pytest.raises(InputError) as info:
+        load_sweep(sweep)
+    check_error(info.value, sweep, "sweep_calibration", "nothing would vary", "'scenario.toml'")
 
 
 def test_own_calibration_table_is_valid(tmp_path):
@@ -532,6 +839,26 @@ def test_extends_as_a_list_merges_in_order(tmp_path, write_scenario):
     sc = load_scenario(write_scenario(child_reversed, name="reversed.toml"))
     assert sc.title == "base"
     assert (sc.levers[0].size, sc.levers[0].credibility) == (0.5, 0.6)
+
+
+@pytest.mark.parametrize(
+    ("table", "key", "item"),
+    [
+        pytest.param("uncertain", "parameter", {"dist": "uniform", "low": 0.1, "high": 0.2}),
+        pytest.param("levers", "name", LEVER),
+        pytest.param("shocks", "name", SHOCK),
+    ],
+)
+def test_extending_file_with_a_list_as_merge_key_names_the_entry(write_scenario, table, key, item):
+    # merging by a list (unhashable) ended in a TypeError and exit 1
+    base = {**item, key: "threat_speed" if table == "uncertain" else "kept"}
+    write_scenario(scenario_data(**{table: [base]}), name="base.toml")
+    child = write_scenario(
+        {"extends": "base.toml", table: [{**item, key: [1, 2]}]}, name="child.toml"
+    )
+    with pytest.raises(InputError) as info:
+        load_inputs(child)
+    check_error(info.value, child, f"{table}[0].{key}", "must be a string", "(got [1, 2])")
 
 
 def test_calibration_is_resolved_relative_to_the_file_that_sets_it(tmp_path):

@@ -7,16 +7,33 @@ options and entry point. ``wedge reference``, which runs the others, lives in
 
 from __future__ import annotations
 
-from sim.commands import calibrate, docs, factors, identify, run, schema, sweep, validate
+from sim.commands import (
+    calibrate,
+    check,
+    compare,
+    docs,
+    factors,
+    identify,
+    listing,
+    new,
+    run,
+    schema,
+    sweep,
+    validate,
+)
 from sim.commands.base import Command
 
 REGISTRY: tuple[Command, ...] = (
     run.COMMAND,
+    compare.COMMAND,
     sweep.COMMAND,
     validate.COMMAND,
     factors.COMMAND,
     calibrate.COMMAND,
     identify.COMMAND,
+    new.COMMAND,
+    check.COMMAND,
+    listing.COMMAND,
     schema.COMMAND,
     docs.COMMAND,
 )

@@ -174,6 +174,7 @@ def execute(
     seed: int,
     executor: cf.Executor | None = None,
     carry: Sequence[str] = (),
+    formats: Sequence[str] = ("png", "svg"),
 ) -> Result:
     """Run an experiment with a progress bar, write its folder, print its summary.
 
@@ -191,6 +192,8 @@ def execute(
         Where worlds run (:func:`executor_of`); ``None``: this process.
     carry
         Names of an existing ``out`` kept in the new folder (a sweep's chunks).
+    formats
+        Figure formats (``png``, ``svg``).
     """
     from sim.io import argv, write
     from sim.progress import TerminalProgress
@@ -201,7 +204,7 @@ def execute(
         result = experiment.run(seed, executor=executor, progress=progress)
         seconds = time.perf_counter() - began
         progress.start(1, "folder", f"writing {out}")
-        write(result, out, argv(), seconds, carry=carry)
+        write(result, out, argv(), seconds, formats, carry)
     print(view_for(result.kind).terminal(result))
     runs = f"{result.runs:,} runs in " if result.runs else ""
     print(f"\n{runs}{time.perf_counter() - began:.1f} s; results in {out}/ (report.md)")

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
-import time
 from pathlib import Path
 
 from sim.commands.base import (
@@ -13,8 +11,11 @@ from sim.commands.base import (
     add_quiet,
     add_seed,
     default_out,
+    execute,
+    require,
     require_count,
     seed_of,
+    stderr,
 )
 from sim.scenario.errors import InputError
 
@@ -76,19 +77,11 @@ def arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    """Run the command."""
+    """Fit, write ``runs/calibration/`` (or ``--out``); ``--apply`` installs the fit."""
     import shutil
 
-    from sim.engine.ensemble import load_inputs, run_chunk
-    from sim.experiments.calibrate import (
-        PRESENT_YEARS,
-        calibrate,
-        present_day_ok,
-        report,
-        write_calibration_file,
-    )
-    from sim.experiments.validate import check_hindcast, misses, tightened
-    from sim.io import replacing
+    from sim.engine.ensemble import load_inputs
+    from sim.experiments.calibrate import FitToHistory, NothingAcceptedError
     from sim.paths import locate
 
     for flag, count in (
@@ -101,9 +94,8 @@ def main(args: argparse.Namespace) -> int:
         ("--widen", args.widen, args.widen >= 0.0, "0 or more"),
         ("--margin", args.margin, 0.0 <= args.margin < 0.5, "at least 0 and below 0.5"),
     ):
-        if not ok:
-            raise InputError(flag, "", f"must be {allowed}, got {value}")
-    args.seed = seed_of(args)
+        require(flag, value, ok, allowed)
+    seed = seed_of(args)
     hindcast = load_inputs(locate(args.hindcast))
     if args.around and hindcast.calibration.posterior is None:
         raise InputError(
@@ -111,56 +103,17 @@ def main(args: argparse.Namespace) -> int:
             "--around needs a calibration file that names a posterior sample",
         )  # fmt: skip
     baseline = load_inputs(locate(args.baseline))
-    years = check_hindcast(hindcast)
-    codes = list(hindcast.scenario.actors)
-    thr = hindcast.scenario.outcomes.model_dump()
-    start = hindcast.scenario.time.start
-
-    bars = tightened(args.margin)
-
-    def score(runs):
-        return misses(runs, codes, thr, start, bars).add_prefix("miss_")
-
-    def present(runs):
-        return present_day_ok(runs, baseline.scenario.outcomes.model_dump())
-
-    before_runs = run_chunk(
-        hindcast, args.seed, 0, args.replicates * 10, paths=False, sample=False, snapshots=years
-    ).runs
-    before = score(before_runs)
-    began = time.perf_counter()
-    result = calibrate(
-        hindcast, baseline, score, present, years, PRESENT_YEARS, sets=args.sets,
-        replicates=args.replicates, accept=args.accept, widen=args.widen, seed=args.seed,
-        verify=args.verify, candidates=args.candidates, around=args.around,
+    experiment = FitToHistory(
+        hindcast, baseline, sets=args.sets, replicates=args.replicates, accept=args.accept,
+        verify=args.verify, candidates=args.candidates, widen=args.widen, around=args.around,
+        margin=args.margin,
     )  # fmt: skip
-    if result.accepted.empty:
-        print(
-            "wedge: no parameter set gave the present-day picture; nothing written", file=sys.stderr
-        )
-        return 1
-    command = (
-        f"wedge calibrate --hindcast {args.hindcast} --baseline {args.baseline} "
-        f"--sets {args.sets} --replicates {args.replicates} --accept {args.accept:g} "
-        f"--widen {args.widen:g} --verify {args.verify}"
-        + (f" --candidates {args.candidates}" if args.candidates is not None else "")
-        + (" --around" if args.around else "")
-        + (f" --margin {args.margin:g}" if args.margin else "")
-        + f" --seed {args.seed}"
-    )
     out = Path(args.out) if args.out else default_out("calibration")
-    with replacing(out) as tmp:
-        result.table.to_parquet(tmp / "sets.parquet", index=False)
-        result.accepted.to_csv(tmp / "accepted.csv", index=False)
-        (tmp / "report.md").write_text(report(result, before, command))
-        note = (
-            f"{args.sets} sets x {args.replicates} runs, the closest "
-            f"{int(result.table['verified'].sum())} verified with {args.verify} runs, "
-            f"{len(result.accepted)} kept, seed {args.seed}"
-        )
-        write_calibration_file(result, hindcast.calibration, tmp / "calibration.toml", note)
-    print(report(result, before, command))
-    print(f"calibrated in {time.perf_counter() - began:.0f} s; results in {out}/")
+    try:
+        execute(experiment, args, out, seed)
+    except NothingAcceptedError:
+        stderr("wedge: no parameter set gave the present-day picture; nothing written")
+        return 1
     if args.apply:
         target = Path(hindcast.calibration.path)
         shutil.copyfile(out / "calibration.toml", target)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import time
 from pathlib import Path
 
 from sim.commands.base import (
@@ -13,6 +12,7 @@ from sim.commands.base import (
     add_runs,
     add_seed,
     default_out,
+    execute,
     require_count,
     seed_of,
 )
@@ -62,7 +62,10 @@ def arguments(parser: argparse.ArgumentParser) -> None:
         "ranges --apply writes are shrunk toward the fit until it is reached (default 0.8)",
     )  # fmt: skip
     parser.add_argument(
-        "--parameters", nargs="+", metavar="NAME", help="profile only these parameters"
+        "--parameters",
+        nargs="+",
+        metavar="NAME",
+        help="profile only these parameters (default every fitted parameter)",
     )
     add_seed(parser)
     add_out(parser, "runs/identify/")
@@ -80,10 +83,11 @@ def arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    """Run the command."""
+    """Profile, write ``runs/identify/`` (or ``--out``); ``--apply`` writes the ranges."""
     from sim.engine.ensemble import load_inputs
-    from sim.experiments import identify
-    from sim.io import replacing
+    from sim.experiments.calibrate import fitted_names
+    from sim.experiments.calibration_file import write_ranges
+    from sim.experiments.identify import Identification
     from sim.paths import locate
 
     require_count("--runs", args.runs)
@@ -92,68 +96,37 @@ def main(args: argparse.Namespace) -> int:
     require_count("--joint-runs", args.joint_runs)
     if not 0.0 < args.joint_share <= 1.0:
         raise InputError("--joint-share", "", f"must be a share in (0, 1], got {args.joint_share}")
-    args.seed = seed_of(args)
+    seed = seed_of(args)
     if not 0.0 < args.tolerance < 1.0:
         raise InputError("--tolerance", "", f"must be above 0 and below 1, got {args.tolerance}")
     hindcast = load_inputs(locate(args.hindcast))
     baseline, wedge = load_inputs(locate(args.baseline)), load_inputs(locate(args.wedge))
-    names = identify.fitted_names(hindcast.calibration)
     if args.parameters:
+        names = fitted_names(hindcast.calibration)
         unknown = [n for n in args.parameters if n not in names]
         if unknown:
             raise InputError(
                 "--parameters", "", f"{', '.join(unknown)} not fitted; allowed: {', '.join(names)}"
             )
-        names = list(args.parameters)
-    began = time.perf_counter()
-
-    def say(stage: str):
-        return None if args.quiet else lambda name: print(f"  {stage}: {name}", flush=True)
-
-    moves = identify.profile(
-        hindcast, names, args.runs, args.seed, baseline, progress=say("profiled")
-    )
-    bounds = identify.ranges(moves, args.tolerance)
-    effect = identify.forecast_effect(
-        wedge, bounds, args.forecast_runs, args.seed, progress=say("2024 forecast at range ends")
-    )
-    table = identify.summary_table(bounds, effect)
-    check, bar = identify.joint_check(
-        hindcast, baseline, bounds, args.joint_sets, args.joint_runs, args.seed, args.tolerance
-    )
-    joint = identify.Joint(
-        check, bar, args.joint_share, identify.chosen_shrink(check, args.joint_share),
-        args.joint_runs,
-    )  # fmt: skip
-    command = (
-        f"wedge identify --hindcast {args.hindcast} --baseline {args.baseline} "
-        f"--wedge {args.wedge} --runs {args.runs} --forecast-runs {args.forecast_runs} "
-        f"--tolerance {args.tolerance:g} --joint-sets {args.joint_sets} "
-        f"--joint-runs {args.joint_runs} --joint-share {args.joint_share:g} --seed {args.seed}"
-        + (f" --parameters {' '.join(args.parameters)}" if args.parameters else "")
-    )
-    wedge_name = wedge.scenario.name
-    text = identify.markdown_report(
-        table, effect, args.tolerance, args.runs, args.forecast_runs, args.seed, wedge_name,
-        command, joint,
+    experiment = Identification(
+        hindcast, baseline, wedge,
+        parameters=tuple(args.parameters) if args.parameters else None,
+        runs=args.runs, forecast_runs=args.forecast_runs, tolerance=args.tolerance,
+        joint_sets=args.joint_sets, joint_runs=args.joint_runs, joint_share=args.joint_share,
     )  # fmt: skip
     out = Path(args.out) if args.out else default_out("identify")
-    with replacing(out) as tmp:
-        formats = ("png",) if args.no_svg else ("png", "svg")
-        identify.write(tmp, table, moves, effect, text, wedge_name, formats, joint)
-    print(
-        f"profiled {len(names)} parameters in {time.perf_counter() - began:.0f} s; "
-        f"report in {out / 'report.md'}"
-    )
+    formats = ("png",) if args.no_svg else ("png", "svg")
+    result = execute(experiment, args, out, seed, formats=formats)
     if args.apply:
+        found = result.payload
         target = Path(hindcast.calibration.path)
-        passing = check.loc[check["shrink"] == joint.chosen, "share"].iloc[0]
-        identify.write_ranges(
-            hindcast.calibration, identify.shrunk(bounds, joint.chosen), target, command,
-            args.tolerance, joint.chosen, f"{100 * passing:.0f}%",
+        write_ranges(
+            hindcast.calibration, found.applied(), target, found.command, args.tolerance,
+            found.joint.chosen, f"{100 * found.passing_share():.0f}%",
         )  # fmt: skip
         print(
-            f"wrote the tolerated ranges shrunk by {joint.chosen:g} into {target}; run `wedge docs`"
+            f"wrote the tolerated ranges shrunk by {found.joint.chosen:g} into {target}; "
+            "run `wedge docs`"
         )
     return 0
 

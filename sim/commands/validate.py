@@ -1,10 +1,8 @@
-"""``wedge validate``: score the hindcast against history."""
+"""``wedge validate [EPISODE ...]``: score the model on history episodes, one scorecard each."""
 
 from __future__ import annotations
 
 import argparse
-import sys
-import time
 from pathlib import Path
 
 from sim.commands.base import (
@@ -13,7 +11,10 @@ from sim.commands.base import (
     add_quiet,
     add_runs,
     add_seed,
+    add_workers,
     default_out,
+    execute,
+    executor_of,
     require_count,
     seed_of,
 )
@@ -22,52 +23,46 @@ from sim.commands.base import (
 def arguments(parser: argparse.ArgumentParser) -> None:
     """The options of ``wedge validate``."""
     parser.add_argument(
+        "episodes",
+        nargs="*",
+        metavar="EPISODE",
+        help="history episode files (default: every shipped one, data/episode_*.toml)",
+    )
+    parser.add_argument(
         "--scenario",
         metavar="FILE",
-        help="hindcast scenario (default scenarios/history/sino_soviet_1949.toml)",
+        help="score this scenario in place of the episode's hindcast (one episode only)",
     )
-    add_runs(parser)
+    add_runs(parser, what="runs per episode")
     add_seed(parser)
     add_out(parser, "runs/validation/")
+    add_workers(parser)
     add_quiet(parser)
 
 
 def main(args: argparse.Namespace) -> int:
-    """Run the command."""
-    from tqdm import tqdm
-
-    from sim.engine.ensemble import load_inputs
-    from sim.experiments.validate import (
-        default_scenario,
-        format_scorecard,
-        validate,
-        write_validation,
-    )
-    from sim.io import argv
+    """Run every episode's hindcast, write one scorecard per episode and a summary."""
+    from sim.experiments.validate import Validate, hindcasts
     from sim.paths import locate
 
     require_count("--runs", args.runs)
-    args.seed = seed_of(args)
-    inputs = load_inputs(locate(args.scenario) if args.scenario else default_scenario())
-    sc = inputs.scenario
+    seed = seed_of(args)
+    chosen = hindcasts(
+        [locate(e) for e in args.episodes],
+        locate(args.scenario) if args.scenario else None,
+    )
     out = Path(args.out) if args.out else default_out("validation")
-    steps = round((sc.time.horizon - sc.time.start) / sc.time.step)
-    began = time.perf_counter()
-    with tqdm(
-        total=args.runs * steps, unit=" world-steps", unit_scale=True, desc=sc.name,
-        file=sys.stderr, disable=None,
-    ) as bar:  # fmt: skip
-        card = validate(inputs, runs=args.runs, seed=args.seed, progress=bar.update)
-    seconds = time.perf_counter() - began
-    write_validation(card, card.result, out, command=argv(), seconds=seconds)
-    print(format_scorecard(card))
-    print(f"\n{args.runs} runs in {seconds:.1f} s; scorecard in {out}/ (report.md)")
+    executor, close, _ = executor_of(args)
+    try:
+        execute(Validate(tuple(chosen), args.runs), args, out, seed, executor)
+    finally:
+        close()
     return 0
 
 
 COMMAND = Command(
     "validate",
-    "score the 1949-1975 hindcast against history (writes a scorecard)",
+    "score the model on history episodes (default: all shipped): a scorecard per episode",
     arguments,
     main,
 )

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sim.engine.sampling import from_unit
+from sim.scenario.sampling import from_unit
 from sim.scenario.schema import Distribution
 from sim.scenario.sweep import GridAxis, Sweep
 

@@ -20,9 +20,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.stats import binomtest
 
 from sim.defaults import DEFAULT_SEED
+from sim.engine.stats import proportion
 from sim.model.model import WedgeModel
 from sim.model.setup import calibration_mode, check_uncertain
 from sim.model.streams import BLOCK
@@ -402,12 +402,6 @@ def behaviour_draws(inputs: Inputs, runs: pd.DataFrame) -> dict[str, Any]:
     }
 
 
-def proportion(k: int, n: int) -> tuple[float, float, float]:
-    """Share ``k / n`` with its 95% Wilson score interval (scipy)."""
-    ci = binomtest(k, n).proportion_ci(confidence_level=0.95, method="wilson")
-    return k / n, float(ci.low), float(ci.high)
-
-
 def _median_year(times: np.ndarray) -> float | None:
     """Median event year over all runs (no event = later than any year); ``None`` if under half."""
     filled = np.where(np.isnan(times), np.inf, times)
@@ -459,6 +453,7 @@ def run_ensemble(
     chunk_size: int = CHUNK,
     progress: Callable[[int], None] | None = None,
     executor: cf.Executor | None = None,
+    snapshots: tuple[float, ...] = (),
 ) -> EnsembleResult:
     """Run ``runs`` worlds of a scenario, in this process or on an executor.
 
@@ -482,6 +477,9 @@ def run_ensemble(
         ``client.get_executor()``) to run the chunks on; ``None`` runs them here.
         Chunks are merged in their order whatever order they finish in, so the
         numbers are bit-identical either way.
+    snapshots
+        Years at which each world's relations are added to the runs table
+        (``r_<pair>@<year>`` columns), as for a history episode.
     """
     if runs < 1:
         raise ValueError("runs must be at least 1")
@@ -495,13 +493,23 @@ def run_ensemble(
                 min(chunk_size, runs - start),
                 sample=sample,
                 progress=progress,
+                snapshots=snapshots,
             )
             for start in starts
         ]
         return merge(inputs, seed, chunks)
     steps = inputs.scenario.time.steps
     futures = [
-        executor.submit(run_chunk, inputs, seed, start, min(chunk_size, runs - start), None, sample)
+        executor.submit(
+            run_chunk,
+            inputs,
+            seed,
+            start,
+            min(chunk_size, runs - start),
+            None,
+            sample,
+            snapshots=snapshots,
+        )
         for start in starts
     ]
     if progress is not None:

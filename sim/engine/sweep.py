@@ -20,6 +20,7 @@ from __future__ import annotations
 import concurrent.futures as cf
 import hashlib
 import json
+import math
 import multiprocessing
 import os
 import re
@@ -40,7 +41,7 @@ from sim.model.setup import check_uncertain
 from sim.scenario.errors import InputError
 from sim.scenario.loader import read_toml, validation_error
 from sim.scenario.schema import Distribution
-from sim.scenario.sweep import Sweep
+from sim.scenario.sweep import GridAxis, Sweep
 
 
 @dataclass(frozen=True)
@@ -114,14 +115,23 @@ def load_sweep(path: str | Path, replicates: int | None = None, seed: int | None
     except ValidationError as exc:
         raise validation_error(path, Sweep, exc) from None
     inputs: dict[str, Inputs] = {}
-    if sweep.sweep_calibration:
-        sweep = _with_calibration_axes(sweep, path)
-    for i, rel in enumerate(sweep.scenarios):
-        target = path.parent / rel
+    targets = [path.parent / rel for rel in sweep.scenarios]
+    for i, (rel, target) in enumerate(zip(sweep.scenarios, targets, strict=True)):
         if not target.is_file():
             raise InputError(
                 path, f"scenarios[{i}]", f"{rel!r} not found (looked in {target.parent})"
             )
+    if sweep.sweep_calibration:
+        sweep = _with_calibration_axes(sweep, targets[0])
+        if not sweep.axes():
+            raise InputError(
+                path,
+                "sweep_calibration",
+                f"the calibration of {sweep.scenarios[0]!r} has no parameter with a range "
+                "(low, high) that the scenario leaves free, so nothing would vary; add "
+                "`levers` or `uncertain` entries",
+            )
+    for i, target in enumerate(targets):
         inp = load_inputs(target)
         if inp.scenario.name in inputs:
             raise InputError(
@@ -156,9 +166,9 @@ CALIBRATION_SOURCE = "calibration range"
 """The ``source`` of the uncertainties that ``sweep_calibration`` adds to a sweep."""
 
 
-def _with_calibration_axes(sweep: Sweep, path: Path) -> Sweep:
+def _with_calibration_axes(sweep: Sweep, scenario: Path) -> Sweep:
     """The sweep with every ranged calibration parameter of its first scenario added."""
-    first = load_inputs(path.parent / sweep.scenarios[0])
+    first = load_inputs(scenario)
     named = {a.parameter for a in sweep.axes()}
     extra = [
         Distribution(parameter=name, dist="uniform", low=lo, high=hi, source=CALIBRATION_SOURCE)
@@ -168,14 +178,15 @@ def _with_calibration_axes(sweep: Sweep, path: Path) -> Sweep:
     return sweep.model_copy(update={"uncertain": [*sweep.uncertain, *extra]})
 
 
-def _as_distribution(axis: object) -> Distribution:
+def _as_distribution(axis: Distribution | GridAxis) -> Distribution:
+    """A uniform over every value an axis may set (its range and its grid values), for checks."""
     if isinstance(axis, Distribution):
         return axis
-    lo = axis.low if axis.low is not None else min(axis.values)  # type: ignore[attr-defined]
-    hi = axis.high if axis.high is not None else max(axis.values)  # type: ignore[attr-defined]
-    if lo == hi:
-        hi = lo + 1e-9
-    return Distribution(parameter=axis.parameter, dist="uniform", low=lo, high=hi)  # type: ignore[attr-defined]
+    given = [v for v in (axis.low, axis.high, *axis.values) if v is not None]
+    lo, hi = min(given), max(given)
+    # Distribution needs low < high; an axis of one value is checked as a sliver above it.
+    hi = max(hi, math.nextafter(lo, math.inf))
+    return Distribution(parameter=axis.parameter, dist="uniform", low=lo, high=hi)
 
 
 def sweep_chunk(

@@ -48,10 +48,10 @@ an optimum does not.
 
 from __future__ import annotations
 
-import re
+import concurrent.futures as cf
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
@@ -59,6 +59,9 @@ from scipy.special import logsumexp, ndtr
 from scipy.stats import qmc, truncnorm
 
 from sim.engine.ensemble import Inputs, run_chunk
+from sim.experiments.base import SILENT, Progress, Result, Table, input_files, json_ready
+from sim.experiments.history.scorecard import misses
+from sim.experiments.history.targets import tightened
 from sim.scenario.calibration import PARAMETERS, WEIGHT, Calibration, effective_sample_size
 
 Score = Callable[[pd.DataFrame], pd.Series]
@@ -115,6 +118,16 @@ class CalibrationResult:
         return out
 
 
+def fitted_names(calibration: Calibration) -> list[str]:
+    """Parameters the calibration fitted (source starting ``fitted``), in file order.
+
+    A file that fitted nothing (hand-set values) profiles every parameter
+    with an uncertain range instead.
+    """
+    names = [n for n, p in calibration.parameters.items() if p.source.startswith("fitted")]
+    return names or list(calibration.ranges())
+
+
 def weighted_range(
     x: np.ndarray, w: np.ndarray, q: tuple[float, float] = (0.1, 0.9)
 ) -> tuple[float, float]:
@@ -125,19 +138,6 @@ def weighted_range(
     """
     lo, hi = np.quantile(x, list(q), weights=w, method="inverted_cdf")
     return float(lo), float(hi)
-
-
-def distinct_digits(low: float, high: float, least: int = 4) -> int:
-    """Significant digits, at least ``least``, that keep ``low`` and ``high`` apart when written.
-
-    A narrow range written with too few digits (7.8012 and 7.8019 as 7.801)
-    would read back as a single value, and the parameter would silently leave
-    the fit. Equal values need only ``least`` digits.
-    """
-    for d in range(least, 18):
-        if f"{low:.{d}g}" != f"{high:.{d}g}":
-            return d
-    return least
 
 
 def propose_around(
@@ -296,93 +296,6 @@ def calibrate(
     return CalibrationResult(names, prior, table, seed, sets, replicates, verify, around)
 
 
-_FITTED = re.compile(
-    r"^fitted: wedge calibrate, prior \[[^\]]*\]; "
-    r"(?:before|hand-set before any fit): (?P<value>\S+) \((?P<source>.*)\)$",
-    re.DOTALL,
-)
-
-
-def hand_set(value: float, source: str) -> tuple[str, str]:
-    """The hand-set value and source behind a fitted entry's source, however many fits ago.
-
-    A fitted entry's source names its prior and the value it replaced, with that
-    value's own source in brackets; a refit would otherwise nest the whole history.
-    """
-    shown = f"{value:.4g}"
-    while (match := _FITTED.match(source)) is not None:
-        shown, source = match["value"], match["source"]
-    return shown, source
-
-
-def write_calibration_file(
-    result: CalibrationResult, old: Calibration, path: Path, note: str
-) -> None:
-    """Rewrite the calibration file with the fitted values and ranges.
-
-    Parameters without a range keep their value. Each fitted entry keeps
-    its earlier source and states how it was fitted.
-    """
-    best = result.best()
-    ranges = result.ranges()
-    lines = [
-        "# Behaviour parameters of the wedge model, shared by every scenario.",
-        "#",
-        "# Each entry: value (the point value), low/high (the range over which the",
-        "# parameter is uncertain: what sweeps over behaviour and scenarios with",
-        '# calibration_uncertainty = "ranges" draw from), and source.',
-        "# Units and meanings: docs/ODD.md (generated from sim/scenario/calibration.py).",
-        "#",
-        f"# Fitted by `wedge calibrate` ({note}); see results/calibration/report.md.",
-        "# value = the accepted parameter set closest to the 1949-1975 history;",
-        *(
-            [
-                "# low/high = weighted 10th-90th percentiles of the accepted sets (an ABC-PMC",
-                "# population step around the previous fit; unweighted where one set holds",
-                "# so much of the weight that the two coincide);",
-                "# posterior = the accepted sets with their importance weights: by default each",
-                "# world draws one whole set in proportion to its weight",
-                '# (calibration_uncertainty = "auto"), keeping the fit\'s joint structure.',
-            ]
-            if result.around
-            else [
-                "# low/high = 10th-90th percentiles of the accepted sets (ABC rejection);",
-                "# posterior = the accepted sets themselves: by default each world draws one",
-                '# whole set (calibration_uncertainty = "auto"), keeping the fit\'s joint',
-                "# structure.",
-            ]
-        ),
-        "",
-        f'posterior = "{path.stem}_posterior.csv"',
-        "",
-    ]
-    for name, param in old.parameters.items():
-        if name in ranges:
-            lo, hi = ranges[name]
-            value = float(best[name])
-            lo, hi = min(lo, value), max(hi, value)
-            prior = result.prior[name]
-            first_value, first_source = hand_set(param.value, param.source)
-            source = (
-                f"fitted: wedge calibrate, prior [{prior[0]:.4g}, {prior[1]:.4g}]; hand-set "
-                f"before any fit: {first_value} ({first_source})"
-            )
-            d = distinct_digits(lo, hi)
-            entry = f"value = {value:.{d}g}, low = {lo:.{d}g}, high = {hi:.{d}g}"
-        else:
-            source = param.source
-            entry = f"value = {param.value:.4g}"
-        source = source.replace("\\", "/").replace('"', "'")
-        lines.append(f'{name} = {{ {entry}, source = "{source}" }}')
-    path.write_text("\n".join(lines) + "\n")
-    # Equal weights (a rejection round) are the default of a posterior without a weight column.
-    columns = [*result.names, WEIGHT] if result.around else result.names
-    accepted = result.accepted.assign(**{WEIGHT: result.weights}).sort_values("distance")
-    accepted[columns].to_csv(
-        path.with_name(f"{path.stem}_posterior.csv"), index=False, float_format="%.6g"
-    )
-
-
 PRESENT_YEARS = (2025.0, 2030.0, 2040.0)
 """Years at which the 2024 baseline must show the present-day picture."""
 
@@ -410,64 +323,166 @@ def present_day_ok(runs: pd.DataFrame, thresholds: dict[str, float]) -> bool:
     return True
 
 
-def report(result: CalibrationResult, before: pd.Series, command: str = "") -> str:
-    """Markdown account of a calibration: procedure, prior, fit, posterior ranges.
+# ------------------------------------------------------------------ the experiment
 
-    ``command`` is the command line that made it, shown so that the fit can be rerun.
+
+class NothingAcceptedError(RuntimeError):
+    """No parameter set both came close to history and gave the present-day picture."""
+
+
+@dataclass(frozen=True)
+class Calibrated:
+    """A fit, read by the view of ``calibrate`` and by ``wedge calibrate --apply``."""
+
+    experiment: FitToHistory
+    fit: CalibrationResult
+    before: pd.Series
+    """Target misses of the calibration it started from, at its point values (``miss_*``)."""
+    command: str
+    """The command line that makes the fit again."""
+
+
+@dataclass(frozen=True)
+class FitToHistory:
+    """Fit the behaviour parameters to the 1949-1975 hindcast (the module docstring's ABC).
+
+    Scored with the history targets of :mod:`sim.experiments.validate`
+    (:func:`~sim.experiments.validate.snapshot_years`,
+    :func:`~sim.experiments.history.scorecard.misses`, with the bars raised by ``margin``:
+    :func:`~sim.experiments.history.targets.tightened`); every kept set must also give
+    the 2018-2024 picture in ``baseline`` (:func:`present_day_ok`).
+
+    Parameters
+    ----------
+    hindcast
+        The history scenario; its calibration is the prior (widened by ``widen``).
+    baseline
+        The 2024 scenario of the present-day check.
+    sets, replicates, accept, verify, candidates, widen, around
+        As :func:`calibrate`.
+    margin
+        How much the targets' least shares and least rises are raised for the fit.
     """
-    best = result.best()
-    miss_cols = [c for c in result.table.columns if c.startswith("miss_")]
-    acc = result.accepted
-    lines = [
-        "# Calibration against the 1949-1975 hindcast",
-        "",
-        *(
-            [f"Made by `{command}`, with the calibration file it started from as prior.", ""]
-            if command
-            else []
+
+    kind: ClassVar[str] = "calibrate"
+    hindcast: Inputs
+    baseline: Inputs
+    sets: int = 600
+    replicates: int = 20
+    accept: float = 0.05
+    verify: int = 200
+    candidates: int | None = None
+    widen: float = 0.5
+    around: bool = False
+    margin: float = 0.0
+
+    def command(self, seed: int) -> str:
+        """The ``wedge calibrate`` command line with these inputs, settings and ``seed``."""
+        return (
+            f"wedge calibrate --hindcast {self.hindcast.path} --baseline {self.baseline.path} "
+            f"--sets {self.sets} --replicates {self.replicates} --accept {self.accept:g} "
+            f"--widen {self.widen:g} --verify {self.verify}"
+            + (f" --candidates {self.candidates}" if self.candidates is not None else "")
+            + (" --around" if self.around else "")
+            + (f" --margin {self.margin:g}" if self.margin else "")
+            + f" --seed {seed}"
+        )
+
+    def run(
+        self, seed: int, executor: cf.Executor | None = None, progress: Progress = SILENT
+    ) -> Result:
+        """Fit, and return the result; ``executor`` is not used (the sets run here).
+
+        Raises
+        ------
+        NothingAcceptedError
+            When no set gives the present-day picture: there is no fit to write.
+        """
+        from sim.experiments.validate import fit_episode, snapshot_years
+
+        hindcast, baseline = self.hindcast, self.baseline
+        episode = fit_episode()
+        years = snapshot_years(hindcast, episode)
+        codes = list(hindcast.scenario.actors)
+        thr = hindcast.scenario.outcomes.model_dump()
+        start = hindcast.scenario.time.start
+        bars = tightened(self.margin, episode.targets)
+
+        def score(runs: pd.DataFrame) -> pd.Series:
+            return misses(runs, codes, episode, thr, start, bars).add_prefix("miss_")
+
+        def present(runs: pd.DataFrame) -> bool:
+            return present_day_ok(runs, baseline.scenario.outcomes.model_dump())
+
+        before_runs = run_chunk(
+            hindcast, seed, 0, self.replicates * 10, paths=False, sample=False, snapshots=years
+        ).runs
+        before = score(before_runs)
+        progress.start(self.sets, "sets", "calibration")
+        fit = calibrate(
+            hindcast, baseline, score, present, years, PRESENT_YEARS, sets=self.sets,
+            replicates=self.replicates, accept=self.accept, widen=self.widen, seed=seed,
+            verify=self.verify, candidates=self.candidates, progress=progress.advance,
+            around=self.around,
+        )  # fmt: skip
+        if fit.accepted.empty:
+            raise NothingAcceptedError("no parameter set gave the present-day picture")
+        progress.note(f"kept {len(fit.accepted)} of {self.sets} sets")
+        return calibrate_result(Calibrated(self, fit, before, self.command(seed)))
+
+
+def calibrate_result(found: Calibrated) -> Result:
+    """A fit as a :class:`~sim.experiments.base.Result` for the writer.
+
+    Files: ``sets.parquet`` (every set: parameters, misses, distance, checks),
+    ``accepted.csv`` (the kept sets), ``calibration.toml`` and
+    ``calibration_posterior.csv`` (the fit as a calibration file,
+    :mod:`sim.experiments.calibration_file`) and ``summary.json``. Inputs: the
+    hindcast, the baseline and the calibration the fit started from.
+    """
+    from sim.experiments.calibration_file import calibration_text, posterior_csv
+
+    exp, fit = found.experiment, found.fit
+    verified = int(fit.table["verified"].sum())
+    note = (
+        f"{exp.sets} sets x {exp.replicates} runs, the closest {verified} verified with "
+        f"{exp.verify} runs, {len(fit.accepted)} kept, seed {fit.seed}"
+    )
+    old = exp.hindcast.calibration
+    best = fit.best()
+    misses = [c for c in fit.table.columns if c.startswith("miss_")]
+    summary = {
+        "command": found.command,
+        "seed": fit.seed,
+        "procedure": "ABC-PMC population step" if fit.around else "ABC rejection",
+        "sets": fit.sets,
+        "replicates": fit.replicates,
+        "verified": verified,
+        "verify_runs": fit.verify,
+        "accepted": len(fit.accepted),
+        "effective_size": fit.effective_size() if fit.around else None,
+        "distance_before": float(np.sqrt((found.before[misses] ** 2).sum())),
+        "distance_best": float(best["distance"]),
+        "misses_before": {c.removeprefix("miss_"): found.before.get(c) for c in misses},
+        "misses_best": {c.removeprefix("miss_"): best[c] for c in misses},
+        "parameters": {
+            name: {"prior": fit.prior[name], "best": best[name], "posterior": list(rng)}
+            for name, rng in fit.ranges().items()
+        },
+    }
+    return Result(
+        kind=FitToHistory.kind,
+        name="calibration",
+        summary=json_ready(summary),
+        tables={"sets": Table(fit.table), "accepted": Table(fit.accepted, ("csv",))},
+        texts={
+            "calibration.toml": calibration_text(fit, old, note),
+            "calibration_posterior.csv": posterior_csv(fit),
+        },
+        inputs=input_files(
+            hindcast=exp.hindcast.path, baseline=exp.baseline.path, calibration=old.path
         ),
-        (
-            f"ABC population step (Beaumont et al. 2009): {result.sets} parameter sets drawn "
-            "around the earlier fit's accepted sets (a normal kernel with twice their "
-            "variance, truncated to the prior; parameters new to the fit uniform over their "
-            "prior), each with its importance weight, "
-            if result.around
-            else f"ABC rejection: {result.sets} parameter sets drawn by Latin hypercube "
-            "from the prior, "
-        )
-        + f"{result.replicates} runs each (seed {result.seed}); distance = root sum of squared "
-        "target misses (sim/experiments/validate.py)"
-        + (
-            f"; the {int(result.table['verified'].sum())} closest run again with "
-            f"{result.verify} runs each (seed {result.seed + 1}) and ranked by that distance"
-            if result.verify
-            else ""
-        )
-        + "; the closest sets that also give the 2018-2024 "
-        f"picture in the 2024 baseline are accepted ({len(acc)} sets"
-        + (
-            f"; effective sample size of their weights {result.effective_size():.1f}"
-            if result.around
-            else ""
-        )
-        + ").",
-        "",
-        "| target | miss before (point values) | miss of the best accepted set |",
-        "| --- | --- | --- |",
-    ]
-    for c in miss_cols:
-        lines.append(
-            f"| {c.removeprefix('miss_')} | {before.get(c, float('nan')):.3f} | {best[c]:.3f} |"
-        )
-    lines += [
-        "",
-        f"Distance of the best accepted set: {best['distance']:.3f} "
-        f"(before: {float(np.sqrt((before[miss_cols] ** 2).sum())):.3f}).",
-        "",
-        "| parameter | prior | best | posterior 10-90% |",
-        "| --- | --- | --- | --- |",
-    ]
-    for n, (lo, hi) in result.ranges().items():
-        p_lo, p_hi = result.prior[n]
-        lines.append(f"| `{n}` | [{p_lo:.3g}, {p_hi:.3g}] | {best[n]:.3g} | [{lo:.3g}, {hi:.3g}] |")
-    return "\n".join(lines) + "\n"
+        manifest={"sets": fit.sets, "accepted": len(fit.accepted)},
+        seed=fit.seed,
+        payload=found,
+    )

@@ -13,7 +13,7 @@ module measures it directly, one parameter at a time (a profile):
    of one seed, so that the difference between two moves is the parameter's
    effect and not a fresh draw of the model's randomness.
 3. *Distance*: each move's runs are scored against history with
-   :func:`sim.experiments.validate.misses` (root sum of squared target misses; 0.1 is a
+   :func:`sim.experiments.history.scorecard.misses` (root sum of squared target misses; 0.1 is a
    share of runs of 0.1, a relation of 0.1 or one year).
 4. *Present day*: each move also runs the 2024 baseline on common random
    numbers and is checked for the 2018-2024 picture
@@ -37,32 +37,24 @@ ones it does not constrain move the forecast.
 
 from __future__ import annotations
 
-import textwrap
+import concurrent.futures as cf
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
-from scipy.stats import qmc
 
-from sim.engine.ensemble import Inputs, proportion, run_chunk
-from sim.experiments.calibrate import PRESENT_YEARS, present_day_ok, run_sets
-from sim.experiments.validate import check_hindcast, misses
-from sim.scenario.calibration import PARAMETERS, Calibration
+from sim.engine.ensemble import Inputs, run_chunk
+from sim.experiments.base import SILENT, Progress, Result, Table, input_files, json_ready
+from sim.experiments.calibrate import PRESENT_YEARS, fitted_names, present_day_ok
+from sim.experiments.history.scorecard import distance
+from sim.experiments.joint import JOINT_SHRINKS, Joint, chosen_shrink, joint_check, shrunk
+from sim.experiments.validate import fit_episode, fit_misses, snapshot_years
+from sim.scenario.calibration import PARAMETERS
 
 OFFSETS = (0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.4, 1.0)
 """Moves from the fit, as fractions of the parameter's admissible range (each way)."""
-
-
-def fitted_names(calibration: Calibration) -> list[str]:
-    """Parameters the calibration fitted (source starting ``fitted``), in file order.
-
-    A file that fitted nothing (hand-set values) profiles every parameter
-    with an uncertain range instead.
-    """
-    names = [n for n, p in calibration.parameters.items() if p.source.startswith("fitted")]
-    return names or list(calibration.ranges())
 
 
 def moves(
@@ -119,19 +111,6 @@ def _fixed(
     return out
 
 
-def _scorer(hindcast: Inputs) -> Callable[[pd.DataFrame], pd.Series]:
-    """Target misses of a table of hindcast runs (:func:`sim.experiments.validate.misses`)."""
-    codes = list(hindcast.scenario.actors)
-    thr = hindcast.scenario.outcomes.model_dump()
-    start = hindcast.scenario.time.start
-    return lambda runs: misses(runs, codes, thr, start)
-
-
-def _distance(miss: pd.Series) -> float:
-    """Distance to history: root sum of squared misses, as ``wedge calibrate`` ranks sets."""
-    return float(np.sqrt(np.sum(miss.to_numpy() ** 2)))
-
-
 def profile(
     hindcast: Inputs,
     names: Sequence[str],
@@ -152,8 +131,8 @@ def profile(
     """
     cal = hindcast.calibration
     point = cal.values()
-    years = check_hindcast(hindcast)
-    score = _scorer(hindcast)
+    years = snapshot_years(hindcast, fit_episode())
+    score = fit_misses(hindcast)
     held = fitted_names(cal)
     rows = []
     for name in names:
@@ -171,7 +150,7 @@ def profile(
                     "fit": point[name],
                     "offset": (value - point[name]) / (spec.upper - spec.lower),
                     **{f"miss_{k}": float(v) for k, v in miss.items()},
-                    "distance": _distance(miss),
+                    "distance": distance(miss),
                     "present_ok": baseline is None or _present(baseline, fixed, runs, seed),
                 }
             )
@@ -277,129 +256,6 @@ def forecast_effect(
     return pd.DataFrame(rows)
 
 
-JOINT_SHRINKS = (1.0, 0.5, 0.25, 0.125, 0.0625, 0.03125)
-"""Factors by which the joint check shrinks every tolerated range toward the fit, widest first."""
-
-
-def shrunk(bounds: pd.DataFrame, factor: float) -> pd.DataFrame:
-    """``bounds`` with every range shrunk toward its fit: ``fit + factor (end - fit)``."""
-    out = bounds.copy()
-    for end in ("low", "high"):
-        out[end] = bounds["fit"] + factor * (bounds[end] - bounds["fit"])
-    return out
-
-
-def _distances(runs: pd.DataFrame, hindcast: Inputs) -> pd.Series:
-    """Distance to history of each ``set`` of a :func:`sim.experiments.calibrate.run_sets` table."""
-    score = _scorer(hindcast)
-    return runs.groupby("set").apply(lambda r: _distance(score(r)), include_groups=False)
-
-
-def joint_check(
-    hindcast: Inputs,
-    baseline: Inputs,
-    bounds: pd.DataFrame,
-    sets: int,
-    runs: int,
-    seed: int,
-    tolerance: float,
-    shrinks: Sequence[float] = JOINT_SHRINKS,
-    fit_batches: int = 20,
-) -> tuple[pd.DataFrame, float]:
-    """How many joint draws over the tolerated ranges fit history about as well as the fit.
-
-    The profile reads one parameter at a time; a sweep or a run in
-    ``"ranges"`` mode draws them all at once. For each factor of ``shrinks``,
-    ``sets`` parameter sets are drawn by Latin hypercube over the ranges
-    shrunk toward the fit by that factor (the same unit draws at every
-    factor), every fitted parameter without a range at its point value, and
-    each set runs ``runs`` hindcast worlds and ``runs`` worlds of the 2024
-    baseline. A set *passes* when its distance to history is at most the bar
-    and the baseline gives the 2018-2024 picture. The bar is the 90th
-    percentile of the fit's own distance over ``fit_batches`` batches of
-    ``runs`` worlds, plus ``tolerance``: a set as good as the fit passes at
-    least nine times in ten.
-
-    Returns a table with one row per factor (``shrink``, ``sets``, ``passed``,
-    ``share`` with its 95% Wilson ``low``/``high``, ``median_distance``) and
-    the bar.
-    """
-    names = fitted_names(hindcast.calibration)
-    point = hindcast.calibration.values()
-    years = check_hindcast(hindcast)
-    fit = np.array([point[n] for n in names])
-    fit_runs = run_sets(
-        hindcast, np.repeat(fit[None, :], fit_batches, axis=0), names, runs, seed, years
-    )
-    bar = float(np.quantile(_distances(fit_runs, hindcast), 0.9)) + tolerance
-    found = bounds.set_index("parameter")
-    lo0 = np.array([found["low"].get(n, point[n]) for n in names])
-    hi0 = np.array([found["high"].get(n, point[n]) for n in names])
-    unit = qmc.LatinHypercube(d=len(names), rng=np.random.default_rng(seed)).random(sets)
-    thr = baseline.scenario.outcomes.model_dump()
-    rows = []
-    for k in shrinks:
-        lo, hi = fit + k * (lo0 - fit), fit + k * (hi0 - fit)
-        values = lo + unit * (hi - lo)
-        dist = _distances(run_sets(hindcast, values, names, runs, seed + 1, years), hindcast)
-        present = run_sets(baseline, values, names, runs, seed + 2, PRESENT_YEARS)
-        ok = present.groupby("set").apply(lambda r: present_day_ok(r, thr), include_groups=False)
-        passed = int(((dist <= bar) & ok.reindex(dist.index, fill_value=False)).sum())
-        share, low, high = proportion(passed, sets)
-        rows.append(
-            {
-                "shrink": k, "sets": sets, "passed": passed, "share": float(share),
-                "low": float(low), "high": float(high), "median_distance": float(dist.median()),
-            }
-        )  # fmt: skip
-    return pd.DataFrame(rows), bar
-
-
-@dataclass(frozen=True)
-class Joint:
-    """A :func:`joint_check` and the factor chosen from it."""
-
-    table: pd.DataFrame
-    bar: float
-    """Distance to history a set must not exceed to pass."""
-    target: float
-    """Least share of passing joint draws asked for."""
-    chosen: float
-    """Widest shrink factor that reaches ``target`` (:func:`chosen_shrink`)."""
-    runs: int
-    """Hindcast (and baseline) worlds per draw."""
-
-
-def chosen_shrink(joint: pd.DataFrame, share: float) -> float:
-    """The widest factor of a :func:`joint_check` whose share of passing draws reaches ``share``.
-
-    When none does, the narrowest factor tried.
-    """
-    good = joint[joint["share"] >= share]
-    return float(good["shrink"].max()) if len(good) else float(joint["shrink"].min())
-
-
-def plot_joint(joint: pd.DataFrame, target: float, chosen: float):
-    """Share of joint draws that fit history against the shrink factor, with 95% intervals."""
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(6.5, 4))
-    x = joint["shrink"].to_numpy()
-    ax.fill_between(x, joint["low"] * 100, joint["high"] * 100, color="0.8", label="95% interval")
-    ax.plot(x, joint["share"] * 100, "o-", color="black", label="share of joint draws that pass")
-    ax.axhline(target * 100, color="0.3", ls="--", lw=1, label=f"target {target:.0%}")
-    ax.axvline(chosen, color="0.3", ls=":", lw=1.2, label=f"ranges written: factor {chosen:g}")
-    ax.set_xscale("log", base=2)
-    ax.set_xticks(x, [f"{v:g}" for v in x])
-    ax.set_ylim(0, 100)
-    ax.set_xlabel("factor by which every tolerated range is shrunk toward the fit")
-    ax.set_ylabel("% of joint draws fitting 1949-1975\nas well as the fit")
-    ax.set_title("Do the one-at-a-time ranges hold jointly?", fontsize=10)
-    ax.legend(fontsize=8, loc="lower left")
-    fig.tight_layout()
-    return fig
-
-
 def summary_table(bounds: pd.DataFrame, effect: pd.DataFrame) -> pd.DataFrame:
     """One row per parameter: the tolerated range and the 2024 shares at its two ends.
 
@@ -417,298 +273,201 @@ def summary_table(bounds: pd.DataFrame, effect: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values(["rupture_swing", "share"], ascending=False).reset_index(drop=True)
 
 
-def _shown(x: float) -> str:
-    return f"{x:.4g}".replace("-", "−")
+# ------------------------------------------------------------------ the experiment
 
 
-def _share(p: float) -> str:
-    return f"{100 * p:.1f}%"
+@dataclass(frozen=True)
+class Identified:
+    """What :class:`Identification` found, read by its view and by ``wedge identify --apply``."""
+
+    experiment: Identification
+    moves: pd.DataFrame
+    """Every one-parameter move (:func:`profile`)."""
+    bounds: pd.DataFrame
+    """Each parameter's tolerated range (:func:`ranges`)."""
+    effect: pd.DataFrame
+    """The wedge scenario at the fit and at each range's ends (:func:`forecast_effect`)."""
+    table: pd.DataFrame
+    """One row per parameter, ranges and 2024 shares (:func:`summary_table`)."""
+    joint: Joint
+    seed: int
+
+    @property
+    def command(self) -> str:
+        """The command line that makes these numbers again."""
+        return self.experiment.command(self.seed)
+
+    def applied(self) -> pd.DataFrame:
+        """The ranges ``--apply`` writes: the tolerated ones shrunk by the chosen factor."""
+        return shrunk(self.bounds, self.joint.chosen)
+
+    def passing_share(self) -> float:
+        """Share of joint draws that passed at the chosen factor."""
+        check = self.joint.table
+        return float(check.loc[check["shrink"] == self.joint.chosen, "share"].iloc[0])
 
 
-def markdown_report(
-    table: pd.DataFrame,
-    effect: pd.DataFrame,
-    tolerance: float,
-    runs: int,
-    forecast_runs: int,
-    seed: int,
-    wedge_name: str,
-    command: str,
-    joint: Joint | None = None,
-) -> str:
-    """The identification report: how it was measured, a summary, one row per parameter.
+@dataclass(frozen=True)
+class Identification:
+    """How far each fitted parameter can move alone, and what that does to 2024.
 
-    With ``joint``, a section on whether the ranges hold jointly, and which
-    shrunk ranges were chosen.
+    Runs the module docstring's steps: the profile of every move on the hindcast
+    (and the baseline's present-day check), the tolerated ranges, the wedge
+    scenario at their ends, and the joint check of the ranges with the shrink
+    factor it chooses. Everything runs in this process, on common random numbers
+    drawn from the one ``seed``.
+
+    Parameters
+    ----------
+    hindcast, baseline, wedge
+        The 1949-1975 history scenario each move is scored on, the 2024 scenario
+        checked for the 2018-2024 picture, and the 2024 scenario whose P(rupture)
+        and P(split) are read at the ends of the ranges.
+    parameters
+        The parameters to profile; ``None``: every fitted one (:func:`fitted_names`).
+    runs
+        Hindcast (and baseline) worlds per move.
+    forecast_runs
+        Worlds of ``wedge`` per range end.
+    tolerance
+        How much worse than the fit's distance to history a move may be.
+    joint_sets, joint_runs
+        Sets drawn jointly over the ranges at each shrink factor, and worlds per set.
+    joint_share
+        Least share of joint draws that must pass; the applied ranges are shrunk
+        until it is reached (:func:`chosen_shrink`).
     """
-    fit = effect[effect["end"] == "fit"].iloc[0]
-    free = table[(table["limit_low"] == "bound") & (table["limit_high"] == "bound")]
-    tight = table[table["share"] < 0.02]
-    present = table[(table[["limit_low", "limit_high"]].isin(["present day", "both"])).any(axis=1)]
-    top = table.iloc[0]
-    lines = [
-        "# How tightly the 1949-1975 history pins each behaviour parameter",
-        "",
-        f"Made by `{command}`.",
-        "",
-        "Each fitted parameter is moved alone from the point fit (every other one held there) "
-        f"by {', '.join(f'{o:g}' for o in OFFSETS)} of its admissible range each way. Every move "
-        f"runs the same {runs:,} hindcast worlds (seed {seed}) and is scored against history "
-        "(root sum of squared target misses, as `wedge calibrate` scores it: 0.1 is a share of "
-        "runs of 0.1, a relation of 0.1 or one year), and runs the same number of worlds of "
-        "the 2024 baseline, checked for the 2018-2024 picture. The **tolerated range** is the "
-        "widest range around the fit, walking outward, over which the distance stays within "
-        f"{tolerance:g} of the fit's own ({table['fit_distance'].iloc[0]:.3f}) and the "
-        "present-day picture holds; its ends are known to the resolution of those moves. At "
-        f"both ends, {forecast_runs:,} worlds of `{wedge_name}` give the probabilities of a "
-        "China-Russia rupture and of a 1970s-style split by its horizon; the same worlds at "
-        "every end, so that differences are the parameter's.",
-        "",
-        "A profile holds the other parameters at the fit: it does not find parameters that "
-        "could move together where neither can alone, and its ranges do not hold jointly "
-        "(sim/experiments/identify.py).",
-        "",
-        "## Summary",
-        "",
-        f"- {len(table)} parameters profiled. At the fit, `{wedge_name}` gives P(rupture) "
-        f"{_share(fit['p_rupture'])} and P(split) {_share(fit['p_split'])} "
-        f"({forecast_runs:,} worlds).",
-        f"- **{len(free)}** can move over their whole admissible range without the hindcast "
-        "fitting worse by more than the tolerance or the present day changing: the history "
-        "does not constrain them, one at a time"
-        + (f" ({', '.join(f'`{n}`' for n in free['parameter'])})." if len(free) else "."),
-        f"- **{len(tight)}** are pinned to less than 2% of their admissible range"
-        + (f" ({', '.join(f'`{n}`' for n in tight['parameter'])})." if len(tight) else "."),
-        f"- The present-day check, not the hindcast, ends the range of {len(present)} "
-        "parameters on at least one side"
-        + (f" ({', '.join(f'`{n}`' for n in present['parameter'])})." if len(present) else "."),
-        f"- Across the tolerated ranges, P(rupture) in `{wedge_name}` moves most with "
-        f"`{top['parameter']}`: {_share(top['p_rupture_low'])} at {_shown(top['low'])} to "
-        f"{_share(top['p_rupture_high'])} at {_shown(top['high'])}; the largest move of "
-        f"P(split) is {100 * table['split_swing'].max():.1f} points.",
-        "",
-        *(_joint_lines(joint) if joint is not None else []),
-        "## Parameters",
-        "",
-        "Sorted by how far P(rupture) moves across the range. Share = the tolerated range's "
-        "share of the admissible range. Limit = what ends the range on each side: the "
-        "admissible bound (history does not limit it that way), history (the hindcast fits "
-        "worse), the present day (the 2024 baseline loses the 2018-2024 picture), or both.",
-        "",
-        "| parameter | fit | tolerated range | admissible | share | limits (low / high) "
-        "| P(rupture) low → high | P(split) low → high |",
-        "| --- | ---: | --- | --- | ---: | --- | --- | --- |",
-    ]
-    for r in table.itertuples():
-        lines.append(
-            f"| `{r.parameter}` | {_shown(r.fit)} | [{_shown(r.low)}, {_shown(r.high)}] | "
-            f"[{_shown(r.lower)}, {_shown(r.upper)}] | {_share(r.share)} | "
-            f"{r.limit_low} / {r.limit_high} | "
-            f"{_share(r.p_rupture_low)} → {_share(r.p_rupture_high)} | "
-            f"{_share(r.p_split_low)} → {_share(r.p_split_high)} |"
+
+    kind: ClassVar[str] = "identify"
+    hindcast: Inputs
+    baseline: Inputs
+    wedge: Inputs
+    parameters: tuple[str, ...] | None = None
+    runs: int = 300
+    forecast_runs: int = 1000
+    tolerance: float = 0.05
+    joint_sets: int = 200
+    joint_runs: int = 60
+    joint_share: float = 0.8
+
+    def names(self) -> list[str]:
+        """The parameters profiled, in order."""
+        if self.parameters:
+            return list(self.parameters)
+        return fitted_names(self.hindcast.calibration)
+
+    def command(self, seed: int) -> str:
+        """The ``wedge identify`` command line with these inputs, settings and ``seed``."""
+        return (
+            f"wedge identify --hindcast {self.hindcast.path} --baseline {self.baseline.path} "
+            f"--wedge {self.wedge.path} --runs {self.runs} --forecast-runs {self.forecast_runs} "
+            f"--tolerance {self.tolerance:g} --joint-sets {self.joint_sets} "
+            f"--joint-runs {self.joint_runs} --joint-share {self.joint_share:g} --seed {seed}"
+            + (f" --parameters {' '.join(self.parameters)}" if self.parameters else "")
         )
-    lines += [
-        "",
-        "## Figure",
-        "",
-        "![Tolerated ranges and their effect on 2024](identify.png)",
-        "",
-        "*Left: each parameter's tolerated range within its admissible range (bar) and the fit "
-        f"(dot). Right: P(rupture) in `{wedge_name}` at the low end (open circle) and the high "
-        "end (filled) of the range; the dashed line is its value at the fit.*",
-        "",
-    ]
-    return "\n".join(lines)
 
+    def run(
+        self, seed: int, executor: cf.Executor | None = None, progress: Progress = SILENT
+    ) -> Result:
+        """Profile, read the forecast at the range ends, check the ranges jointly.
 
-def _joint_lines(joint: Joint) -> list[str]:
-    rows = [
-        f"| {r.shrink:g} | {r.passed} of {r.sets} | {_share(r.share)} "
-        f"({_share(r.low)}–{_share(r.high)}) | {r.median_distance:.3f} |"
-        for r in joint.table.itertuples()
-    ]
-    first = joint.table.iloc[0]
-    return [
-        "## Do the ranges hold jointly?",
-        "",
-        'A sweep over behaviour, or a run with `calibration_uncertainty = "ranges"`, draws '
-        "every parameter at once. Here parameter sets are drawn by Latin hypercube over the "
-        "tolerated ranges, and over the same ranges shrunk toward the fit by each factor "
-        f"below (the same draws at every factor); each set runs {joint.runs:,} hindcast worlds "
-        "and as many of the 2024 baseline. A set passes when its distance to history is at "
-        f"most {joint.bar:.3f} (the 90th percentile of the fit's own distance over batches of "
-        "as many worlds, plus the tolerance: a set as good as the fit passes at least nine "
-        "times in ten) and the baseline keeps the 2018-2024 picture.",
-        "",
-        "| shrink factor | sets passing | share (95% interval) | median distance |",
-        "| ---: | ---: | --- | ---: |",
-        *rows,
-        "",
-        f"Over the full one-at-a-time ranges, {_share(first['share'])} of joint draws fit "
-        "history as well as the fit"
-        + (
-            ": the ranges are each tolerated alone but not together. "
-            if first["share"] < joint.target
-            else ", so the ranges also hold together. "
-        )
-        + f"The widest factor at which at least {joint.target:.0%} pass is **{joint.chosen:g}**; "
-        "those shrunk ranges are the ones `--apply` writes to the calibration file (and the "
-        "table below gives the full, unshrunk ranges).",
-        "",
-        "![Share of joint draws that fit history](joint.png)",
-        "",
-    ]
-
-
-def plot(table: pd.DataFrame, effect: pd.DataFrame, wedge_name: str, top: int = 30):
-    """Tolerated ranges (within the admissible range) and P(rupture) at their ends.
-
-    Shows the ``top`` parameters that move P(rupture) most, with 95% Wilson
-    intervals of each end's share of runs. Returns the figure.
-    """
-    import matplotlib.pyplot as plt
-
-    shown = table.head(top).iloc[::-1]
-    y = np.arange(len(shown))
-    fig, (left, right) = plt.subplots(
-        1, 2, figsize=(11, 0.28 * len(shown) + 2.2), sharey=True,
-        gridspec_kw={"width_ratios": [1.2, 1]},
-    )  # fmt: skip
-    span = shown["upper"] - shown["lower"]
-    lo = (shown["low"] - shown["lower"]) / span
-    hi = (shown["high"] - shown["lower"]) / span
-    left.barh(y, hi - lo, left=lo, color="0.75", edgecolor="0.2", height=0.6, label="tolerated")
-    left.plot((shown["fit"] - shown["lower"]) / span, y, "o", color="black", ms=4, label="fit")
-    left.set_xlim(0, 1)
-    left.set_ylim(-0.7, len(shown) - 0.3)
-    left.set_yticks(y, shown["parameter"], fontsize=8)
-    left.set_xlabel("position in the admissible range\n(0 = lower bound, 1 = upper bound)")
-    left.set_title("Range the hindcast tolerates, one parameter at a time", fontsize=10)
-    left.legend(loc="upper center", bbox_to_anchor=(0.5, -0.09), ncol=2, fontsize=8)
-    runs = int(effect["runs"].iloc[0])
-    fit = effect[effect["end"] == "fit"].iloc[0]
-    for end, offset, style in (
-        ("low", 0.15, {"mfc": "white", "mec": "black", "ms": 5}),
-        ("high", -0.15, {"color": "black", "ms": 4}),
-    ):
-        p = shown[f"p_rupture_{end}"].to_numpy()
-        band = np.array([proportion(round(v * runs), runs)[1:] for v in p]).T
-        right.errorbar(
-            p * 100, y + offset, xerr=np.abs(band * 100 - p * 100), fmt="o", ecolor="0.5",
-            elinewidth=0.8, capsize=2, label=f"{end} end (95% interval)", **style,
+        ``executor`` is not used: the moves run here, one parameter at a time.
+        """
+        names = self.names()
+        progress.start(len(names), "parameters", "profile on 1949-1975")
+        moved = profile(
+            self.hindcast, names, self.runs, seed, self.baseline,
+            progress=_noting(progress, "profiled"),
         )  # fmt: skip
-    right.axvline(fit["p_rupture"] * 100, color="0.3", ls="--", lw=1, label="at the fit")
-    right.set_xlim(left=-0.15)
-    right.set_xlabel(f"P(China-Russia rupture by the horizon)\n% of {runs:,} runs")
-    right.set_title(f"What the range does to `{wedge_name}`", fontsize=10)
-    right.legend(loc="upper center", bbox_to_anchor=(0.5, -0.09), ncol=3, fontsize=8)
-    fig.suptitle(
-        "How tightly the 1949-1975 history pins each behaviour parameter "
-        f"(the {len(shown)} that move the 2024 forecast most)",
-        fontsize=11,
-    )
-    fig.tight_layout()
-    return fig
-
-
-def write(
-    folder: Path,
-    table: pd.DataFrame,
-    moves_table: pd.DataFrame,
-    effect: pd.DataFrame,
-    report: str,
-    wedge_name: str,
-    formats: Sequence[str] = ("png", "svg"),
-    joint: Joint | None = None,
-) -> None:
-    """Write ``identify.csv``, ``moves.csv``, ``forecast.csv``, ``report.md`` and the figure.
-
-    The figure is written once per entry of ``formats`` (``identify.<ext>``);
-    with ``joint``, also ``joint.csv`` and its figure (``joint.<ext>``).
-    """
-    import matplotlib.pyplot as plt
-
-    table.to_csv(folder / "identify.csv", index=False, float_format="%.6g")
-    moves_table.to_csv(folder / "moves.csv", index=False, float_format="%.6g")
-    effect.to_csv(folder / "forecast.csv", index=False, float_format="%.6g")
-    (folder / "report.md").write_text(report)
-    fig = plot(table, effect, wedge_name)
-    for ext in formats:
-        fig.savefig(folder / f"identify.{ext}", dpi=150, bbox_inches="tight")
-    plt.close(fig)
-    if joint is not None:
-        joint.table.to_csv(folder / "joint.csv", index=False, float_format="%.6g")
-        fig = plot_joint(joint.table, joint.target, joint.chosen)
-        for ext in formats:
-            fig.savefig(folder / f"joint.{ext}", dpi=150, bbox_inches="tight")
-        plt.close(fig)
-
-
-RANGE_NOTE = (
-    "# low/high = the range the 1949-1975 hindcast tolerates around the value, one parameter",
-    "# at a time with every other at its value (within {tolerance} of the fit's distance to",
-    "# history, keeping the 2018-2024 picture in the 2024 baseline), shrunk toward the value",
-    "# by {shrink:g} so that {share} of joint draws over all the ranges fit history as well as",
-    "# the fit (`wedge identify`; results/identify/report.md). They are not a posterior:",
-    '# sweeps over behaviour (sweep_calibration) and calibration_uncertainty = "ranges" draw',
-    "# each parameter independently over its range;",
-)
-"""Header lines that say what the calibration file's low/high mean once ranges are applied."""
-
-
-def write_ranges(
-    calibration: Calibration,
-    bounds: pd.DataFrame,
-    path: Path,
-    command: str,
-    tolerance: float,
-    shrink: float = 1.0,
-    share: str = "",
-) -> None:
-    """Rewrite the calibration file at ``path`` with ``bounds`` as the low/high of each parameter.
-
-    Values, sources and the posterior sample are kept. A tolerated range of
-    zero width leaves the parameter without a range (a point value); parameters
-    not in ``bounds`` keep theirs. The header's account of low/high is replaced
-    by :data:`RANGE_NOTE`, naming ``command``; ``bounds`` are written as given,
-    so pass them already shrunk (:func:`shrunk`) by the ``shrink`` factor the
-    note states, with ``share`` the joint check's share of passing draws.
-    """
-    from sim.experiments.calibrate import distinct_digits
-
-    text = Path(path).read_text().splitlines()
-    header = []
-    for line in text:
-        if not line.startswith("#"):
-            break
-        header.append(line)
-    note = [
-        line.format(tolerance=f"{tolerance:g}", shrink=shrink, share=share or "most")
-        for line in RANGE_NOTE
-    ]
-    note += [f"# {line}" for line in textwrap.wrap(f"made by {command}.", 92)]
-    start = next((k for k, h in enumerate(header) if h.startswith("# low/high")), None)
-    if start is None:
-        header += note
-    else:
-        end = next(
-            (k for k in range(start, len(header)) if header[k].startswith("# posterior")),
-            len(header),
+        bounds = ranges(moved, self.tolerance)
+        progress.start(len(names), "parameters", "2024 forecast at range ends")
+        effect = forecast_effect(
+            self.wedge, bounds, self.forecast_runs, seed,
+            progress=_noting(progress, "2024 forecast at range ends"),
+        )  # fmt: skip
+        table = summary_table(bounds, effect)
+        progress.start(len(JOINT_SHRINKS), "shrink factors", "joint check of the ranges")
+        check, bar = joint_check(
+            self.hindcast, self.baseline, bounds, self.joint_sets, self.joint_runs, seed,
+            self.tolerance, progress=lambda _: progress.advance(1),
+        )  # fmt: skip
+        joint = Joint(
+            check, bar, self.joint_share, chosen_shrink(check, self.joint_share), self.joint_runs
         )
-        header[start:end] = note
-    body = ["", *[line for line in text if line.startswith("posterior")], ""]
-    found = {str(r.parameter): (float(r.low), float(r.high)) for r in bounds.itertuples()}
-    for name, param in calibration.parameters.items():
-        entry = f"value = {param.value!r}"
-        lo, hi = found.get(name, (param.low, param.high))
-        if lo is not None and hi is not None and lo < hi:
-            d = distinct_digits(lo, hi)
-            shown_lo, shown_hi = f"{lo:.{d}g}", f"{hi:.{d}g}"
-            if float(shown_lo) > param.value:
-                shown_lo = repr(param.value)
-            if float(shown_hi) < param.value:
-                shown_hi = repr(param.value)
-            entry += f", low = {shown_lo}, high = {shown_hi}"
-        source = param.source.replace("\\", "/").replace('"', "'")
-        body.append(f'{name} = {{ {entry}, source = "{source}" }}')
-    Path(path).write_text("\n".join([*header, *body]) + "\n")
+        found = Identified(self, moved, bounds, effect, table, joint, seed)
+        return identify_result(found)
+
+
+def _noting(progress: Progress, stage: str) -> Callable[[str], None]:
+    """A per-parameter callback that moves the bar on and notes ``stage: name``."""
+
+    def done(name: str) -> None:
+        progress.advance(1)
+        progress.note(f"  {stage}: {name}")
+
+    return done
+
+
+def identify_result(found: Identified) -> Result:
+    """An identification as a :class:`~sim.experiments.base.Result` for the writer.
+
+    Tables (CSV, six significant digits): ``identify`` (one row per parameter),
+    ``moves``, ``forecast`` and ``joint``. ``summary.json`` holds the headline:
+    the fit's forecast, which parameters history leaves free or pins, the joint
+    check's bar and chosen factor, and the command line. Inputs: the three
+    scenarios and the calibration.
+    """
+    exp, table, joint = found.experiment, found.table, found.joint
+    fit = found.effect[found.effect["end"] == "fit"].iloc[0]
+    ends = table[["limit_low", "limit_high"]]
+    free = table[(ends == "bound").all(axis=1)]["parameter"]
+    pinned = table[table["share"] < PINNED]["parameter"]
+    by_present = table[ends.isin(["present day", "both"]).any(axis=1)]["parameter"]
+    csv = ("csv",)
+    return Result(
+        kind=Identification.kind,
+        name="identify",
+        summary=json_ready(
+            {
+                "command": found.command,
+                "seed": found.seed,
+                "parameters": list(table["parameter"]),
+                "runs_per_move": exp.runs,
+                "forecast_runs": exp.forecast_runs,
+                "tolerance": exp.tolerance,
+                "fit_distance": float(table["fit_distance"].iloc[0]),
+                "wedge": exp.wedge.scenario.name,
+                "wedge_at_fit": {"p_rupture": fit["p_rupture"], "p_split": fit["p_split"]},
+                "free": list(free),
+                "pinned": list(pinned),
+                "ended_by_present_day": list(by_present),
+                "joint": {
+                    "sets": exp.joint_sets,
+                    "runs": exp.joint_runs,
+                    "bar": joint.bar,
+                    "target": joint.target,
+                    "chosen_shrink": joint.chosen,
+                    "passing_share": found.passing_share(),
+                },
+            }
+        ),
+        tables={
+            "identify": Table(table, csv, "%.6g"),
+            "moves": Table(found.moves, csv, "%.6g"),
+            "forecast": Table(found.effect, csv, "%.6g"),
+            "joint": Table(joint.table, csv, "%.6g"),
+        },
+        inputs=input_files(
+            hindcast=exp.hindcast.path,
+            baseline=exp.baseline.path,
+            wedge=exp.wedge.path,
+            calibration=exp.hindcast.calibration.path,
+        ),
+        manifest={"parameters_profiled": len(table)},
+        seed=found.seed,
+        payload=found,
+    )
+
+
+PINNED = 0.02
+"""A tolerated range narrower than this share of the admissible range counts as pinned."""

@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from sim.engine.design import DUMMY
-from sim.engine.ensemble import proportion
+from sim.engine.stats import proportion
 from sim.engine.sweep import Plan
 from sim.experiments.discovery import discover, load_runs
 from sim.experiments.sweep_findings import (

@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from sim.engine.design import DUMMY
-from sim.engine.ensemble import proportion
+from sim.engine.stats import proportion
 from sim.scenario.sweep import Question
 
 EVENT = {"p_split": "split_year", "p_rupture": "rupture_year"}

@@ -23,9 +23,9 @@ from pathlib import Path
 
 import numpy as np
 
-from sim.engine.sampling import from_unit, support
 from sim.scenario.calibration import PARAMETERS, Calibration, check_behaviour_overrides
 from sim.scenario.errors import InputError
+from sim.scenario.sampling import from_unit, sampling_problem, support
 from sim.scenario.schema import (
     Actor,
     Distribution,
@@ -213,8 +213,18 @@ def _field_bounds(model: type, name: str, allowed: tuple[str, ...]) -> Bounds:
 
 
 def check_uncertain(scenario: Scenario, calibration: Calibration, source: Path | str) -> None:
-    """Check every uncertain path and that its distribution stays in bounds."""
+    """Check every uncertain path, that its distribution stays in bounds and can be sampled.
+
+    Also that ``calibration_uncertainty = "posterior"`` has a posterior sample to draw from.
+    """
     check_behaviour_overrides(scenario.behaviour, source)
+    if scenario.calibration_uncertainty == "posterior" and calibration.posterior is None:
+        raise InputError(
+            source,
+            "calibration_uncertainty",
+            f"'posterior' needs a calibration file that names a posterior sample, and "
+            f"{calibration.path} names none; use 'auto', 'ranges' or 'none'",
+        )
     for i, dist in enumerate(scenario.uncertain):
         where = f"uncertain[{i}].parameter"
         if dist.parameter in scenario.behaviour:
@@ -235,6 +245,9 @@ def check_uncertain(scenario: Scenario, calibration: Calibration, source: Path |
                 f"{dist.parameter} may take values in [{s_lo:g}, {s_hi:g}] but must stay in "
                 f"[{lo:g}, {hi:g}]; bound the distribution with low and high",
             )
+        problem = sampling_problem(dist)
+        if problem is not None:
+            raise InputError(source, f"uncertain[{i}]", f"{dist.parameter}: {problem}")
 
 
 def build_worlds(

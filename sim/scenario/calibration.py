@@ -20,6 +20,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from sim.scenario.errors import InputError
+from sim.scenario.loader import read_toml, validation_error
 
 
 @dataclass(frozen=True)
@@ -131,7 +132,7 @@ PARAMETERS: dict[str, Spec] = {
 class Parameter(BaseModel):
     """One calibrated behaviour parameter: its value, uncertain range and source."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     value: float
     low: float | None = None
@@ -142,6 +143,8 @@ class Parameter(BaseModel):
     def _range(self) -> Parameter:
         if (self.low is None) != (self.high is None):
             raise ValueError("give both low and high, or neither")
+        if self.low is not None and self.low > self.high:  # type: ignore[operator]
+            raise ValueError(f"low ({self.low}) must not be above high ({self.high})")
         if self.low is not None and not self.low <= self.value <= self.high:  # type: ignore[operator]
             raise ValueError(
                 f"value {self.value} must lie in [low, high] = [{self.low}, {self.high}]"
@@ -207,11 +210,9 @@ def parse_calibration(data: dict[str, Any], path: Path | str) -> Calibration:
         try:
             param = Parameter.model_validate(data[name])
         except ValidationError as exc:
-            err = exc.errors(include_url=False)[0]
-            loc = ".".join(str(p) for p in err["loc"])
-            raise InputError(
-                path, f"{name}.{loc}" if loc else name, err["msg"].removeprefix("Value error, ")
-            ) from None
+            err = validation_error(Path(path), Parameter, exc)
+            field = f"{name}.{err.field}" if err.field else name
+            raise InputError(path, field, err.message) from None
         for label, v in (("value", param.value), ("low", param.low), ("high", param.high)):
             if v is not None and not spec.lower <= v <= spec.upper:
                 raise InputError(
@@ -226,7 +227,8 @@ def parse_calibration(data: dict[str, Any], path: Path | str) -> Calibration:
     weights = None
     if WEIGHT in names:
         k = names.index(WEIGHT)
-        weights = table[:, k] / table[:, k].sum()
+        weights = table[:, k] / table[:, k].max()  # scaled first: a sum of huge weights overflows
+        weights = weights / weights.sum()
         table = np.delete(table, k, axis=1)
         names = names[:k] + names[k + 1 :]
     return Calibration(str(path), parsed, table, names, weights)
@@ -237,43 +239,79 @@ WEIGHT = "weight"
 
 
 def _read_posterior(path: Path, name: object) -> tuple[np.ndarray, tuple[str, ...]]:
-    """Read and check a posterior CSV: known parameters (and ``weight``), numbers in bounds."""
+    """Read and check a posterior CSV: known parameters (and ``weight``), numbers in bounds.
+
+    The first line names the columns, each a behaviour parameter or ``weight``,
+    each once; every further line is one parameter set with a finite number
+    for every column, within the parameter's admissible bounds.
+    """
     if not isinstance(name, str):
         raise InputError(path, "posterior", "must be the path of a CSV file")
     target = path.parent / name
     try:
-        lines = target.read_text(encoding="utf-8").strip().splitlines()
-    except OSError:
+        text = target.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = "not found" if isinstance(exc, FileNotFoundError) else "cannot be read as text"
         raise InputError(
-            path, "posterior", f"{name!r} not found (looked in {target.parent})"
+            path, "posterior", f"{name!r} {reason} (looked in {target.parent})"
         ) from None
+    lines = text.strip().splitlines()
+    if not lines:
+        raise InputError(
+            target, "", "is empty; needs a header of parameter names and one row per set"
+        )
     header = [h.strip() for h in lines[0].split(",")]
-    bad = [h for h in header if h not in PARAMETERS and h != WEIGHT]
-    if bad:
-        raise InputError(target, bad[0], "unknown behaviour parameter in the posterior header")
-    try:
-        table = np.array([[float(v) for v in line.split(",")] for line in lines[1:]])
-    except ValueError:
-        raise InputError(target, "", "every posterior cell must be a number") from None
-    if table.ndim != 2 or table.shape[0] < 1 or table.shape[1] != len(header):
-        raise InputError(target, "", "needs at least one row with a value for every column")
+    for k, h in enumerate(header):
+        if not h:
+            raise InputError(target, "header", f"column {k + 1} has no name")
+        if h not in PARAMETERS and h != WEIGHT:
+            raise InputError(
+                target, h, "unknown behaviour parameter in the posterior header; see docs/ODD.md"
+            )
+        if header.index(h) != k:
+            raise InputError(target, h, "column is given twice in the posterior header")
+    if len(lines) < 2:
+        raise InputError(target, "", "needs at least one row of values after the header")
+    rows = []
+    for r, line in enumerate(lines[1:], start=2):
+        cells = line.split(",")
+        if len(cells) != len(header):
+            raise InputError(
+                target, f"line {r}", f"has {len(cells)} values for {len(header)} columns"
+            )
+        row = []
+        for h, cell in zip(header, cells, strict=True):
+            try:
+                value = float(cell)
+            except ValueError:
+                raise InputError(target, h, f"line {r}: {cell.strip()!r} is not a number") from None
+            if not math.isfinite(value):
+                raise InputError(target, h, f"line {r}: must be a finite number, got {value}")
+            row.append(value)
+        rows.append(row)
+    table = np.array(rows)
     for k, h in enumerate(header):
         if h == WEIGHT:
-            if not (np.all(np.isfinite(table[:, k])) and np.all(table[:, k] >= 0.0)):
-                raise InputError(target, h, "weights must be finite and not negative")
-            if table[:, k].sum() <= 0.0:
+            if not np.all(table[:, k] >= 0.0):
+                raise InputError(target, h, "weights must not be negative")
+            if not np.any(table[:, k] > 0.0):
                 raise InputError(target, h, "at least one weight must be positive")
             continue
         spec = PARAMETERS[h]
-        if not np.all((table[:, k] >= spec.lower) & (table[:, k] <= spec.upper)):
-            raise InputError(target, h, f"values leave the admissible [{spec.lower}, {spec.upper}]")
+        outside = (table[:, k] < spec.lower) | (table[:, k] > spec.upper)
+        if np.any(outside):
+            r = int(np.argmax(outside))
+            raise InputError(
+                target,
+                h,
+                f"line {r + 2}: {table[r, k]:g} is outside the admissible "
+                f"[{spec.lower}, {spec.upper}]",
+            )
     return table, tuple(header)
 
 
 def load_calibration(path: str | Path) -> Calibration:
     """Read and validate a calibration TOML file."""
-    from sim.scenario.loader import read_toml
-
     path = Path(path)
     return parse_calibration(read_toml(path), path)
 

@@ -24,9 +24,14 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from sim.scenario.errors import InputError
-from sim.scenario.schema import Scenario
+from sim.scenario.schema import Scenario, metadata_bounds
 
 _KEYED_LISTS = {"shocks": "name", "levers": "name", "uncertain": "parameter"}
+_KEY_MEANING = {
+    "shocks": "the shock's name",
+    "levers": "the lever's name",
+    "uncertain": "a path such as 'threat_speed' or 'actors.RUS.growth'",
+}
 
 
 def read_toml(path: Path) -> dict[str, Any]:
@@ -59,14 +64,37 @@ def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
 
 def _merge_keyed(base: list[Any], over: list[Any], key: str) -> list[Any]:
     out = list(base)
-    index = {item.get(key): i for i, item in enumerate(out) if isinstance(item, dict)}
+    index = {
+        item[key]: i
+        for i, item in enumerate(out)
+        if isinstance(item, dict) and isinstance(item.get(key), str)
+    }
     for item in over:
         name = item.get(key) if isinstance(item, dict) else None
-        if name is not None and name in index:
+        if isinstance(name, str) and name in index:
             out[index[name]] = _merge(out[index[name]], item)
         else:
             out.append(item)
     return out
+
+
+def _check_keyed_lists(data: dict[str, Any], path: Path) -> None:
+    """The names that ``extends`` merges by (shock and lever names, uncertain paths) are strings.
+
+    They are checked file by file, before merging, so that the error names the
+    file and the entry as written there.
+    """
+    for table, key in _KEYED_LISTS.items():
+        items = data.get(table)
+        if not isinstance(items, list):
+            continue
+        for i, item in enumerate(items):
+            if isinstance(item, dict) and key in item and not isinstance(item[key], str):
+                raise InputError(
+                    path,
+                    f"{table}[{i}].{key}",
+                    f"must be a string, {_KEY_MEANING[table]} (got {item[key]!r})",
+                )
 
 
 def _resolve(path: Path, chain: tuple[Path, ...]) -> dict[str, Any]:
@@ -76,6 +104,7 @@ def _resolve(path: Path, chain: tuple[Path, ...]) -> dict[str, Any]:
         cycle = " -> ".join(p.name for p in (*chain, path))
         raise InputError(chain[-1], "extends", f"cycle of extends: {cycle}")
     data = read_toml(path)
+    _check_keyed_lists(data, path)
     if "calibration" in data:
         if not isinstance(data["calibration"], str):
             raise InputError(path, "calibration", "must be a path (a string)")
@@ -100,9 +129,14 @@ def _resolve(path: Path, chain: tuple[Path, ...]) -> dict[str, Any]:
 _UNION_TAGS = {"Distribution", "GridAxis"}
 
 
+def _is_tag(part: Any) -> bool:
+    """Whether a location part is a pydantic union-member tag, not a field."""
+    return isinstance(part, str) and ("[" in part or part in _UNION_TAGS)
+
+
 def _clean(loc: tuple[Any, ...]) -> tuple[Any, ...]:
     """Drop pydantic's union-member tags (``function-after[...]``, class names) from a location."""
-    return tuple(p for p in loc if not (isinstance(p, str) and ("[" in p or p in _UNION_TAGS)))
+    return tuple(p for p in loc if not _is_tag(p))
 
 
 def field_path(loc: tuple[Any, ...]) -> str:
@@ -118,6 +152,28 @@ def field_path(loc: tuple[Any, ...]) -> str:
 
 def _allowed_fields(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str] | None:
     """Field names allowed at the table that holds ``loc[-1]``, for unknown-field errors."""
+    holder = _holder(model, loc)
+    return list(holder.model_fields) if holder is not None else None
+
+
+def _bounds_text(model: type[BaseModel], loc: tuple[Any, ...]) -> str:
+    """`` in [1, 1000000]`` (or one side) for the field at ``loc``, if it has bounds."""
+    holder = _holder(model, loc)
+    info = holder.model_fields.get(loc[-1]) if holder is not None and loc else None
+    if info is None:
+        return ""
+    lo, hi, lo_open, hi_open = metadata_bounds(info.metadata)
+    if lo is not None and hi is not None:
+        return f" in {'(' if lo_open else '['}{lo}, {hi}{')' if hi_open else ']'}"
+    if lo is not None:
+        return f" {'>' if lo_open else '>='} {lo}"
+    if hi is not None:
+        return f" {'<' if hi_open else '<='} {hi}"
+    return ""
+
+
+def _holder(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel] | None:
+    """The model class of the table that holds ``loc[-1]``, or ``None`` if not a model."""
     current: Any = model
     keyed = False  # the next part is a key of a table of models (an actor id, a pair)
     for part in loc[:-1]:
@@ -133,7 +189,7 @@ def _allowed_fields(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str] |
         else:
             current = None
     if isinstance(current, type) and issubclass(current, BaseModel):
-        return list(current.model_fields)
+        return current
     return None
 
 
@@ -148,9 +204,34 @@ def _inner_model(annotation: Any) -> Any:
     return None
 
 
+def _first_error(errors: list[Any]) -> Any:
+    """The pydantic error to report: the first, or the best fit's first for a union.
+
+    A table that fits no member of a union (a sweep's ``uncertain`` entry is a
+    ``Distribution`` or a ``GridAxis``) is reported with the first error of the
+    member that knows every key the table has, if one does; otherwise a grid
+    axis with a bad value would be reported as a distribution with an unknown
+    field ``values``.
+    """
+    first = errors[0]
+    tag_at = next((k for k, p in enumerate(first["loc"]) if _is_tag(p)), None)
+    if tag_at is None:
+        return first
+    prefix = first["loc"][:tag_at]
+    members: dict[str, list[Any]] = {}
+    for err in errors:
+        loc = err["loc"]
+        if loc[:tag_at] == prefix and len(loc) > tag_at and _is_tag(loc[tag_at]):
+            members.setdefault(loc[tag_at], []).append(err)
+    for found in members.values():
+        if not any(e["type"] == "extra_forbidden" for e in found):
+            return found[0]
+    return first
+
+
 def validation_error(path: Path, model: type[BaseModel], exc: ValidationError) -> InputError:
     """The first pydantic error as an :class:`InputError` with what is allowed."""
-    err = exc.errors(include_url=False)[0]
+    err = _first_error(exc.errors(include_url=False))
     loc = _clean(tuple(err["loc"]))
     msg = err["msg"].removeprefix("Value error, ")
     if err["type"] == "extra_forbidden":
@@ -160,6 +241,8 @@ def validation_error(path: Path, model: type[BaseModel], exc: ValidationError) -
             msg += f"; allowed: {', '.join(allowed)}"
     elif err["type"] == "missing":
         msg = "required field is missing"
+    elif err["type"] == "int_parsing_size":  # pydantic: "Unable to parse input string ..."
+        msg = f"must be a whole number{_bounds_text(model, loc)} (got {err['input']!r})"
     elif "input" in err and err["type"] not in ("value_error", "assertion_error"):
         msg = f"{msg} (got {err['input']!r})"
     head, sep, tail = msg.partition(": ")

@@ -49,9 +49,13 @@ def metadata_bounds(metadata: list) -> tuple[float | None, float | None, bool, b
 
 
 class Strict(BaseModel):
-    """Base for every scenario table: frozen, unknown fields rejected."""
+    """Base for every scenario table: frozen, unknown fields and non-finite numbers rejected.
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    TOML can write ``nan`` and ``inf``; no field means either, so a number
+    must be finite (pydantic: "Input should be a finite number").
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Actor(Strict):
@@ -175,7 +179,11 @@ class Shock(Strict):
     """
 
     name: str = Field(description="Unique name, used in reports and for the shock's random stream.")
-    year: float = Field(description="When it happens (decimal year, 1968.6 = early August 1968).")
+    year: float = Field(
+        ge=1800.0,
+        le=2300.0,
+        description="When it happens (decimal year, 1968.6 = early August 1968).",
+    )
     actor: str = Field(description="The actor it happens to.")
     toward: str | None = Field(None, description="The other actor, for relationship effects.")
     mutual: bool = Field(
@@ -264,7 +272,7 @@ class Lever(Strict):
     size: Unit = Field(
         description="Size of the offer or pressure (0 none, 1 the most conceivable)."
     )
-    start: float = Field(description="Year it begins.")
+    start: float = Field(ge=1800.0, le=2300.0, description="Year it begins.")
     duration: float = Field(5.0, gt=0.0, le=100.0, description="Years it stays in force.")
     credibility: Unit = Field(
         0.7, description="How far the target believes it will be honoured (0 not at all)."
@@ -386,7 +394,7 @@ class Time(Strict):
 class Scenario(Strict):
     """A complete, resolved scenario: what ``wedge run`` simulates."""
 
-    name: str = Field(description="Short name; the default results folder is results/<name>/.")
+    name: str = Field(description="Short name; the default results folder is runs/<name>/.")
     title: str = Field("", description="One-line description for reports.")
     description: str = Field("", description="Longer description.")
     calibration: str = Field(

@@ -37,8 +37,8 @@ class GridAxis(Strict):
     def _some_range(self) -> GridAxis:
         if not self.values and (self.low is None or self.high is None):
             raise ValueError("give `values` (for a grid) or `low` and `high`")
-        if self.values and len(self.values) < 2:
-            raise ValueError("a grid axis needs at least two values")
+        if self.values and len(set(self.values)) < 2:
+            raise ValueError("a grid axis needs at least two values, not all the same")
         if self.low is not None and self.high is not None and not self.low < self.high:
             raise ValueError(f"low ({self.low}) must be below high ({self.high})")
         return self
@@ -149,9 +149,7 @@ class Analysis(Strict):
 class Sweep(Strict):
     """A complete sweep file."""
 
-    name: str = Field(
-        description="Short name; the default output folder is results/sweeps/<name>/."
-    )
+    name: str = Field(description="Short name; the default output folder is runs/sweeps/<name>/.")
     title: str = Field("", description="One-line description for reports.")
     scenarios: list[str] = Field(
         min_length=1, description="Base scenario files, relative to this file; each is swept."
@@ -210,11 +208,26 @@ class Sweep(Strict):
         if dup:
             raise ValueError(f"levers/uncertain: {sorted(dup)[0]!r} is listed twice")
         if self.design == "grid":
+            if self.sweep_calibration:
+                raise ValueError(
+                    "sweep_calibration: calibration ranges are sampled, so they need design "
+                    "'lhs', 'sobol' or 'morris', not 'grid'"
+                )
             for a in axes:
                 if not isinstance(a, GridAxis) or not a.values:
                     raise ValueError(
                         f"design: a grid needs `values` for every parameter; {a.parameter} has none"
                     )
+        if self.design == "morris" and self.points < 2:
+            raise ValueError(
+                "points: a Morris design needs at least 2 trajectories (the spread of the "
+                f"elementary effects is taken over them), got {self.points}"
+            )
+        if self.design == "morris" and self.morris_levels % 2:
+            raise ValueError(
+                "morris_levels: must be an even number (an odd number of levels biases "
+                f"the Morris sample), got {self.morris_levels}"
+            )
         if self.design == "sobol" and self.points & (self.points - 1):
             raise ValueError(
                 f"points: the Sobol base sample must be a power of 2, got {self.points}"

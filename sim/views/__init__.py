@@ -35,6 +35,12 @@ class View(Protocol):
 
 VIEWS: dict[str, str] = {
     "run": "sim.views.run",
+    "compare": "sim.views.compare",
+    "validate": "sim.views.validate",
+    "episode": "sim.views.episode",
+    "calibrate": "sim.views.calibrate",
+    "factors": "sim.views.factors",
+    "identify": "sim.views.identify",
     "sweep": "sim.views.sweep",
 }
 """The view module of each experiment kind."""

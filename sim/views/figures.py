@@ -41,6 +41,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator, MultipleLocator
 
+from sim.formats import format_share, format_year
 from sim.views.style import (
     FAN_COLOUR,
     OKABE_ITO,
@@ -58,8 +59,6 @@ from sim.views.words import (
     CONFIGURATION_LABELS,
     CONFIGURATIONS,
     actor_name,
-    format_share,
-    format_year,
     group_label,
     thresholds_of,
 )

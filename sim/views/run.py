@@ -23,15 +23,13 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sim.formats import format_interval, format_share, format_year
 from sim.views.words import (
     CONFIGURATION_LABELS,
     CONFIGURATION_MEANINGS,
     CONFIGURATIONS,
     actor_name,
     caption_for,
-    format_interval,
-    format_share,
-    format_year,
     thresholds_of,
 )
 

@@ -27,7 +27,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator, PercentFormatter, StrMethodFormatter
 
-from sim.views.words import format_relation
+from sim.formats import format_relation
 
 OKABE_ITO: dict[str, str] = {
     "black": "#000000",

@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sim.formats import format_year
 from sim.views.sweep_report import (
     TOP_POINTS,
     answer_paragraph,
@@ -43,7 +44,6 @@ from sim.views.sweep_words import (
     shown_for,
     varying_parameters,
 )
-from sim.views.words import format_year
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure

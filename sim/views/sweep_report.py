@@ -14,6 +14,7 @@ import pandas as pd
 
 from sim.engine.design import DUMMY
 from sim.engine.sweep import CALIBRATION_SOURCE, Plan
+from sim.formats import format_year
 from sim.scenario.schema import Distribution
 from sim.scenario.sweep import GridAxis
 from sim.views.sweep_words import (
@@ -33,7 +34,6 @@ from sim.views.sweep_words import (
     threshold_words,
     value,
 )
-from sim.views.words import format_year
 
 TOP_POINTS = 5
 """Design points listed in the report's table of the best points, per scenario."""

@@ -11,6 +11,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
+from sim.formats import format_year
 from sim.views.style import (
     STYLE,
     balanced_title,
@@ -23,7 +24,6 @@ from sim.views.style import (
     year_axis,
 )
 from sim.views.sweep_words import percent
-from sim.views.words import format_year
 
 GROUP_MARKERS: tuple[str, ...] = ("o", "s", "^", "D", "v", "P", "X", "*", "h", "<")
 GROUP_LINESTYLES: tuple[object, ...] = (

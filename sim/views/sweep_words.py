@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sim.views.words import format_share, format_year
+from sim.formats import format_share, format_year
 
 OUTCOME_LABELS: dict[str, str] = {
     "p_split": "P(split)",

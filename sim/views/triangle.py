@@ -17,10 +17,11 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from sim.formats import format_relation, format_year
 from sim.views.figures import STATE_STYLE, TRAJECTORY_COLUMNS, nearest_years
 from sim.views.figures import state as pair_state
 from sim.views.style import STYLE, new_figure, require, suptitle
-from sim.views.words import actor_name, format_relation, format_year, group_label, thresholds_of
+from sim.views.words import actor_name, group_label, thresholds_of
 
 
 def plot_triangle(

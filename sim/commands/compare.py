@@ -1,0 +1,59 @@
+"""``wedge compare A B``: two scenarios on the same worlds, and what B changes against A."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from sim.commands.base import (
+    Command,
+    add_out,
+    add_quiet,
+    add_runs,
+    add_seed,
+    add_workers,
+    default_out,
+    execute,
+    executor_of,
+    require_count,
+    seed_of,
+)
+
+
+def arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of ``wedge compare``."""
+    parser.add_argument("a", metavar="A", help="the reference scenario file (e.g. the baseline)")
+    parser.add_argument("b", metavar="B", help="the scenario compared with it")
+    add_runs(parser, what="worlds of each scenario")
+    add_seed(parser)
+    add_out(parser, "runs/compare/<A>-vs-<B>/")
+    add_workers(parser)
+    add_quiet(parser)
+
+
+def main(args: argparse.Namespace) -> int:
+    """Run both scenarios on common random numbers and write the paired differences."""
+    from sim.engine.ensemble import load_inputs
+    from sim.experiments.compare import Compare, check_comparable
+    from sim.paths import locate
+
+    require_count("--runs", args.runs)
+    seed = seed_of(args)
+    a, b = load_inputs(locate(args.a)), load_inputs(locate(args.b))
+    check_comparable(a, b)
+    name = f"{a.scenario.name}-vs-{b.scenario.name}"
+    out = Path(args.out) if args.out else default_out("compare", name)
+    executor, close, _ = executor_of(args)
+    try:
+        execute(Compare(a, b, args.runs), args, out, seed, executor)
+    finally:
+        close()
+    return 0
+
+
+COMMAND = Command(
+    "compare",
+    "two scenarios on the same worlds: the paired difference of P(split), P(rupture), relations",
+    arguments,
+    main,
+)
