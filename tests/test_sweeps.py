@@ -424,7 +424,8 @@ def test_killed_sweep_resumed_equals_an_uninterrupted_one(tmp_path):
 
     out, err = resumed.communicate(timeout=300)
     assert resumed.returncode == 0, err
-    assert f"{total - len(done)} chunks run, {len(done)} kept from an earlier run" in out
+    run = total - len(done)
+    assert f"{run} chunk{'s' if run != 1 else ''} run, {len(done)} kept from an earlier run" in out
     assert {f: f.stat().st_mtime_ns for f in kept} == kept
     assert not list(killed.rglob("*.tmp"))
     assert_same_chunks(killed, whole)

@@ -69,7 +69,8 @@ def main(args: argparse.Namespace) -> int:
     finally:
         close()
     chunks = result.manifest["chunks"]
-    print(f"{chunks['run']} chunks run, {chunks['kept']} kept from an earlier run")
+    kept = f", {chunks['kept']} kept from an earlier run" if chunks["kept"] else ""
+    print(f"{chunks['run']} chunk{'s' if chunks['run'] != 1 else ''} run{kept}")
     if chunks["failed"]:
         print(
             f"wedge: {chunks['failed']} chunk(s) failed; see *.error.json in {out}/chunks/",
