@@ -269,28 +269,24 @@ def _wedge(argv: list[str], quiet: bool) -> None:
 
 def _run_sweep(part: Part, dest: Path, opts: Options) -> None:
     """Run, analyse and report one sweep as ``wedge sweep`` does, with ``--sweep-runs``."""
-    from tqdm import tqdm
+    import time
 
-    from sim.engine.sweep import load_sweep, run_sweep
-    from sim.experiments.sweep_analysis import analyse
-    from sim.views.sweep import write_sweep_outputs
+    from sim.engine.sweep import load_sweep
+    from sim.experiments.sweep import CARRY, SweepExperiment
+    from sim.io import argv, write
+    from sim.progress import TerminalProgress
 
     plan = load_sweep(part.source, replicates=opts.sweep_runs)  # type: ignore[arg-type]
-    with (
-        _captured(opts.quiet),
-        tqdm(
-            total=plan.runs_per_scenario * len(plan.inputs), unit=" runs", unit_scale=True,
-            disable=True if opts.quiet else None, desc=plan.sweep.name, file=sys.stderr,
-            leave=False,
-        ) as bar,
-    ):  # fmt: skip
-        record = run_sweep(plan, dest, workers=opts.workers, progress=bar.update)
-        if record["failed"]:
-            first = record["failed"][0]
+    began = time.perf_counter()
+    with _captured(opts.quiet), TerminalProgress(quiet=opts.quiet) as progress:
+        experiment = SweepExperiment(plan, dest, workers=opts.workers)
+        result = experiment.run(plan.sweep.seed, progress=progress)
+        failed = result.summary["failed_chunks"]
+        if failed:
             raise RuntimeError(
-                f"{len(record['failed'])} chunk(s) failed, the first with {first['error']}"
+                f"{len(failed)} chunk(s) failed, the first with {failed[0]['error']}"
             )
-        write_sweep_outputs(plan, dest, analyse(plan, dest, record))
+        write(result, dest, argv(), time.perf_counter() - began, carry=CARRY)
 
 
 def _as_typed(path: Path | None) -> str:

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import json
+import copy
 import re
-import shutil
 import warnings
 from pathlib import Path
 
@@ -14,10 +13,11 @@ import pytest
 from matplotlib.collections import LineCollection, QuadMesh
 from matplotlib.figure import Figure
 
-from sim.engine.sweep import load_sweep, run_sweep
-from sim.experiments.sweep_analysis import analyse
-from sim.views import sweep_figures as plots
-from sim.views.sweep import write_sweep_outputs
+from sim.engine.sweep import load_sweep
+from sim.experiments.sweep import CARRY, SweepExperiment, SweepPayload
+from sim.io import write
+from sim.views import sweep as view
+from sim.views import sweep_heatmap, sweep_sensitivity, sweep_time
 
 REPO = Path(__file__).resolve().parents[1]
 X, Y, Z = "levers.offer_to_moscow.size", "pairs.CHN-RUS.fear.RUS", "actors.CHN.patronage"
@@ -68,7 +68,7 @@ def test_grid_heatmap_cells_are_the_points_probabilities():
     xs, ys = [0.0, 0.5, 1.0], [0.0, 0.3, 0.6, 0.9]
     events = [[0, 1, 2], [3, 4, 5], [10, 20, 40], [60, 100, 150]]
     points = grid_points(xs, ys, events)
-    fig = plots.plot_heatmap(points, X, Y, "p_split", LABELS, "s", horizon=2040)
+    fig = sweep_heatmap.plot_heatmap(points, X, Y, "p_split", LABELS, "s", horizon=2040)
     cells = np.ma.getdata(mesh_of(fig).get_array()).reshape(len(ys), len(xs))
     expected = points.pivot(index=Y, columns=X, values="p_split").to_numpy()
     np.testing.assert_allclose(cells, expected)
@@ -87,7 +87,7 @@ def test_cell_pools_its_points_weighted_by_runs():
     extra["p_split"] = 0.5
     points.loc[0, "p_split"] = 0.1
     points = pd.concat([points, extra], ignore_index=True)
-    cells = plots.heatmap_cells(points, X, Y, "p_split", "s")
+    cells = sweep_heatmap.heatmap_cells(points, X, Y, "p_split", "s")
     assert cells.value[0, 0] == pytest.approx(0.4)
     assert cells.runs[0, 0] == 400
     assert cells.points[0, 0] == 2
@@ -107,9 +107,9 @@ def test_sampled_design_is_binned_and_empty_bins_are_hatched():
             Y: y[keep],
         }
     )
-    fig = plots.plot_heatmap(points, X, Y, "p_split", LABELS, "s")
+    fig = sweep_heatmap.plot_heatmap(points, X, Y, "p_split", LABELS, "s")
     array = mesh_of(fig).get_array()
-    assert array.shape == (plots.HEATMAP_BINS, plots.HEATMAP_BINS)
+    assert array.shape == (sweep_heatmap.HEATMAP_BINS, sweep_heatmap.HEATMAP_BINS)
     empty = [p for p in fig.axes[0].patches if p.get_gid() == "empty"]
     assert len(empty) == int(np.ma.getmaskarray(array).sum()) > 0
     assert "8×8 bins" in fig._suptitle.get_text()
@@ -120,7 +120,7 @@ def test_contours_drawn_are_exactly_the_levels_the_cells_straddle():
     points = grid_points([0.0, 1.0, 2.0], [0.0, 1.0], [[0, 10, 30], [40, 80, 120]])
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        fig = plots.plot_heatmap(points, X, Y, "p_split", LABELS, "s")
+        fig = sweep_heatmap.plot_heatmap(points, X, Y, "p_split", LABELS, "s")
     assert contour_levels(fig) == {0.1, 0.5}
     legend = [t.get_text() for t in fig.legends[0].get_texts()]
     assert legend == ["10% contour", "50% contour"]
@@ -130,7 +130,7 @@ def test_heatmap_without_any_split_has_no_contour_and_no_error():
     points = grid_points([0.0, 1.0], [0.0, 1.0], [[0, 0], [0, 0]])
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        fig = plots.plot_heatmap(points, X, Y, "p_split", LABELS, "s")
+        fig = sweep_heatmap.plot_heatmap(points, X, Y, "p_split", LABELS, "s")
     assert contour_levels(fig) == set()
     assert np.ma.getdata(mesh_of(fig).get_array()).max() == 0.0
 
@@ -139,19 +139,19 @@ def test_contour_follows_the_edges_between_cells_above_and_below():
     # 2 x 2 cells with edges at 0, 1, 2 on both axes; only the lower-right cell is at
     # or above 10%, so the 10% contour is its left edge and its top edge.
     points = grid_points([0.5, 1.5], [0.5, 1.5], [[0, 40], [0, 0]])
-    cells = plots.heatmap_cells(points, X, Y, "p_split", "s")
-    segments = plots.contour_segments(cells, 0.1)
+    cells = sweep_heatmap.heatmap_cells(points, X, Y, "p_split", "s")
+    segments = sweep_heatmap.contour_segments(cells, 0.1)
     assert sorted(segments) == sorted([((1.0, 0.0), (1.0, 1.0)), ((1.0, 1.0), (2.0, 1.0))])
-    assert plots.contour_segments(cells, 0.5) == []
+    assert sweep_heatmap.contour_segments(cells, 0.5) == []
 
 
 def test_heatmap_rejects_an_unknown_outcome_and_an_ambiguous_scenario():
     points = grid_points([0.0, 1.0], [0.0, 1.0], [[0, 1], [2, 3]])
     with pytest.raises(ValueError, match="outcome"):
-        plots.heatmap_cells(points, X, Y, "p_war")
+        sweep_heatmap.heatmap_cells(points, X, Y, "p_war")
     both = pd.concat([points, points.assign(scenario="t")])
     with pytest.raises(ValueError, match="several scenarios"):
-        plots.heatmap_cells(both, X, Y, "p_split")
+        sweep_heatmap.heatmap_cells(both, X, Y, "p_split")
 
 
 # ------------------------------------------------------------ other figures
@@ -180,7 +180,7 @@ def make_curves(groups=("0", "0.45", "0.9"), scenarios=("s",)):
 
 def test_time_to_split_draws_a_curve_and_band_per_group_in_order():
     groups = ("0", "0.45", "0.9")
-    fig = plots.plot_time_to_split(make_curves(groups), "Russia's fear (0-1)", horizon=2040)
+    fig = sweep_time.plot_time_to_split(make_curves(groups), "Russia's fear (0-1)", horizon=2040)
     ax = fig.axes[0]
     curves = [line for line in ax.lines if (line.get_gid() or "").startswith("curve:")]
     assert [c.get_gid() for c in curves] == [f"curve:s:{g}" for g in groups]
@@ -196,7 +196,7 @@ def test_time_to_split_draws_a_curve_and_band_per_group_in_order():
 
 
 def test_time_to_split_has_one_panel_per_scenario():
-    fig = plots.plot_time_to_split(make_curves(scenarios=("a", "b")), "fear")
+    fig = sweep_time.plot_time_to_split(make_curves(scenarios=("a", "b")), "fear")
     assert [ax.get_title() for ax in fig.axes] == ["scenario a", "scenario b"]
 
 
@@ -216,7 +216,7 @@ def sobol_table(n=25):
 
 def test_sobol_bars_show_the_top_20_sorted_by_total_index():
     table = sobol_table(25)
-    fig = plots.plot_sensitivity(table, "p_split", "sobol")
+    fig = sweep_sensitivity.plot_sensitivity(table, "p_split", "sobol")
     ax = fig.axes[0]
     shown = [t.get_text() for t in ax.get_yticklabels()]
     expected = table.sort_values("ST", ascending=False)["parameter"].head(20).tolist()
@@ -236,7 +236,7 @@ def test_morris_bars_show_mu_star_with_all_parameters_when_few():
             "sigma": [0.1, 0.05, 0.3],
         }
     )
-    fig = plots.plot_sensitivity(table, "p_rupture", "morris", labels={"a": "alpha"})
+    fig = sweep_sensitivity.plot_sensitivity(table, "p_rupture", "morris", labels={"a": "alpha"})
     ax = fig.axes[0]
     assert [t.get_text() for t in ax.get_yticklabels()] == ["alpha", "c", "b"]
     (bars,) = [c for c in ax.containers if c.get_label() == "mu_star"]
@@ -247,7 +247,7 @@ def test_morris_bars_show_mu_star_with_all_parameters_when_few():
 
 def test_sensitivity_rejects_an_unknown_kind():
     with pytest.raises(ValueError, match="kind"):
-        plots.plot_sensitivity(sobol_table(3), "p_split", "fast")
+        sweep_sensitivity.plot_sensitivity(sobol_table(3), "p_split", "fast")
 
 
 # --------------------------------------------------------- end-to-end sweep
@@ -269,7 +269,7 @@ label = "US offer to Moscow (size, 0-1)"
 
 [[uncertain]]
 parameter = "{Y}"
-values = [0.6, 0.9]
+values = [0.0, 0.9]
 label = "Russia's extra fear of China (0-1)"
 
 [analysis]
@@ -281,40 +281,58 @@ discovery = false  # PRIM (EMA Workbench) costs seconds to import; its report pa
 
 @pytest.fixture(scope="module")
 def finished_sweep(tmp_path_factory):
-    """A real 2 x 2 grid sweep, run, analysed and reported once for the tests below."""
+    """A real 2 x 2 grid sweep, run, analysed and written once for the tests below."""
     root = tmp_path_factory.mktemp("sweep")
     path = root / "tiny.toml"
     path.write_text(SWEEP)
     plan = load_sweep(path)
     out = root / "out"
-    record = run_sweep(plan, out)
-    summary = analyse(plan, out, record)
-    written = write_sweep_outputs(plan, out, summary)
-    return plan, out, summary, written
+    result = SweepExperiment(plan, out).run(plan.sweep.seed)
+    write(result, out, ["wedge", "sweep", str(path)], carry=CARRY)
+    written = sorted(p for p in out.iterdir() if p.is_file())
+    return result, out, written
+
+
+def changed(result, summary=None, plan=None, **tables):
+    """A copy of a sweep's result with another summary, plan or analysis tables."""
+    analysis = copy.copy(result.payload.analysis)
+    for name, table in tables.items():
+        setattr(analysis, name, table)
+    new = copy.copy(result)
+    new.summary = summary if summary is not None else copy.deepcopy(result.summary)
+    new.payload = SweepPayload(plan or result.payload.plan, analysis)
+    return new
 
 
 def test_sweep_report_names_every_figure_and_every_figure_exists(finished_sweep):
-    _, out, _, written = finished_sweep
+    result, out, written = finished_sweep
     report = out / "report.md"
     assert report in written
     text = report.read_text(encoding="utf-8")
     pngs = [p for p in written if p.suffix == ".png"]
+    # Every rupture here goes on to a split: one heat map shows both.
+    assert result.summary["coincident"] == [["p_split", "p_rupture"]]
+    # Fear moves P(split) (0 against 0.9): its profile is drawn too.
     assert {p.stem for p in pngs} == {
         "heatmap_p_split_1_us_offer_to_moscow",
-        "heatmap_p_rupture_1_us_offer_to_moscow",
+        "profile_p_split_us_offer_to_moscow",
         "time_to_split",
     }
+    assert "P(split) and P(rupture) coincide at every design point" in text
     for png in pngs:
         assert f"]({png.name})" in text
         assert png.stat().st_size > 0
         assert png.with_suffix(".svg").is_file()
     linked = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", text)
     assert sorted(linked) == sorted(p.name for p in pngs)
-    assert all(p.is_file() for p in written)
+    for name in ("points.csv", "points.parquet", "summary.json", "manifest.json", "sweep.json"):
+        assert (out / name).is_file()
+    assert (out / "chunks").is_dir()
 
 
 def test_sweep_report_states_the_headline_in_words(finished_sweep):
-    _, out, summary, _ = finished_sweep
+    result, out, _ = finished_sweep
+    summary = result.summary
     text = (out / "report.md").read_text(encoding="utf-8")
     assert text.startswith("# Tiny offer against fear")
     p = summary["overall"]["us_offer_to_moscow"]["p_split"]
@@ -331,9 +349,11 @@ def test_sweep_report_states_the_headline_in_words(finished_sweep):
 
 
 def test_sweep_heatmap_cells_and_contours_match_the_points_table(finished_sweep):
-    _, out, summary, _ = finished_sweep
+    result, out, _ = finished_sweep
     points = pd.read_parquet(out / "points.parquet")
-    fig = plots.plot_heatmap(points, X, Y, "p_split", summary["parameters"], "us_offer_to_moscow")
+    fig = sweep_heatmap.plot_heatmap(
+        points, X, Y, "p_split", result.summary["parameters"], "us_offer_to_moscow"
+    )
     cells = np.ma.getdata(mesh_of(fig).get_array()).reshape(2, 2)
     table = points.pivot(index=Y, columns=X, values="p_split").sort_index().sort_index(axis=1)
     np.testing.assert_allclose(cells, table.to_numpy())
@@ -342,20 +362,13 @@ def test_sweep_heatmap_cells_and_contours_match_the_points_table(finished_sweep)
     p = table.to_numpy().ravel()
     expected = {lv for lv in (0.1, 0.5, 0.9) if (p >= lv).any() and (p < lv).any()}
     assert contour_levels(fig) == expected
-    assert contour_levels(fig) <= set(plots.CONTOUR_LEVELS)
+    assert contour_levels(fig) <= set(sweep_heatmap.CONTOUR_LEVELS)
 
 
-def copy_of(out: Path, target: Path) -> Path:
-    """The sweep folder's tables without its figures and report, to report again."""
-    shutil.copytree(out, target, ignore=shutil.ignore_patterns("*.png", "*.svg", "report.md"))
-    return target
-
-
-def test_sweep_report_lists_discovery_boxes_and_failed_chunks(finished_sweep, tmp_path):
-    plan, out, summary, _ = finished_sweep
-    copy = copy_of(out, tmp_path / "boxes")
-    changed = json.loads(json.dumps(summary))
-    changed["discovery"] = [
+def test_sweep_report_lists_discovery_boxes_and_failed_chunks(finished_sweep):
+    result, _, _ = finished_sweep
+    summary = copy.deepcopy(result.summary)
+    summary["discovery"] = [
         {
             "outcome": "p_split",
             "sentence": "Russia's extra fear of China (0-1) above 0.75: P(split) 0.40, holding "
@@ -366,7 +379,9 @@ def test_sweep_report_lists_discovery_boxes_and_failed_chunks(finished_sweep, tm
             "base_rate": 0.2,
         }
     ]
-    changed["failed_chunks"] = [{"scenario": "us_offer_to_moscow", "chunk": 3, "error": "E"}]
+    summary["discovery_skipped"] = {}
+    summary["failed_chunks"] = [{"scenario": "us_offer_to_moscow", "chunk": 3, "error": "E"}]
+    plan = result.payload.plan
     plan = plan.__class__(
         plan.sweep.model_copy(
             update={"analysis": plan.sweep.analysis.model_copy(update={"discovery": True})}
@@ -375,35 +390,37 @@ def test_sweep_report_lists_discovery_boxes_and_failed_chunks(finished_sweep, tm
         plan.inputs,
         plan.design,
     )
-    write_sweep_outputs(plan, copy, changed)
-    text = (copy / "report.md").read_text(encoding="utf-8")
+    text = view.report(changed(result, summary, plan), {})
     section = text.split("## Where splits concentrate")[1]
-    assert f"- {changed['discovery'][0]['sentence']}. Over all runs: 20.0%." in section
+    assert f"- {summary['discovery'][0]['sentence']}. Over all runs: 20.0%." in section
     assert "1 chunk failed (us_offer_to_moscow chunk 3)" in text
 
 
-def test_sweep_report_without_any_split_says_so(finished_sweep, tmp_path):
-    plan, out, summary, _ = finished_sweep
-    copy = copy_of(out, tmp_path / "nosplit")
-    points = pd.read_parquet(copy / "points.parquet")
+def test_sweep_report_without_any_split_says_so(finished_sweep):
+    result, _, _ = finished_sweep
+    analysis = result.payload.analysis
+    points = analysis.points.copy()
     points[["p_split", "p_split_low"]] = 0.0
-    points.to_parquet(copy / "points.parquet", index=False)
-    curves = pd.read_csv(copy / "time_to_split.csv")
+    curves = analysis.curves.copy()
     curves[["p", "low"]] = 0.0
-    curves.to_csv(copy / "time_to_split.csv", index=False)
-    none = json.loads(json.dumps(summary))
+    none = copy.deepcopy(result.summary)
     for entry in none["overall"].values():
         entry["p_split"] = {"value": 0.0, "low": 0.0, "high": 0.015}
         entry["best_point"]["p_split"] = 0.0
     none["discovery"] = []
+    for test in none["homogeneity"]["p_split"].values():
+        test |= {"events": 0, "statistic": 0.0, "p_value": 1.0, "structure": False}
+    nothing = changed(result, none, points=points, curves=curves)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        written = write_sweep_outputs(plan, copy, none)
-    text = (copy / "report.md").read_text(encoding="utf-8")
+        figures = view.figures(nothing)
+    text = view.report(nothing, {stem: f"{stem}.png" for stem in figures})
     assert "No run split at any design point" in text
     assert "No run split, so there is nowhere for splits to concentrate." in text
     assert "Best design points" not in text
-    assert (copy / "heatmap_p_split_1_us_offer_to_moscow.png") in written
+    # A map of zeros would say nothing: the test finds no structure, so none is drawn.
+    assert not any(stem.startswith("heatmap_p_split") for stem in figures)
+    assert "time_to_split" in figures
 
 
 def test_a_dummy_parameter_draws_the_noise_floor_at_its_total_index():
@@ -411,7 +428,7 @@ def test_a_dummy_parameter_draws_the_noise_floor_at_its_total_index():
 
     table = sobol_table(8)
     table.loc[len(table)] = [DUMMY, 0.01, 0.02, 0.123, 0.03]
-    fig = plots.plot_sensitivity(table, "r_partnership", "sobol")
+    fig = sweep_sensitivity.plot_sensitivity(table, "r_partnership", "sobol")
     ax = fig.axes[0]
     floors = [line for line in ax.get_lines() if "noise floor" in str(line.get_label())]
     assert len(floors) == 1
@@ -422,7 +439,7 @@ def test_a_dummy_parameter_draws_the_noise_floor_at_its_total_index():
 
 def test_only_parameters_whose_whole_interval_clears_the_dummy_are_named():
     from sim.engine.design import DUMMY
-    from sim.views.sweep import _floor_sentence
+    from sim.views.sweep_report import floor_sentence as _floor_sentence
 
     table = pd.DataFrame(
         {

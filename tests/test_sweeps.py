@@ -6,7 +6,7 @@ chunks so that every sweep has several of them. Known answers come from
 outside the code: the Ishigami function's analytic Sobol indices and
 Morris elementary effects, the Cartesian product, the Latin-hypercube
 strata. The command-line tests run ``sim.cli.main`` (in this process or in a
-fresh interpreter) with a do-nothing ``write_sweep_outputs`` in place of
+fresh interpreter) with a view that draws no figure in place of
 ``sim/views/sweep.py``: the engine's tests must not depend on the figures
 and report, which have their own tests.
 """
@@ -17,6 +17,7 @@ import concurrent.futures as cf
 import itertools
 import json
 import math
+import re
 import subprocess
 import sys
 import time
@@ -33,14 +34,24 @@ from conftest import scenario_data, write_toml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import sim.engine.sweep
 from sim.cli import main
 from sim.engine.design import build_design
-from sim.engine.sweep import Plan, SerialExecutor, chunk_file, load_sweep, run_sweep
+from sim.engine.sweep import (
+    Plan,
+    SerialExecutor,
+    chunk_file,
+    load_sweep,
+    local_executor,
+    run_sweep,
+)
+from sim.experiments.sweep import CARRY, SweepExperiment
 from sim.experiments.sweep_analysis import analyse, sensitivity
+from sim.io import write
 from sim.model.streams import BLOCK
 from sim.scenario.errors import InputError
 from sim.scenario.sweep import Sweep
-from sim.views.sweep import design_sentence
+from sim.views.sweep_report import design_sentence
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"
@@ -50,13 +61,16 @@ FEAR = "pairs.CHN-RUS.fear.RUS"
 
 LAUNCHER = """
 import sys, types
-report = types.ModuleType("sim.views.sweep")
-report.write_sweep_outputs = lambda plan, out, summary: []
-sys.modules["sim.views.sweep"] = report
+view = types.ModuleType("sim.views.sweep")
+view.figures = lambda result: {}
+view.report = lambda result, figure_files: ""
+view.terminal = lambda result: ""
+sys.modules["sim.views.sweep"] = view
+import sim.engine.sweep
 from sim.cli import main
 sys.exit(main(sys.argv[1:]))
 """
-"""``wedge ARGS`` in a fresh interpreter, without the sweep report."""
+"""``wedge ARGS`` in a fresh interpreter, without the sweep's figures and report."""
 
 
 def wedge_command(*args: str) -> list[str]:
@@ -172,8 +186,12 @@ def test_each_run_carries_its_design_point_and_replicate(small_sweep, serial_run
 
 def test_two_local_processes_give_the_same_chunks_as_one_worker(small_sweep, serial_run, tmp_path):
     _, plan = small_sweep
-    record = run_sweep(plan, tmp_path / "out", workers=2)
-    assert record == serial_run[1]
+    pool = local_executor(2)
+    try:
+        result = SweepExperiment(plan, tmp_path / "out", workers=2).run(5, executor=pool)
+    finally:
+        pool.shutdown()
+    assert result.manifest["chunks"] == {"run": serial_run[1]["done"], "kept": 0, "failed": 0}
     assert_same_chunks(tmp_path / "out", serial_run[0])
 
 
@@ -188,8 +206,9 @@ def test_dask_local_cluster_gives_the_same_chunks_as_one_worker(small_sweep, ser
         ) as cluster,
         distributed.Client(cluster) as client,
     ):
-        record = run_sweep(plan, tmp_path / "out", executor=client.get_executor(pure=False))
-    assert record == serial_run[1]
+        experiment = SweepExperiment(plan, tmp_path / "out", workers=2)
+        result = experiment.run(5, executor=client.get_executor(pure=False))
+    assert result.manifest["chunks"] == {"run": serial_run[1]["done"], "kept": 0, "failed": 0}
     assert_same_chunks(tmp_path / "out", serial_run[0])
 
 
@@ -399,12 +418,14 @@ def test_killed_sweep_resumed_equals_an_uninterrupted_one(tmp_path):
     )
     # Meanwhile, the uninterrupted run, through the library.
     plan = load_sweep(sweep)
-    analyse(plan, whole, run_sweep(plan, whole))
+    result = SweepExperiment(plan, whole).run(plan.sweep.seed)
+    write(result, whole, ["test"], carry=CARRY)
     assert len(chunk_frames(whole)) == total
 
     out, err = resumed.communicate(timeout=300)
     assert resumed.returncode == 0, err
-    assert f"({total - len(done)} chunks run, {len(done)} kept)" in out
+    run = total - len(done)
+    assert f"{run} chunk{'s' if run != 1 else ''} run, {len(done)} kept from an earlier run" in out
     assert {f: f.stat().st_mtime_ns for f in kept} == kept
     assert not list(killed.rglob("*.tmp"))
     assert_same_chunks(killed, whole)
@@ -807,10 +828,12 @@ def test_missing_sweep_file_is_an_input_error(tmp_path):
 
 @pytest.fixture
 def report_stub(monkeypatch):
-    """A do-nothing sweep report in place of ``sim.views.sweep`` for in-process runs."""
-    report = types.ModuleType("sim.views.sweep")
-    report.write_sweep_outputs = lambda plan, out, summary: []
-    monkeypatch.setitem(sys.modules, "sim.views.sweep", report)
+    """A sweep view without figures or report in place of ``sim.views.sweep`` in this process."""
+    view = types.ModuleType("sim.views.sweep")
+    view.figures = lambda result: {}
+    view.report = lambda result, figure_files: ""
+    view.terminal = lambda result: ""
+    monkeypatch.setitem(sys.modules, "sim.views.sweep", view)
 
 
 @pytest.mark.parametrize(
@@ -856,11 +879,59 @@ def test_zero_workers_on_the_command_line_is_one_line_and_exit_2(
 # --- the whole command --------------------------------------------------------------------
 
 
+def test_failed_chunks_still_write_the_folder_and_exit_1(
+    small_sweep, tmp_path, capsys, monkeypatch
+):
+    path, _ = small_sweep
+    real = sim.engine.sweep.sweep_chunk
+
+    def second_chunk_fails(inputs, seed, offset, *args):
+        if offset == 32:
+            raise RuntimeError("worker lost")
+        return real(inputs, seed, offset, *args)
+
+    monkeypatch.setattr(sim.engine.sweep, "sweep_chunk", second_chunk_fails)
+    out = tmp_path / "out"
+    assert main(["sweep", str(path), "--out", str(out), "--quiet"]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err == [f"wedge: 2 chunk(s) failed; see *.error.json in {out}/chunks/"]
+    assert len(list(out.glob("chunks/*/chunk-000001.error.json"))) == 2
+    assert (out / "report.md").is_file() and (out / "manifest.json").is_file()
+    summary = json.loads((out / "summary.json").read_text())
+    assert [f["chunk"] for f in summary["failed_chunks"]] == [1, 1]
+
+
+def test_ctrl_c_keeps_finished_chunks_and_exits_130(small_sweep, tmp_path, capsys, monkeypatch):
+    path, _ = small_sweep
+    real = sim.engine.sweep.sweep_chunk
+
+    def interrupted(inputs, seed, offset, *args):
+        if offset == 64:
+            raise KeyboardInterrupt
+        return real(inputs, seed, offset, *args)
+
+    monkeypatch.setattr(sim.engine.sweep, "sweep_chunk", interrupted)
+    out = tmp_path / "out"
+    assert main(["sweep", str(path), "--out", str(out), "--quiet"]) == 130
+    assert capsys.readouterr().err == (
+        f"wedge: interrupted; finished chunks are kept in {out}/; rerun with --resume\n"
+    )
+    assert sorted(p.name for p in out.glob("chunks/*/*.parquet")) == [
+        "chunk-000000.parquet",
+        "chunk-000001.parquet",
+    ]
+    assert not (out / "report.md").exists()  # the results folder is written only whole
+    monkeypatch.setattr(sim.engine.sweep, "sweep_chunk", real)
+    assert main(["sweep", str(path), "--out", str(out), "--quiet", "--resume"]) == 0
+    assert "6 chunks run, 2 kept from an earlier run" in capsys.readouterr().out
+    assert (out / "report.md").is_file()
+
+
 def test_analysis_of_a_sweep_gives_one_row_per_scenario_and_point(small_sweep, serial_run):
     _, plan = small_sweep
     out, record, _ = serial_run
-    summary = analyse(plan, out, record)
-    points = pd.read_csv(out / "points.csv")
+    analysis = analyse(plan, out, record)
+    summary, points = analysis.summary, analysis.points
     assert len(points) == 2 * len(plan.design)
     assert (points["runs"] == plan.sweep.replicates).all()
     runs = all_runs(out)
@@ -909,7 +980,7 @@ def test_analysis_of_a_sobol_sweep_with_a_failed_chunk_reports_the_failure(
     plan = load_sweep(write_toml(tmp_path / "s.toml", data))
     record = run_sweep(plan, tmp_path / "out", executor=FailingExecutor(offset=8))
     assert [f["chunk"] for f in record["failed"]] == [1]
-    summary = analyse(plan, tmp_path / "out", record)
+    summary = analyse(plan, tmp_path / "out", record).summary
     assert summary["failed_chunks"] == record["failed"]
 
 
@@ -951,7 +1022,6 @@ def test_the_partnership_relation_is_a_continuous_outcome_with_its_own_sensitivi
 ):
     from sim.experiments.sweep_analysis import RELATION
     from sim.outcomes import partnership_column
-    from sim.views.sweep import write_sweep_outputs
 
     data = small_scenario_sweep(
         write_scenario,
@@ -965,7 +1035,9 @@ def test_the_partnership_relation_is_a_continuous_outcome_with_its_own_sensitivi
     )
     plan = load_sweep(write_toml(tmp_path / "s.toml", data))
     out = tmp_path / "out"
-    summary = analyse(plan, out, run_sweep(plan, out))
+    result = SweepExperiment(plan, out).run(plan.sweep.seed)
+    write(result, out, ["test"], carry=CARRY)
+    summary = result.summary
     points = pd.read_csv(out / "points.csv")
     # Known answer: the mean of each point's runs' final relation of the watched pair.
     runs = all_runs(out)
@@ -980,12 +1052,13 @@ def test_the_partnership_relation_is_a_continuous_outcome_with_its_own_sensitivi
     assert (out / f"sensitivity_{RELATION}.csv").is_file()
     # Scenario discovery and heat maps are for events only.
     assert all(b.get("outcome") != RELATION for b in summary.get("discovery", []))
-    written = write_sweep_outputs(plan, out, summary)
-    names = {p.name for p in written}
+    names = {p.name for p in out.iterdir()}
     assert f"sensitivity_{RELATION}.png" in names
     assert not any(n.startswith(f"heatmap_{RELATION}") for n in names)
     report = (out / "report.md").read_text()
-    assert "mean relation at the horizon: the" in report.lower()
+    horizon = plan.inputs[name].scenario.time.horizon
+    # The watched pair by name (or code) and the horizon's year, not a generic phrase.
+    assert re.search(rf"The mean \S+–\S+ relation at {horizon:.0f}: the ", report), report
 
 
 def test_a_dummy_parameter_adds_a_column_that_sets_nothing(tmp_path):

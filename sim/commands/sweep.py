@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from pathlib import Path
 
 from sim.commands.base import (
@@ -13,8 +12,9 @@ from sim.commands.base import (
     add_quiet,
     add_seed,
     add_workers,
-    dask_executor,
     default_out,
+    execute,
+    executor_of,
     require_count,
 )
 from sim.scenario.errors import InputError
@@ -41,13 +41,14 @@ def arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    """Run the command."""
-    from tqdm import tqdm
+    """Run the sweep into ``runs/sweeps/<name>/`` (or ``--out``) and write its results there.
 
-    from sim.engine.sweep import load_sweep, run_sweep
-    from sim.experiments.sweep_analysis import analyse
+    Exit 1 when chunks failed (the folder is written without them), 130 on
+    Ctrl-C (the finished chunks stay for ``--resume``).
+    """
+    from sim.engine.sweep import load_sweep
+    from sim.experiments.sweep import CARRY, SweepExperiment
     from sim.paths import locate
-    from sim.views.sweep import write_sweep_outputs
 
     require_count("--workers", args.workers)
     require_count("--replicates", args.replicates)
@@ -55,20 +56,10 @@ def main(args: argparse.Namespace) -> int:
         raise InputError("--seed", "", f"must be a non-negative integer, got {args.seed}")
     plan = load_sweep(locate(args.sweep), replicates=args.replicates, seed=args.seed)
     out = Path(args.out) if args.out else default_out("sweeps", plan.sweep.name)
-    total = plan.runs_per_scenario * len(plan.inputs)
-    executor, closer, workers = None, None, args.workers
-    if args.scheduler:
-        executor, closer, workers = dask_executor(args.scheduler, args.workers)
-    began = time.perf_counter()
+    executor, close, workers = executor_of(args)
+    experiment = SweepExperiment(plan, out, resume=args.resume, workers=workers)
     try:
-        with tqdm(
-            total=total, unit=" runs", unit_scale=True, disable=None if not args.quiet else True,
-            desc=plan.sweep.name, file=sys.stderr,
-        ) as bar:  # fmt: skip
-            record = run_sweep(
-                plan, out, executor=executor, workers=workers, resume=args.resume,
-                progress=bar.update,
-            )  # fmt: skip
+        result = execute(experiment, args, out, plan.sweep.seed, executor, carry=CARRY)
     except KeyboardInterrupt:
         print(
             f"wedge: interrupted; finished chunks are kept in {out}/; rerun with --resume",
@@ -76,30 +67,16 @@ def main(args: argparse.Namespace) -> int:
         )
         return 130
     finally:
-        if closer is not None:
-            closer()
-    summary = analyse(plan, out, record)
-    write_sweep_outputs(plan, out, summary)
-    seconds = time.perf_counter() - began
-    print(
-        f"{summary['runs']} runs ({record['done']} chunks run, {record['skipped']} kept) "
-        f"in {seconds:.1f} s"
-    )
-    for scenario, entry in summary["overall"].items():
-        p = entry["p_split"]
+        close()
+    chunks = result.manifest["chunks"]
+    kept = f", {chunks['kept']} kept from an earlier run" if chunks["kept"] else ""
+    print(f"{chunks['run']} chunk{'s' if chunks['run'] != 1 else ''} run{kept}")
+    if chunks["failed"]:
         print(
-            f"{scenario}: P(split) over the design {p['value']:.3f} "
-            f"[{p['low']:.3f}, {p['high']:.3f}]"
-        )
-    for box in summary.get("discovery", []):
-        print(f"  {box['sentence']}")
-    if record["failed"]:
-        print(
-            f"wedge: {len(record['failed'])} chunk(s) failed; see *.error.json in {out}/chunks/",
+            f"wedge: {chunks['failed']} chunk(s) failed; see *.error.json in {out}/chunks/",
             file=sys.stderr,
         )
         return 1
-    print(f"results in {out}/ (report.md)")
     return 0
 
 

@@ -162,12 +162,16 @@ def _axis_field(sweep: Sweep, field: str) -> str:
     return f"uncertain[{k - len(sweep.levers)}]{rest}"
 
 
+CALIBRATION_SOURCE = "calibration range"
+"""The ``source`` of the uncertainties that ``sweep_calibration`` adds to a sweep."""
+
+
 def _with_calibration_axes(sweep: Sweep, scenario: Path) -> Sweep:
     """The sweep with every ranged calibration parameter of its first scenario added."""
     first = load_inputs(scenario)
     named = {a.parameter for a in sweep.axes()}
     extra = [
-        Distribution(parameter=name, dist="uniform", low=lo, high=hi, source="calibration range")
+        Distribution(parameter=name, dist="uniform", low=lo, high=hi, source=CALIBRATION_SOURCE)
         for name, (lo, hi) in first.calibration.ranges().items()
         if name not in named and name not in first.scenario.behaviour
     ]

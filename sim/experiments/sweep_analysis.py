@@ -1,63 +1,102 @@
-"""Analysis of a finished sweep: per-point probabilities, sensitivity, scenario discovery.
+"""Analysis of a finished sweep: per-point probabilities, sensitivity, what the sweep found.
 
 Reads the chunk files column by column (never the whole sweep at once) and
-produces tidy tables:
+returns tidy tables and a summary; it writes nothing (:func:`sim.io.write` does):
 
 - per design point and scenario: P(split) and P(rupture) with 95% Wilson
-  intervals (scipy), median split year;
+  intervals (scipy), the partnership's mean relation at the horizon, median
+  split year;
 - time-to-split curves, grouped by the levels (or quartiles) of a parameter;
 - global sensitivity of each outcome: first-order and total Sobol indices
   (SALib, Saltelli et al. 2010) for a ``sobol`` design, Morris elementary
   effects (SALib, Campolongo et al. 2007) for a ``morris`` design, with
   bootstrap confidence intervals;
-- scenario discovery: PRIM boxes (EMA Workbench, Friedman and Fisher 1999;
-  Bryant and Lempert 2010) where splits concentrate, as plain sentences
-  with their coverage and density.
+- whether each event varies across design points at all, which outcomes
+  coincide, and the answer to the sweep's question
+  (:mod:`sim.experiments.sweep_findings`);
+- scenario discovery: PRIM boxes where the events concentrate
+  (:mod:`sim.experiments.discovery`), only for events with detectable structure.
 """
 
 from __future__ import annotations
 
-import logging
-import warnings
+import re
+import textwrap
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
-import pyarrow.dataset as ds
 
 from sim.engine.design import DUMMY
-from sim.engine.ensemble import parameter_columns
 from sim.engine.stats import proportion
 from sim.engine.sweep import Plan
+from sim.experiments.discovery import discover, load_runs
+from sim.experiments.sweep_findings import (
+    EVENT,
+    answer,
+    coincident,
+    event_structure,
+    map_structure,
+)
 from sim.outcomes import partnership_column
+from sim.scenario.calibration import PARAMETERS
 
-EVENT = {"p_split": "split_year", "p_rupture": "rupture_year"}
 RELATION = "r_partnership"
 """Continuous outcome: mean relation of the watched partnership at the horizon, per point."""
-PRIM_SAMPLE = 20_000
-"""Runs given to PRIM at most (a seeded subsample beyond that): PRIM is O(n log n) per peel."""
+
+LABEL_WIDTH = 64
+"""Characters of a behaviour parameter's meaning kept in its label, at most."""
+
+__all__ = [
+    "EVENT",
+    "RELATION",
+    "SweepAnalysis",
+    "analyse",
+    "behaviour_label",
+    "labels",
+    "load_runs",
+    "point_table",
+    "sensitivity",
+    "time_to_split",
+]
 
 
-def load_runs(out: Path, columns: list[str] | None = None) -> pd.DataFrame:
-    """The runs of a sweep's complete chunks, only ``columns`` (all when ``None``)."""
-    files = sorted((Path(out) / "chunks").glob("*/chunk-*.parquet"))
-    if not files:
-        return pd.DataFrame(columns=columns or [])
-    dataset = ds.dataset([str(f) for f in files], format="parquet")
-    return dataset.to_table(columns=columns).to_pandas()
+def behaviour_label(name: str) -> str:
+    """A readable label of a behaviour parameter: the gist of its meaning, then its name.
+
+    ``"w_balance"`` -> ``"Balancing (w_balance)"``; ``"instability_decay"`` ->
+    ``"Fading of regime instability (instability_decay)"``. The meaning is cut
+    at its first colon, semicolon, bracket or full stop, then at a comma or
+    word boundary to at most :data:`LABEL_WIDTH` characters.
+    """
+    spec = PARAMETERS.get(name)
+    if spec is None:
+        return name
+    gist = re.split(r": |; | \(|\. |\.$", spec.meaning, maxsplit=1)[0]
+    if len(gist) > LABEL_WIDTH:
+        gist = gist.split(", ")[0]
+    gist = textwrap.shorten(gist, LABEL_WIDTH, placeholder="…")
+    return f"{gist} ({name})"
 
 
 def labels(plan: Plan) -> dict[str, str]:
-    """Readable labels of the swept parameters (their ``label`` or path), and of the dummy."""
+    """Readable labels of the swept parameters and of the dummy.
+
+    A parameter's ``label`` in the sweep file, else the behaviour label of a
+    calibration parameter (:func:`behaviour_label`), else its path.
+    """
     out = {}
     for axis in plan.sweep.axes():
-        out[axis.parameter] = getattr(axis, "label", "") or axis.parameter
+        own = getattr(axis, "label", "")
+        out[axis.parameter] = own or behaviour_label(axis.parameter)
     if DUMMY in plan.design.problem["names"]:
         out[DUMMY] = "noise floor (a dummy parameter that changes nothing)"
     return out
 
 
-def point_table(plan: Plan, out: Path) -> pd.DataFrame:
+def point_table(plan: Plan, folder: Path) -> pd.DataFrame:
     """One row per scenario and design point: runs, outcomes with intervals, design values.
 
     Event outcomes are shares of runs with 95% Wilson intervals;
@@ -66,7 +105,7 @@ def point_table(plan: Plan, out: Path) -> pd.DataFrame:
     """
     column = {name: partnership_column(inp.scenario) for name, inp in plan.inputs.items()}
     pair_cols = sorted(set(column.values()))
-    runs = load_runs(out, ["scenario", "point", "rupture_year", "split_year", *pair_cols])
+    runs = load_runs(folder, ["scenario", "point", "rupture_year", "split_year", *pair_cols])
     rows = []
     for (scenario, point), grp in runs.groupby(["scenario", "point"], sort=True):
         row = {"scenario": scenario, "point": int(point), "runs": len(grp)}
@@ -88,12 +127,13 @@ def point_table(plan: Plan, out: Path) -> pd.DataFrame:
     return table.merge(plan.design.table(), on="point", how="left")
 
 
-def time_to_split(plan: Plan, out: Path, group_by: str, groups: int = 4) -> pd.DataFrame:
+def time_to_split(plan: Plan, folder: Path, group_by: str, groups: int = 4) -> pd.DataFrame:
     """Cumulative P(split) by year for each level (grid) or quartile (sampled) of ``group_by``.
 
-    Returns tidy rows: ``scenario``, ``group`` (label), ``year``, ``p``, ``low``, ``high``.
+    Returns tidy rows: ``scenario``, ``group`` (label, an ordered categorical),
+    ``year``, ``p``, ``low``, ``high``.
     """
-    runs = load_runs(out, ["scenario", group_by, "split_year"])
+    runs = load_runs(folder, ["scenario", group_by, "split_year"])
     values = runs[group_by].to_numpy(dtype=float)
     levels = np.unique(values)
     if len(levels) <= 8:
@@ -156,145 +196,105 @@ def sensitivity(plan: Plan, y: np.ndarray, seed: int) -> pd.DataFrame | None:
     return None
 
 
-def discover(plan: Plan, out: Path, outcome: str = "p_split", threshold: float = 0.5) -> list[dict]:
-    """PRIM boxes where the outcome's event concentrates, each with a plain sentence.
+@dataclass
+class SweepAnalysis:
+    """A finished sweep's tables and summary, before anything is drawn or written.
 
-    The candidate inputs are every swept parameter and every parameter the
-    scenarios sampled. The box chosen on the peeling trajectory is the one
-    with the largest coverage whose density reaches ``threshold`` (or the
-    densest when none does).
+    Attributes
+    ----------
+    summary
+        JSON-ready (``summary.json``): the sweep, its design and runs, P(split)
+        and P(rupture) over the design per scenario with the best point, and
+        what the sweep found (``homogeneity``, ``coincident``, ``answer``,
+        ``sensitivity``, ``discovery``).
+    points
+        One row per scenario and design point (:func:`point_table`).
+    curves
+        Time-to-split curves (:func:`time_to_split`), ``None`` without ``group_by``.
+    sensitivity
+        Outcome -> sensitivity table (sobol and morris designs).
+    discovery
+        PRIM boxes (``discovery.json``), ``None`` when discovery was not asked for.
     """
-    files = sorted((Path(out) / "chunks").glob("*/chunk-*.parquet"))
-    boxes: list[dict] = []
-    if not files:
-        return boxes
-    # Read only the parameter columns and the event time: never the whole sweep.
-    columns = ds.dataset([str(f) for f in files], format="parquet").schema.names
-    inputs = parameter_columns(columns)
-    runs = load_runs(out, [*inputs, EVENT[outcome]])
-    event = runs[EVENT[outcome]].notna().to_numpy()
-    if event.sum() < 10 or (~event).sum() < 10:
-        return boxes
-    x = runs[inputs].astype(np.float32)
-    del runs
-    x = x.loc[:, x.nunique() > 1]
-    if len(x) > PRIM_SAMPLE:
-        keep = np.random.default_rng(plan.sweep.seed).choice(len(x), PRIM_SAMPLE, replace=False)
-        keep.sort()
-        x, event = x.iloc[keep].reset_index(drop=True), event[keep]
-    names = labels(plan)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # ema_workbench warns about optional extras on import
-        logging.getLogger("EMA").setLevel(logging.ERROR)
-        from ema_workbench.analysis import prim
 
-        finder = prim.Prim(x, event)
-        box = finder.find_box()
-    traj = box.peeling_trajectory
-    ok = traj[traj["density"] >= threshold]
-    i = int(ok["coverage"].idxmax()) if len(ok) else int(traj["density"].idxmax())
-    lims, initial = box.box_lims[i], box.box_lims[0]
-    p_values = box.p_values[i]
-    limits: dict[str, tuple[float, float]] = {}
-    for col in x.columns:
-        lo, hi = float(lims[col].iloc[0]), float(lims[col].iloc[1])
-        lo0, hi0 = float(initial[col].iloc[0]), float(initial[col].iloc[1])
-        # Keep a restriction only if it is significant (quasi-p < 0.05, Bryant and Lempert 2010).
-        p_lo, p_hi = p_values.get(col, [-1.0, -1.0])
-        lo = lo if lo > lo0 and 0.0 <= p_lo < 0.05 else -np.inf
-        hi = hi if hi < hi0 and 0.0 <= p_hi < 0.05 else np.inf
-        if np.isfinite(lo) or np.isfinite(hi):
-            limits[col] = (lo, hi)
-    limits = _prune(x, event, limits)
-    inside = _inside(x, limits)
-    clauses = []
-    restricted = {}
-    for col, (lo, hi) in limits.items():
-        restricted[col] = [lo, hi]
-        name = names.get(col, col)
-        if np.isfinite(lo) and np.isfinite(hi):
-            clauses.append(f"{name} between {lo:.3g} and {hi:.3g}")
-        elif np.isfinite(lo):
-            clauses.append(f"{name} above {lo:.3g}")
-        else:
-            clauses.append(f"{name} below {hi:.3g}")
-    density = float(event[inside].mean())
-    coverage = float(event[inside].sum() / event.sum())
-    mass = float(inside.mean())
-    label = "P(split)" if outcome == "p_split" else "P(rupture)"
-    event_word = "splits" if outcome == "p_split" else "ruptures"
-    sentence = (
-        f"{' and '.join(clauses) if clauses else 'anywhere'}: {label} {density:.2f}, "
-        f"holding {100 * coverage:.0f}% of all {event_word} "
-        f"({100 * mass:.0f}% of runs)"
-    )
-    boxes.append(
-        {
-            "outcome": outcome,
-            "limits": restricted,
-            "density": density,
-            "coverage": coverage,
-            "mass": mass,
-            "base_rate": float(event.mean()),
-            "sentence": sentence,
-        }
-    )
-    return boxes
+    summary: dict[str, Any]
+    points: pd.DataFrame
+    curves: pd.DataFrame | None = None
+    sensitivity: dict[str, pd.DataFrame] = field(default_factory=dict)
+    discovery: list[dict] | None = None
 
 
-def _inside(x: pd.DataFrame, limits: dict[str, tuple[float, float]]) -> np.ndarray:
-    """Runs inside a box given as column -> (low, high), infinite for an open side."""
-    inside = np.ones(len(x), dtype=bool)
-    for col, (lo, hi) in limits.items():
-        values = x[col].to_numpy()
-        inside &= (values >= lo) & (values <= hi)
-    return inside
+def event_outcomes(plan: Plan) -> list[str]:
+    """The event outcomes a sweep draws and tests: P(split) always, P(rupture) when listed."""
+    return [o for o in dict.fromkeys(["p_split", *plan.sweep.outcomes]) if o in EVENT]
 
 
-def _prune(
-    x: pd.DataFrame,
-    event: np.ndarray,
-    limits: dict[str, tuple[float, float]],
-    keep: float = 0.95,
-    most: int = 4,
-) -> dict[str, tuple[float, float]]:
-    """Drop, one at a time, the restriction whose removal costs the box least density.
+def analyse(plan: Plan, folder: Path, record: dict | None = None) -> SweepAnalysis:
+    """Analyse the chunks of a sweep's folder; write nothing.
 
-    Stops when every removal would lose more than ``1 - keep`` of the density
-    and at most ``most`` restrictions remain. PRIM on many runs finds many
-    statistically significant but negligible restrictions; a box is read by
-    people, so it keeps only those that matter most.
+    Parameters
+    ----------
+    plan
+        The sweep (:func:`sim.engine.sweep.load_sweep`).
+    folder
+        Its work folder, holding ``chunks/``.
+    record
+        What :func:`sim.engine.sweep.run_sweep` returned (for the failed chunks).
+
+    Returns
+    -------
+    SweepAnalysis
+        Tables and summary: ``points`` (one row per scenario and design point),
+        ``curves`` (``time_to_split``), ``sensitivity`` (sobol and morris
+        designs), ``discovery`` (PRIM boxes); see :func:`summarise`.
     """
-    limits = dict(limits)
-    while len(limits) > 1:
-        density = event[_inside(x, limits)].mean()
-        trials = {
-            col: event[_inside(x, {k: v for k, v in limits.items() if k != col})].mean()
-            for col in limits
-        }
-        col, best = max(trials.items(), key=lambda kv: kv[1])
-        if best < keep * density and len(limits) <= most:
-            break
-        del limits[col]
-    return limits
-
-
-def analyse(plan: Plan, out: Path, record: dict | None = None) -> dict:
-    """Write the sweep's tables and return its summary (also written to ``summary.json``).
-
-    Files: ``points.parquet``/``.csv`` (per scenario and design point),
-    ``time_to_split.csv``, ``sensitivity_<outcome>.csv`` (sobol and morris
-    designs), ``discovery.json`` (PRIM boxes).
-    """
-    import json
-
-    out = Path(out)
+    folder = Path(folder)
     sw = plan.sweep
-    points = point_table(plan, out)
-    points.to_parquet(out / "points.parquet", index=False)
-    points.to_csv(out / "points.csv", index=False)
+    analysis = summarise(plan, point_table(plan, folder), record)
+    if analysis.points.empty:  # every chunk failed: nothing more to analyse
+        return analysis
+    if sw.analysis.group_by:
+        analysis.curves = time_to_split(plan, folder, sw.analysis.group_by)
+    if sw.analysis.discovery:
+        skipped = discovery_skipped(plan, analysis.summary)
+        names = labels(plan)
+        names |= {name: behaviour_label(name) for name in PARAMETERS if name not in names}
+        analysis.discovery = [
+            box
+            for outcome in plan.sweep.outcomes
+            if outcome in EVENT and outcome not in skipped
+            for box in discover(plan, folder, outcome, sw.analysis.prim_threshold, names)
+        ]
+        analysis.summary["discovery"] = analysis.discovery
+        analysis.summary["discovery_skipped"] = skipped
+    return analysis
+
+
+def summarise(plan: Plan, points: pd.DataFrame, record: dict | None = None) -> SweepAnalysis:
+    """What the per-point table says: outcomes over the design, structure, sensitivity, answer.
+
+    Parameters
+    ----------
+    plan
+        The sweep.
+    points
+        One row per scenario and design point (:func:`point_table`).
+    record
+        What :func:`sim.engine.sweep.run_sweep` returned (for the failed chunks).
+
+    Returns
+    -------
+    SweepAnalysis
+        With ``points``, ``sensitivity`` and the summary: the sweep and its
+        design; ``overall`` (per scenario, P(split) and P(rupture) over the
+        design and the best point); ``coincident`` (outcomes equal at every
+        point); ``homogeneity`` (per event outcome and scenario, the test of
+        :func:`sim.experiments.sweep_findings.homogeneity`); ``sensitivity``;
+        ``question`` and ``answer``.
+    """
+    sw = plan.sweep
     runs = int(points["runs"].sum()) if len(points) else 0
-    summary: dict = {
+    summary: dict[str, Any] = {
         "sweep": sw.name,
         "title": sw.title,
         "design": sw.design,
@@ -322,16 +322,31 @@ def analyse(plan: Plan, out: Path, record: dict | None = None) -> dict:
         }
         overall[scenario] = entry
     summary["overall"] = overall
-    if points.empty:  # every chunk failed: nothing more to analyse
-        (out / "summary.json").write_text(json.dumps(summary, indent=2, default=float) + "\n")
-        return summary
-    if sw.analysis.group_by:
-        curves = time_to_split(plan, out, sw.analysis.group_by)
-        curves.to_csv(out / "time_to_split.csv", index=False)
+    analysis = SweepAnalysis(summary, points)
+    if points.empty:
+        return analysis
+    events = event_outcomes(plan)
+    together = coincident(points, events)
+    summary["coincident"] = together
+    summary["homogeneity"], summary["map_homogeneity"] = {}, {}
+    pairs = [tuple(pair) for pair in sw.analysis.heatmap]
+    # Pooling along one parameter compares like with like only when the others are spread
+    # alike over its values: a grid or a Latin hypercube. Saltelli's and Morris's designs
+    # repeat a few base rows across columns, so a parameter's bins would differ by the
+    # other parameters they happen to hold; their indices answer that question instead.
+    axes = plan.design.names if sw.design in ("grid", "lhs") else []
+    for outcome in events:
+        # Equal outcomes are one test: their data are the same.
+        first = next((g[0] for g in together if outcome in g[1:]), None)
+        for key, test in (
+            ("homogeneity", lambda o: event_structure(points, o, axes, sw.seed)),
+            ("map_homogeneity", lambda o: map_structure(points, o, pairs, sw.seed)),
+        ):
+            summary[key][outcome] = summary[key][first] if first is not None else test(outcome)
     if sw.analysis.sensitivity and sw.design in ("sobol", "morris"):
         summary["sensitivity"] = {}
-        first = next(iter(plan.inputs))
-        pts = points[points["scenario"] == first].sort_values("point")
+        first_scenario = next(iter(plan.inputs))
+        pts = points[points["scenario"] == first_scenario].sort_values("point")
         missing = len(plan.design) - len(pts)
         outcomes = list(sw.outcomes) if missing == 0 else []
         if missing:
@@ -340,13 +355,27 @@ def analyse(plan: Plan, out: Path, record: dict | None = None) -> dict:
         for outcome in outcomes:
             table = sensitivity(plan, pts[outcome].to_numpy(), seed=sw.seed)
             if table is not None:
-                table.to_csv(out / f"sensitivity_{outcome}.csv", index=False)
+                analysis.sensitivity[outcome] = table
                 summary["sensitivity"][outcome] = table.to_dict(orient="records")
-    if sw.analysis.discovery:
-        boxes = []
-        for outcome in (o for o in sw.outcomes if o in EVENT):
-            boxes += discover(plan, out, outcome, sw.analysis.prim_threshold)
-        (out / "discovery.json").write_text(json.dumps(boxes, indent=2) + "\n")
-        summary["discovery"] = boxes
-    (out / "summary.json").write_text(json.dumps(summary, indent=2, default=float) + "\n")
-    return summary
+    question = sw.analysis.question
+    if question is not None:
+        summary["question"] = question.model_dump()
+        summary["answer"] = answer(question, points, analysis.sensitivity, sw.design)
+    return analysis
+
+
+def discovery_skipped(plan: Plan, summary: dict[str, Any]) -> dict[str, str]:
+    """Event outcomes that get no PRIM box of their own, and why.
+
+    An outcome that coincides with an earlier one shares its box; one without
+    detectable structure in any scenario has none, as a box would only
+    outline sampling noise.
+    """
+    skipped: dict[str, str] = {}
+    for outcome in (o for o in plan.sweep.outcomes if o in EVENT):
+        first = next((g[0] for g in summary.get("coincident", []) if outcome in g[1:]), None)
+        if first is not None:
+            skipped[outcome] = f"coincides with {first} at every design point"
+        elif not any(t["structure"] for t in summary["homogeneity"][outcome].values()):
+            skipped[outcome] = "no detectable structure across design points"
+    return skipped

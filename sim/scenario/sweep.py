@@ -44,8 +44,72 @@ class GridAxis(Strict):
         return self
 
 
+class Question(Strict):
+    """The question a sweep asks, stated as data; its report answers it in its first sentence.
+
+    Two kinds:
+
+    - ``smallest_lever``: the smallest value of a lever at which an outcome's
+      share of runs rises above ``threshold``, at each value (or bin) of the
+      uncertainty ``given`` ("the smallest offer that raises P(split) above 10%,
+      by Russia's fear of China"). Shares are pooled over whatever else the
+      design varies, in the cells of the lever-by-``given`` heat map.
+    - ``drivers``: which swept parameters move an outcome most (Sobol total
+      index or Morris mu*; ``sobol`` and ``morris`` designs only).
+    """
+
+    ask: Literal["smallest_lever", "drivers"] = Field(
+        description=(
+            "`smallest_lever`: the smallest value of `lever` whose runs have `outcome` in more "
+            "than `threshold` of them, for each value of `given`; `drivers`: the parameters "
+            "with the largest sensitivity indices of `outcome` (sobol or morris designs)."
+        )
+    )
+    outcome: Literal["p_split", "p_rupture", "r_partnership"] = Field(
+        "p_split",
+        description=(
+            "The outcome asked about; `smallest_lever` needs an event (`p_split`, `p_rupture`)."
+        ),
+    )
+    threshold: float | None = Field(
+        None,
+        gt=0.0,
+        lt=1.0,
+        description="`smallest_lever`: the share of runs to exceed, e.g. 0.10 for 10%.",
+    )
+    lever: str | None = Field(
+        None, description="`smallest_lever`: path of the lever whose smallest value is sought."
+    )
+    given: str | None = Field(
+        None,
+        description=(
+            "`smallest_lever`: path of a swept parameter the answer is given for, value by "
+            "value (binned when sampled); without it the answer pools over every other parameter."
+        ),
+    )
+
+    @model_validator(mode="after")
+    def _complete(self) -> Question:
+        if self.ask == "smallest_lever":
+            if self.threshold is None or self.lever is None:
+                raise ValueError("smallest_lever needs `threshold` and `lever`")
+            if self.outcome not in ("p_split", "p_rupture"):
+                raise ValueError("smallest_lever asks about an event: `p_split` or `p_rupture`")
+        elif any(v is not None for v in (self.threshold, self.lever, self.given)):
+            raise ValueError("drivers takes only `outcome`")
+        return self
+
+
 class Analysis(Strict):
     """What to analyse and plot."""
+
+    question: Question | None = Field(
+        None,
+        description=(
+            "The question the sweep asks (`[analysis.question]`); the report's first "
+            "sentence answers it."
+        ),
+    )
 
     heatmap: list[tuple[str, str]] = Field(
         default_factory=list,
@@ -67,6 +131,15 @@ class Analysis(Strict):
     )
     discovery: bool = Field(
         True, description="Scenario discovery: PRIM boxes where splits concentrate."
+    )
+    discovery_behaviour: bool = Field(
+        False,
+        description=(
+            "Let PRIM boxes restrict behaviour (calibration) parameters too: those "
+            "`sweep_calibration` adds and those each run draws from the calibration's ranges. "
+            "By default a box restricts only the sweep's own levers and uncertainties, the "
+            "parameters its question is about."
+        ),
     )
     prim_threshold: float = Field(
         0.5, gt=0.0, le=1.0, description="PRIM peeling stops when box density reaches this share."
@@ -165,7 +238,25 @@ class Sweep(Strict):
                     raise ValueError(f"analysis.heatmap: {p!r} is not a swept parameter")
         if self.analysis.group_by is not None and self.analysis.group_by not in names:
             raise ValueError(f"analysis.group_by: {self.analysis.group_by!r} is not swept")
+        if self.analysis.question is not None:
+            self._check_question(self.analysis.question, names)
         return self
+
+    def _check_question(self, question: Question, names: list[str]) -> None:
+        where = "analysis.question"
+        if question.outcome not in self.outcomes:
+            raise ValueError(f"{where}.outcome: {question.outcome!r} is not in `outcomes`")
+        if question.ask == "drivers" and self.design not in ("sobol", "morris"):
+            raise ValueError(f"{where}.ask: drivers needs a sobol or morris design")
+        levers = [a.parameter for a in self.levers]
+        if question.lever is not None and question.lever not in levers:
+            raise ValueError(f"{where}.lever: {question.lever!r} is not one of `levers`")
+        if question.given is not None and (
+            question.given not in names or question.given == question.lever
+        ):
+            raise ValueError(
+                f"{where}.given: {question.given!r} is not a swept parameter other than the lever"
+            )
 
     def axes(self) -> list[Distribution | GridAxis]:
         """Every swept parameter, levers first."""

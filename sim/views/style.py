@@ -10,12 +10,14 @@ lightness. Titles say what is shown, then the scenario and the ensemble size.
 
 from __future__ import annotations
 
+import math
 import textwrap
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import matplotlib as mpl
+import matplotlib.patheffects as path_effects
 import numpy as np
 import pandas as pd
 from cycler import cycler
@@ -23,7 +25,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
-from matplotlib.ticker import MaxNLocator, StrMethodFormatter
+from matplotlib.ticker import MaxNLocator, PercentFormatter, StrMethodFormatter
 
 from sim.formats import format_relation
 
@@ -214,3 +216,51 @@ def save_figure(
                 fig.savefig(path, format=ext, facecolor="white", metadata={"Date": None})
             written.append(path)
     return written
+
+
+# ------------------------------------------------------------ titles, labels, scales
+
+CEILINGS: tuple[float, ...] = (0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 1.0)
+"""Upper ends offered to probability scales: the smallest one above the data is used,
+so that small probabilities do not vanish into one colour or one flat line."""
+
+HALO = [path_effects.withStroke(linewidth=3.2, foreground="white")]
+"""A white outline that keeps a black line readable over dark and light colours alike."""
+
+
+def probability_ceiling(top: float) -> float:
+    """Smallest of :data:`CEILINGS` at or above ``top`` (a probability)."""
+    return next((c for c in CEILINGS if c >= top - 1e-12), 1.0)
+
+
+def percent_axis(axis: mpl.axis.Axis, vmax: float) -> None:
+    """Tick a probability axis from 0 to ``vmax`` in percent, with one format for every tick."""
+    decimals = 0 if vmax >= 0.05 else 1
+    axis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]))
+    axis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=decimals))
+
+
+def balanced_title(fig: Figure, text: str) -> str:
+    """Wrap each line of a title into as many lines as :func:`wrap_title` would, evenly.
+
+    The lines are of even length, so that no single word is left alone on the last one.
+    """
+    lines = []
+    for line in text.split("\n"):
+        count = len(wrap_title(fig, line).split("\n"))
+        width = max(1, math.ceil(len(line) / count))
+        while len(textwrap.wrap(line, width)) > count:
+            width += 1
+        lines.append(textwrap.fill(line, width))
+    return "\n".join(lines)
+
+
+def short_label(label: str) -> str:
+    """A label without its trailing parenthesised units, for titles."""
+    head = label.rsplit(" (", 1)[0] if label.endswith(")") else label
+    return head or label
+
+
+def wrap_label(text: str, width: int) -> str:
+    """Wrap an axis label to ``width`` characters per line."""
+    return "\n".join(textwrap.wrap(text, width)) or text
