@@ -12,9 +12,9 @@ import os
 import sys
 from importlib import metadata
 
-from sim import reference
 from sim.commands import REGISTRY
 from sim.commands.base import Command
+from sim.reference import command as reference
 from sim.scenario.errors import InputError
 
 EXIT_BAD_INPUT = 2

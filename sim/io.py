@@ -127,7 +127,6 @@ def write(
     command: list[str],
     seconds: float = 0.0,
     formats: Sequence[str] = ("png", "svg"),
-    carry: Sequence[str] = (),
 ) -> Path:
     """Write a result's folder whole: tables, summary, figures, ``report.md``, ``manifest.json``.
 
@@ -148,10 +147,8 @@ def write(
         Wall time of the run, for the manifest.
     formats
         Figure formats (``png``, ``svg``).
-    carry
-        Names in an existing ``out_dir`` kept in the new one (a sweep's chunks).
     """
-    with replacing(Path(out_dir), carry=carry) as tmp:
+    with replacing(Path(out_dir), carry=result.carry) as tmp:
         _write_into(result, tmp, command, seconds, tuple(formats))
     return Path(out_dir)
 

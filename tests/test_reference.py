@@ -51,7 +51,7 @@ def generated(tmp_path_factory):
     for name, text in CALIBRATION_FILES.items():
         (out / "calibration" / name).write_text(text)
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(reference, "REPO", repo)
+        mp.setattr(reference.parts, "REPO", repo)
         code = main(
             ["reference", "--out", str(out), "--runs", "20", "--sweep-runs", "2",
              "--workers", "1", "--seed", "5", "--quiet"]
@@ -151,8 +151,8 @@ def _parts(tmp_path: Path) -> list[reference.Part]:
     broken = tmp_path / "broken.toml"
     broken.write_text('name = "broken"\n[time]\nstart = "not a year"\n')
     return [
-        reference.Part("scenario", "baseline_2024", SCENARIOS / "baseline_2024.toml", 1),
-        reference.Part("scenario", "broken", broken, 1),
+        reference.Part("run", "baseline_2024", SCENARIOS / "baseline_2024.toml", 1),
+        reference.Part("run", "broken", broken, 1),
     ]
 
 
@@ -185,7 +185,7 @@ def test_a_part_no_longer_shipped_is_removed_and_others_kept(tmp_path):
     (out / "notes").mkdir()
     (out / "notes" / "mine.md").write_text("not generated\n")
     (out / "reference.json").write_text(json.dumps({"parts": ["retired", "../outside"]}))
-    part = reference.Part("scenario", "baseline_2024", SCENARIOS / "baseline_2024.toml", 1)
+    part = reference.Part("run", "baseline_2024", SCENARIOS / "baseline_2024.toml", 1)
     reference.regenerate(reference.Options(out=out, runs=5, workers=1, quiet=True), [part])
     assert not (out / "retired").exists()
     assert (out / "notes" / "mine.md").read_text() == "not generated\n"

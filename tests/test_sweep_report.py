@@ -14,7 +14,7 @@ from matplotlib.collections import LineCollection, QuadMesh
 from matplotlib.figure import Figure
 
 from sim.engine.sweep import load_sweep
-from sim.experiments.sweep import CARRY, SweepExperiment, SweepPayload
+from sim.experiments.sweep import SweepExperiment, SweepPayload
 from sim.io import write
 from sim.views import sweep as view
 from sim.views import sweep_heatmap, sweep_sensitivity, sweep_time
@@ -288,7 +288,7 @@ def finished_sweep(tmp_path_factory):
     plan = load_sweep(path)
     out = root / "out"
     result = SweepExperiment(plan, out).run(plan.sweep.seed)
-    write(result, out, ["wedge", "sweep", str(path)], carry=CARRY)
+    write(result, out, ["wedge", "sweep", str(path)])
     written = sorted(p for p in out.iterdir() if p.is_file())
     return result, out, written
 

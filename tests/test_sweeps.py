@@ -45,7 +45,7 @@ from sim.engine.sweep import (
     local_executor,
     run_sweep,
 )
-from sim.experiments.sweep import CARRY, SweepExperiment
+from sim.experiments.sweep import SweepExperiment
 from sim.experiments.sweep_analysis import analyse, sensitivity
 from sim.io import write
 from sim.model.streams import BLOCK
@@ -419,7 +419,7 @@ def test_killed_sweep_resumed_equals_an_uninterrupted_one(tmp_path):
     # Meanwhile, the uninterrupted run, through the library.
     plan = load_sweep(sweep)
     result = SweepExperiment(plan, whole).run(plan.sweep.seed)
-    write(result, whole, ["test"], carry=CARRY)
+    write(result, whole, ["test"])
     assert len(chunk_frames(whole)) == total
 
     out, err = resumed.communicate(timeout=300)
@@ -1036,7 +1036,7 @@ def test_the_partnership_relation_is_a_continuous_outcome_with_its_own_sensitivi
     plan = load_sweep(write_toml(tmp_path / "s.toml", data))
     out = tmp_path / "out"
     result = SweepExperiment(plan, out).run(plan.sweep.seed)
-    write(result, out, ["test"], carry=CARRY)
+    write(result, out, ["test"])
     summary = result.summary
     points = pd.read_csv(out / "points.csv")
     # Known answer: the mean of each point's runs' final relation of the watched pair.

@@ -32,14 +32,70 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
+class Part:
+    """One folder of the reference results: the command that makes it, from which file, seed."""
+
+    kind: str
+    """The name of the command that makes it (``run``, ``sweep``, ``validate``, ``factors``)."""
+    folder: str
+    """Its folder inside ``results/``, POSIX-style (``sweeps/offer_vs_threat``)."""
+    source: Path | None
+    """The scenario or sweep file it runs (``None``: the command's shipped inputs)."""
+    seed: int
+    """Its root seed."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What ``wedge reference`` asks of every part: run counts, workers, the project folder."""
+
+    runs: int
+    """Worlds per scenario, validation episode and five-factor case."""
+    replicates: int | None
+    """Runs per design point of every sweep; ``None``: each sweep file's own."""
+    workers: int
+    """Worker processes for the sweeps."""
+    root: Path
+    """The project whose ``scenarios/`` are run."""
+
+
+@dataclass(frozen=True)
+class Shipped:
+    """How a command turns the project's shipped files into parts of ``wedge reference``.
+
+    ``parts`` lists them (loading, and so validating, every file); ``experiment``
+    builds one part's experiment, given the folder it will be written to;
+    ``command`` is the command line that makes that part alone; ``failure``
+    reads a result and returns why the part failed, or ``None``.
+    """
+
+    parts: Callable[[Settings, int], list[Part]]
+    experiment: Callable[[Part, Settings, Path], Experiment]
+    command: Callable[[Part, Settings, str], str]
+    failure: Callable[[Result], str | None] | None = None
+
+
+@dataclass(frozen=True)
 class Command:
-    """One ``wedge`` command: its name, help line, options and entry point."""
+    """One ``wedge`` command: its name, help line, options, entry point, shipped parts."""
 
     name: str
     help: str
     arguments: Callable[[argparse.ArgumentParser], None]
     main: Callable[[argparse.Namespace], int]
     description: str = ""
+    shipped: Shipped | None = None
+    """What the command contributes to ``wedge reference`` (``None``: nothing)."""
+
+
+def shown(path: Path | None, root: Path) -> str:
+    """A file's path relative to the project when inside it, as typed in a command."""
+    if path is None:
+        return ""
+    try:
+        return Path(path).resolve().relative_to(Path(root).resolve()).as_posix()
+    except ValueError:
+        return Path(path).as_posix()
 
 
 # ------------------------------------------------------------------ options
@@ -173,7 +229,6 @@ def execute(
     out: Path,
     seed: int,
     executor: cf.Executor | None = None,
-    carry: Sequence[str] = (),
     formats: Sequence[str] = ("png", "svg"),
 ) -> Result:
     """Run an experiment with a progress bar, write its folder, print its summary.
@@ -190,8 +245,6 @@ def execute(
         The root seed.
     executor
         Where worlds run (:func:`executor_of`); ``None``: this process.
-    carry
-        Names of an existing ``out`` kept in the new folder (a sweep's chunks).
     formats
         Figure formats (``png``, ``svg``).
     """
@@ -204,7 +257,7 @@ def execute(
         result = experiment.run(seed, executor=executor, progress=progress)
         seconds = time.perf_counter() - began
         progress.start(1, "folder", f"writing {out}")
-        write(result, out, argv(), seconds, formats, carry)
+        write(result, out, argv(), seconds, formats)
     print(view_for(result.kind).terminal(result))
     runs = f"{result.runs:,} runs in " if result.runs else ""
     print(f"\n{runs}{time.perf_counter() - began:.1f} s; results in {out}/ (report.md)")

@@ -5,9 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sim.commands.base import (
     Command,
+    Part,
+    Settings,
+    Shipped,
     add_out,
     add_quiet,
     add_seed,
@@ -16,8 +20,12 @@ from sim.commands.base import (
     execute,
     executor_of,
     require_count,
+    shown,
 )
 from sim.scenario.errors import InputError
+
+if TYPE_CHECKING:
+    from sim.experiments.base import Experiment, Result
 
 
 def arguments(parser: argparse.ArgumentParser) -> None:
@@ -47,7 +55,7 @@ def main(args: argparse.Namespace) -> int:
     Ctrl-C (the finished chunks stay for ``--resume``).
     """
     from sim.engine.sweep import load_sweep
-    from sim.experiments.sweep import CARRY, SweepExperiment
+    from sim.experiments.sweep import SweepExperiment
     from sim.paths import locate
 
     require_count("--workers", args.workers)
@@ -59,7 +67,7 @@ def main(args: argparse.Namespace) -> int:
     executor, close, workers = executor_of(args)
     experiment = SweepExperiment(plan, out, resume=args.resume, workers=workers)
     try:
-        result = execute(experiment, args, out, plan.sweep.seed, executor, carry=CARRY)
+        result = execute(experiment, args, out, plan.sweep.seed, executor)
     except KeyboardInterrupt:
         print(
             f"wedge: interrupted; finished chunks are kept in {out}/; rerun with --resume",
@@ -80,9 +88,47 @@ def main(args: argparse.Namespace) -> int:
     return 0
 
 
+def shipped_parts(settings: Settings, seed: int) -> list[Part]:
+    """One part per shipped sweep (``scenarios/sweeps/*.toml``), with the seed of its file."""
+    from sim.engine.sweep import load_sweep
+
+    parts = []
+    for path in sorted((settings.root / "scenarios" / "sweeps").glob("*.toml")):
+        plan = load_sweep(path, replicates=settings.replicates)
+        parts.append(Part("sweep", f"sweeps/{plan.sweep.name}", path, plan.sweep.seed))
+    return parts
+
+
+def shipped_experiment(part: Part, settings: Settings, folder: Path) -> Experiment:
+    """One shipped sweep, its chunks streamed into ``folder``, on the settings' workers."""
+    from sim.engine.sweep import load_sweep
+    from sim.experiments.sweep import SweepExperiment
+
+    plan = load_sweep(part.source, replicates=settings.replicates)  # type: ignore[arg-type]
+    return SweepExperiment(plan, folder, workers=settings.workers)
+
+
+def shipped_command(part: Part, settings: Settings, out: str) -> str:
+    """``wedge sweep`` of one shipped sweep alone."""
+    words = ["wedge sweep", shown(part.source, settings.root)]
+    if settings.replicates is not None:
+        words.append(f"--replicates {settings.replicates}")
+    words.append(f"--workers {settings.workers} --out {out}")
+    return " ".join(words)
+
+
+def failed_chunks(result: Result) -> str | None:
+    """Why a sweep's result is incomplete: its failed chunks, or ``None``."""
+    failed = result.summary.get("failed_chunks") or []
+    if not failed:
+        return None
+    return f"{len(failed)} chunk(s) failed, the first with {failed[0]['error']}"
+
+
 COMMAND = Command(
     "sweep",
     "run a sweep file: designs over levers and uncertainties, resumable",
     arguments,
     main,
+    shipped=Shipped(shipped_parts, shipped_experiment, shipped_command, failure=failed_chunks),
 )

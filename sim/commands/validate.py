@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sim.commands.base import (
     Command,
+    Part,
+    Settings,
+    Shipped,
     add_out,
     add_quiet,
     add_runs,
@@ -18,6 +22,9 @@ from sim.commands.base import (
     require_count,
     seed_of,
 )
+
+if TYPE_CHECKING:
+    from sim.experiments.base import Experiment
 
 
 def arguments(parser: argparse.ArgumentParser) -> None:
@@ -60,9 +67,30 @@ def main(args: argparse.Namespace) -> int:
     return 0
 
 
+def shipped_parts(settings: Settings, seed: int) -> list[Part]:
+    """One part, ``validation``: every shipped episode (each loads with its scenario first)."""
+    from sim.experiments.validate import hindcasts
+
+    hindcasts()
+    return [Part("validate", "validation", None, seed)]
+
+
+def shipped_experiment(part: Part, settings: Settings, folder: Path) -> Experiment:
+    """The validation on every shipped episode."""
+    from sim.experiments.validate import Validate, hindcasts
+
+    return Validate(tuple(hindcasts()), settings.runs)
+
+
+def shipped_command(part: Part, settings: Settings, out: str) -> str:
+    """``wedge validate`` of every shipped episode."""
+    return f"wedge validate --runs {settings.runs} --seed {part.seed} --out {out}"
+
+
 COMMAND = Command(
     "validate",
     "score the model on history episodes (default: all shipped): a scorecard per episode",
     arguments,
     main,
+    shipped=Shipped(shipped_parts, shipped_experiment, shipped_command),
 )

@@ -110,6 +110,9 @@ class Result:
         own report and manifest (one scorecard per history episode).
     payload
         The experiment's own objects (an ensemble, a scorecard), read by its view.
+    carry
+        Entries of an existing results folder that are the experiment's working
+        state (a sweep's ``chunks/``): the writer keeps them in the new folder.
     """
 
     kind: str
@@ -124,6 +127,7 @@ class Result:
     runs: int | None = None
     parts: dict[str, Result] = field(default_factory=dict)
     payload: Any = None
+    carry: tuple[str, ...] = ()
 
 
 class Experiment(Protocol):

@@ -105,6 +105,7 @@ def sweep_result(plan: Plan, analysis: SweepAnalysis, record: dict) -> Result:
     return Result(
         kind="sweep",
         name=sw.name,
+        carry=CARRY,
         summary=analysis.summary,
         tables=tables,
         texts=texts,
