@@ -354,6 +354,7 @@ def _calibrate_args(hindcast, baseline, out) -> list[str]:
     ]  # fmt: skip
 
 
+@pytest.mark.slow
 def test_the_command_writes_what_the_experiment_returns_with_a_manifest(inputs, tmp_path):
     hindcast, baseline = inputs
     out = tmp_path / "cal"

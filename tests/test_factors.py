@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import scenario_data, wedge
+from conftest import scenario_data
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import Field, create_model
@@ -296,6 +296,7 @@ def test_the_folder_names_its_inputs_with_their_hashes(factors_run):
         assert manifest[f"{role}_sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+@pytest.mark.slow
 def test_the_experiment_gives_the_files_of_the_command(factors_run):
     _, out = factors_run
     present, past = (load_inputs(p) for p in factors.default_scenarios())
@@ -365,9 +366,9 @@ def test_the_report_names_the_factors_that_did_not_move_the_split(factors_run):
         (["--past", "no_such_file.toml"], "no_such_file.toml: file not found"),
     ],
 )
-def test_bad_input_is_one_line_and_exit_2(tmp_path, args, needle):
+def test_bad_input_is_one_line_and_exit_2(tmp_path, args, needle, capsys):
     out = tmp_path / "factors"
-    proc = wedge("factors", *args, "--out", str(out), "--quiet")
-    assert proc.returncode == 2
-    assert proc.stderr.strip().count("\n") == 0 and needle in proc.stderr
-    assert proc.stdout == "" and not out.exists()
+    assert main(["factors", *args, "--out", str(out), "--quiet"]) == 2
+    captured = capsys.readouterr()
+    assert captured.err.strip().count("\n") == 0 and needle in captured.err
+    assert captured.out == "" and not out.exists()

@@ -171,6 +171,7 @@ def applied(tmp_path_factory):
     return folder, out, before, inputs
 
 
+@pytest.mark.slow
 def test_the_command_writes_its_report_and_applies_ranges_that_load_again(applied, tmp_path):
     folder, out, before_bytes, _ = applied
     cal_path = folder / "calibration.toml"
@@ -280,6 +281,7 @@ def test_a_joint_check_with_point_ranges_draws_the_fit_at_every_factor(folder):
 # --- the experiment, its folder and its figures ---------------------------------------------
 
 
+@pytest.mark.slow
 def test_the_command_writes_what_the_experiment_returns_with_a_manifest(applied):
     _, out, before, inputs = applied
     hindcast = inputs["hindcast"]

@@ -72,6 +72,7 @@ def _links(markdown: str) -> list[str]:
     return out
 
 
+@pytest.mark.slow
 def test_index_has_a_section_per_shipped_scenario(generated):
     index = (generated / "README.md").read_text()
     for path in SHIPPED:
@@ -82,6 +83,7 @@ def test_index_has_a_section_per_shipped_scenario(generated):
         assert f"]({part}/report.md)" in index
 
 
+@pytest.mark.slow
 def test_index_numbers_come_from_the_summaries(generated):
     from sim.formats import format_share
 
@@ -104,6 +106,7 @@ def test_index_numbers_come_from_the_summaries(generated):
     assert meta["command"] in index and meta["generated"] in index
 
 
+@pytest.mark.slow
 def test_only_small_readable_files_are_kept(generated):
     files = [p for p in generated.rglob("*") if p.is_file()]
     assert files
@@ -118,6 +121,7 @@ def test_only_small_readable_files_are_kept(generated):
     assert not [p for p in generated.parent.iterdir() if ".tmp-" in p.name]
 
 
+@pytest.mark.slow
 def test_every_link_of_the_index_and_reports_resolves(generated):
     pages = [generated / "README.md", *generated.rglob("report.md")]
     for page in pages:
@@ -128,6 +132,7 @@ def test_every_link_of_the_index_and_reports_resolves(generated):
         assert not missing, (page, missing)
 
 
+@pytest.mark.slow
 def test_the_calibration_folder_is_left_alone(generated):
     calibration = generated / "calibration"
     assert {p.name: p.read_text() for p in calibration.iterdir()} == CALIBRATION_FILES

@@ -33,6 +33,7 @@ def test_chunk_size_does_not_change_results(inputs, ensemble):
     assert other.summary() == ensemble.summary()
 
 
+@pytest.mark.slow
 def test_an_executor_gives_the_numbers_of_one_process(inputs):
     from sim.engine.sweep import local_executor
 

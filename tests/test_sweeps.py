@@ -184,6 +184,7 @@ def test_each_run_carries_its_design_point_and_replicate(small_sweep, serial_run
     pd.testing.assert_frame_equal(design, plan.design.table())
 
 
+@pytest.mark.slow
 def test_two_local_processes_give_the_same_chunks_as_one_worker(small_sweep, serial_run, tmp_path):
     _, plan = small_sweep
     pool = local_executor(2)
@@ -196,6 +197,7 @@ def test_two_local_processes_give_the_same_chunks_as_one_worker(small_sweep, ser
 
 
 # About 6-9 s (cluster start and stop included): under the ~15 s that would make it `slow`.
+@pytest.mark.slow
 @pytest.mark.filterwarnings("ignore:Port .* is already in use:UserWarning")
 def test_dask_local_cluster_gives_the_same_chunks_as_one_worker(small_sweep, serial_run, tmp_path):
     distributed = pytest.importorskip("distributed")
@@ -390,6 +392,7 @@ KILL_SWEEP = {
 """16 points x 32 replicates in chunks of 32: 16 chunks, a couple of seconds of work."""
 
 
+@pytest.mark.slow
 def test_killed_sweep_resumed_equals_an_uninterrupted_one(tmp_path):
     sweep = write_toml(tmp_path / "kill_me.toml", KILL_SWEEP)
     total = 16
