@@ -64,13 +64,11 @@ def headline_block(results: Path, link: str = "results") -> str:
     ]
     validation = _read(results / "validation" / "summary.json")
     if validation:
-        episodes = ", ".join(
-            f"{e['title']}: {e['targets_met']} of {e['targets_total']}"
+        episodes = "; ".join(
+            f"{e['title']}, {e['targets_met']} of {e['targets_total']} targets met"
             for e in validation.get("episodes", [])
         )
-        lines.append(
-            f"- **History** ([scorecards]({link}/validation/report.md)), targets met: {episodes}."
-        )
+        lines.append(f"- **History** ([scorecards]({link}/validation/report.md)): {episodes}.")
     factors = _read(results / "factors" / "factors.json")
     for direction in factors.get("directions", []):
         cases = [c for c in factors.get("cases", []) if c["direction"] == direction["direction"]]

@@ -25,6 +25,7 @@ from sim.engine.ensemble import EnsembleResult, Inputs, run_ensemble
 from sim.engine.stats import mean_difference, median_difference, paired_difference, proportion
 from sim.experiments.base import SILENT, Progress, Result, Table, input_files
 from sim.experiments.run import ensemble_result
+from sim.paths import shown_path
 from sim.scenario.errors import InputError
 
 EVENTS = ("rupture", "split")
@@ -202,7 +203,7 @@ def summary(
     sides = {}
     for label, ensemble, folder in (("a", a, folders[0]), ("b", b, folders[1])):
         sc = ensemble.scenario
-        entry = {"scenario": sc.name, "title": sc.title, "file": ensemble.inputs.path}
+        entry = {"scenario": sc.name, "title": sc.title, "file": shown_path(ensemble.inputs.path)}
         for event in EVENTS:
             k = int(ensemble.runs[f"{event}_year"].notna().sum())
             p, lo, hi = proportion(k, ensemble.n)

@@ -84,6 +84,7 @@ from sim.experiments.factor_partition import (
 )
 from sim.model.setup import DIRECTED_DEFAULTS, check_uncertain
 from sim.outcomes import partnership_column
+from sim.paths import shown_path
 from sim.scenario.errors import InputError
 from sim.scenario.loader import scenario_dict, validation_error
 from sim.scenario.schema import Distribution, Pair, Scenario
@@ -510,9 +511,9 @@ def factors_summary(res: FactorResults) -> dict[str, Any]:
                 "direction": d.key,
                 "title": d.title,
                 "base": d.base.scenario.name,
-                "base_file": d.base.path,
+                "base_file": shown_path(d.base.path),
                 "donor": d.donor.scenario.name,
-                "donor_file": d.donor.path,
+                "donor_file": shown_path(d.donor.path),
                 "actors_mapped_by_code": list(d.codes),
                 "capability_scale": d.scale,
                 "capability_donor": {c: d.donor.scenario.actors[c].capability for c in d.codes},

@@ -35,7 +35,11 @@ def arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    """Regenerate ``results/`` and print one line per part."""
+    """Regenerate ``results/``, print one line per part, rewrite the README's headline block.
+
+    The README's block (:mod:`sim.docs.readme`) is rewritten only when the
+    project's own ``results/`` was regenerated.
+    """
     for flag, value in (
         ("--runs", args.runs), ("--sweep-runs", args.sweep_runs), ("--workers", args.workers),
     ):  # fmt: skip
@@ -56,6 +60,11 @@ def main(args: argparse.Namespace) -> int:
         f"{len(made.parts)} parts regenerated in {time.perf_counter() - began:.0f} s; "
         f"index in {Path(args.out) / 'README.md'}"
     )
+    from sim.docs.readme import write_readme_block
+    from sim.paths import REPO
+
+    if Path(args.out).resolve() == (REPO / "results").resolve():
+        print(f"wrote {write_readme_block(REPO / 'README.md', REPO / 'results')} (headline)")
     return 0
 
 
