@@ -227,8 +227,12 @@ def parse_calibration(data: dict[str, Any], path: Path | str) -> Calibration:
     weights = None
     if WEIGHT in names:
         k = names.index(WEIGHT)
-        weights = table[:, k] / table[:, k].max()  # scaled first: a sum of huge weights overflows
-        weights = weights / weights.sum()
+        raw = table[:, k]
+        with np.errstate(over="ignore"):
+            total = raw.sum()
+        # Huge weights overflow their sum: scale them by the largest first. Otherwise divide
+        # by the sum directly, which keeps the weights (and the draws) of every ordinary file.
+        weights = raw / total if np.isfinite(total) else (raw / raw.max()) / (raw / raw.max()).sum()
         table = np.delete(table, k, axis=1)
         names = names[:k] + names[k + 1 :]
     return Calibration(str(path), parsed, table, names, weights)
