@@ -16,7 +16,9 @@ Rows (see benchmarks/README.md):
 3. (``--million``) wall time and peak memory of a 1,000,000-run sweep with 2 workers;
 4. wall time of one ~200,000-run sweep with 1 worker, 2 local processes, a
    2-worker Dask LocalCluster, and the same cluster with Dask's default
-   ``MALLOC_TRIM_THRESHOLD_`` for workers unset; the speed-ups over 1 worker.
+   ``MALLOC_TRIM_THRESHOLD_`` for workers unset; the speed-ups over 1 worker;
+5. start-up: the wall time of ``wedge --help`` in a fresh interpreter (best of
+   5) and the import time of ``sim.cli`` that ``python -X importtime`` reports.
 
 Other options: ``--repeat N`` runs each row-4 set-up N times, interleaved,
 and keeps the best; ``--json FILE`` saves everything; ``--render FILE``
@@ -236,7 +238,7 @@ def bench_ensemble(sizes: list[tuple[int, int]], log) -> tuple[list[Row], dict]:
 
     inputs = load_inputs(BASELINE)
     sc = inputs.scenario
-    steps = round((sc.time.horizon - sc.time.start) / sc.time.step)
+    steps = sc.time.steps
     run_chunk(inputs, SEED, 0, 64)  # warm imports and caches
     rows, keep = [], {"steps": steps}
     for n, repeats in sizes:
@@ -835,6 +837,37 @@ def bench_scaling(tmp: Path, via: str, quick: bool, repeats: int, log) -> list[R
 
 
 # -- main -----------------------------------------------------------------------------------
+# -- 5. start-up ----------------------------------------------------------------------------
+def bench_startup(log) -> list[Row]:
+    """``wedge --help`` in a fresh interpreter: best wall time of 5, and sim.cli's import time."""
+    log("5: wedge --help start-up")
+    cmd = [sys.executable, "-m", "sim.cli", "--help"]
+    best = float("inf")
+    for _ in range(5):
+        t0 = time.perf_counter()
+        subprocess.run(cmd, cwd=ROOT, capture_output=True, check=True)  # noqa: S603
+        best = min(best, time.perf_counter() - t0)
+    probe = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", "import sim.cli"],
+        cwd=ROOT, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    cumulative = next(
+        int(line.split("|")[1])
+        for line in probe.stderr.splitlines()
+        if line.rstrip().endswith("| sim.cli")
+    )
+    return [
+        Row(
+            key="5",
+            what="wedge --help (fresh interpreter)",
+            size="best of 5",
+            wall=_fmt_s(best),
+            note=f"import of sim.cli {cumulative / 1e6:.3f} s (python -X importtime)",
+            values={"wall_s": best, "import_us": cumulative},
+        )
+    ]
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--quick", action="store_true", help="short version (about 2 minutes)")
@@ -871,6 +904,7 @@ def main(argv: list[str] | None = None) -> int:
     ens_rows, ensemble = bench_ensemble(sizes, log)
     rows += ens_rows
     rows += bench_batch_run(20 if args.quick else 100, ensemble, log)
+    rows += bench_startup(log)
     lines = header(info, args)
     if not args.no_sweeps or args.million:
         via = args.via

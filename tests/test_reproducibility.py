@@ -35,7 +35,7 @@ def test_chunk_size_does_not_change_results(inputs, ensemble):
 
 @pytest.mark.slow
 def test_an_executor_gives_the_numbers_of_one_process(inputs):
-    from sim.engine.sweep import local_executor
+    from sim.engine.executors import local_executor
 
     serial = run_ensemble(inputs, runs=2 * BLOCK + 100, seed=11, chunk_size=BLOCK)
     with local_executor(2) as pool:

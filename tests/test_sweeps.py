@@ -37,14 +37,8 @@ from hypothesis import strategies as st
 import sim.engine.sweep
 from sim.cli import main
 from sim.engine.design import build_design
-from sim.engine.sweep import (
-    Plan,
-    SerialExecutor,
-    chunk_file,
-    load_sweep,
-    local_executor,
-    run_sweep,
-)
+from sim.engine.executors import SerialExecutor, local_executor
+from sim.engine.sweep import Plan, chunk_file, load_sweep, run_sweep
 from sim.experiments.sweep import SweepExperiment
 from sim.experiments.sweep_analysis import analyse, sensitivity
 from sim.io import write

@@ -14,13 +14,14 @@ runs.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sim.defaults import DEFAULT_RUNS, DEFAULT_SEED
 from sim.scenario.errors import InputError
@@ -179,48 +180,19 @@ def require(flag: str, value: float, ok: bool, allowed: str) -> None:
 # ------------------------------------------------------------------ running
 
 
-def executor_of(args: argparse.Namespace) -> tuple[cf.Executor | None, Callable[[], None], int]:
-    """The executor the options ask for, a function that shuts it down, and its worker count.
+@contextlib.contextmanager
+def executor_of(args: argparse.Namespace) -> Iterator[tuple[cf.Executor | None, int]]:
+    """The executor the options ask for (``--workers``, ``--scheduler``) and its worker count.
 
     One worker and no scheduler: ``None`` (run in this process). More workers: a
     pool of spawned processes. ``--scheduler``: a Dask cluster
-    (``client.get_executor``).
+    (``client.get_executor``). Shut down when the block ends.
     """
     require_count("--workers", args.workers)
-    if args.scheduler:
-        return dask_executor(args.scheduler, args.workers)
-    if args.workers == 1:
-        return None, lambda: None, 1
-    from sim.engine.sweep import local_executor
+    from sim.engine.executors import executor_for
 
-    pool = local_executor(args.workers)
-    return pool, lambda: pool.shutdown(wait=True, cancel_futures=True), args.workers
-
-
-def dask_executor(scheduler: str, workers: int) -> tuple[Any, Callable[[], None], int]:
-    """A Dask executor (``local`` starts a LocalCluster), a closer, and the cluster's workers."""
-    import dask
-    from distributed import Client, LocalCluster
-
-    if scheduler == "local":
-        # distributed sets MALLOC_TRIM_THRESHOLD_ in its workers, which turns off glibc's
-        # adaptive mmap threshold: every numpy temporary is then freshly mapped, doubling
-        # the time of a chunk (benchmarks/README.md). Leave glibc's default.
-        dask.config.set({"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None})
-        cluster = LocalCluster(
-            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
-        )
-        client = Client(cluster)
-
-        def close() -> None:
-            client.close()
-            cluster.close()
-
-    else:
-        client = Client(scheduler)
-        close = client.close
-    size = max(1, len(client.scheduler_info().get("workers", {})))
-    return client.get_executor(pure=False), close, size
+    with executor_for(args.workers, args.scheduler) as found:
+        yield found
 
 
 def execute(

@@ -43,11 +43,8 @@ def main(args: argparse.Namespace) -> int:
     check_comparable(a, b)
     name = f"{a.scenario.name}-vs-{b.scenario.name}"
     out = Path(args.out) if args.out else default_out("compare", name)
-    executor, close, _ = executor_of(args)
-    try:
+    with executor_of(args) as (executor, _):
         execute(Compare(a, b, args.runs), args, out, seed, executor)
-    finally:
-        close()
     return 0
 
 

@@ -62,11 +62,8 @@ def main(args: argparse.Namespace) -> int:
     past = load_inputs(locate(args.past or PAST))
     directions(present, past)  # checks the pair before any run
     out = Path(args.out) if args.out else default_out("factors")
-    executor, close, _ = executor_of(args)
-    try:
+    with executor_of(args) as (executor, _):
         execute(FiveFactors(present, past, args.runs), args, out, seed, executor)
-    finally:
-        close()
     return 0
 
 

@@ -50,11 +50,8 @@ def main(args: argparse.Namespace) -> int:
     seed = seed_of(args)
     inputs = load_inputs(locate(args.scenario))
     out = Path(args.out) if args.out else default_out(inputs.scenario.name)
-    executor, close, _ = executor_of(args)
-    try:
+    with executor_of(args) as (executor, _):
         execute(RunScenario(inputs, args.runs), args, out, seed, executor)
-    finally:
-        close()
     return 0
 
 

@@ -18,7 +18,6 @@ from sim.commands.base import (
     add_workers,
     default_out,
     execute,
-    executor_of,
     require_count,
     shown,
 )
@@ -64,18 +63,20 @@ def main(args: argparse.Namespace) -> int:
         raise InputError("--seed", "", f"must be a non-negative integer, got {args.seed}")
     plan = load_sweep(locate(args.sweep), replicates=args.replicates, seed=args.seed)
     out = Path(args.out) if args.out else default_out("sweeps", plan.sweep.name)
-    executor, close, workers = executor_of(args)
-    experiment = SweepExperiment(plan, out, resume=args.resume, workers=workers)
+    require_count("--workers", args.workers)
+    # The experiment starts its own processes or cluster and stops them once the chunks are
+    # run, so that they do not hold memory through the analysis.
+    experiment = SweepExperiment(
+        plan, out, resume=args.resume, workers=args.workers, scheduler=args.scheduler
+    )
     try:
-        result = execute(experiment, args, out, plan.sweep.seed, executor)
+        result = execute(experiment, args, out, plan.sweep.seed)
     except KeyboardInterrupt:
         print(
             f"wedge: interrupted; finished chunks are kept in {out}/; rerun with --resume",
             file=sys.stderr,
         )
         return 130
-    finally:
-        close()
     chunks = result.manifest["chunks"]
     kept = f", {chunks['kept']} kept from an earlier run" if chunks["kept"] else ""
     print(f"{chunks['run']} chunk{'s' if chunks['run'] != 1 else ''} run{kept}")

@@ -59,11 +59,8 @@ def main(args: argparse.Namespace) -> int:
         locate(args.scenario) if args.scenario else None,
     )
     out = Path(args.out) if args.out else default_out("validation")
-    executor, close, _ = executor_of(args)
-    try:
+    with executor_of(args) as (executor, _):
         execute(Validate(tuple(chosen), args.runs), args, out, seed, executor)
-    finally:
-        close()
     return 0
 
 

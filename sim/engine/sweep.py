@@ -21,7 +21,6 @@ import concurrent.futures as cf
 import hashlib
 import json
 import math
-import multiprocessing
 import os
 import re
 import shutil
@@ -37,6 +36,7 @@ from pydantic import ValidationError
 
 from sim.engine.design import Design, build_design
 from sim.engine.ensemble import Inputs, load_inputs, parameter_columns, run_chunk
+from sim.engine.executors import local_executor
 from sim.model.setup import check_uncertain
 from sim.scenario.errors import InputError
 from sim.scenario.loader import read_toml, validation_error
@@ -218,27 +218,6 @@ def sweep_chunk(
     return table
 
 
-class SerialExecutor(cf.Executor):
-    """Runs each task at submission, in this process: the one-worker executor."""
-
-    def submit(self, fn: Callable, /, *args: object, **kwargs: object) -> cf.Future:  # type: ignore[override]
-        """Run ``fn`` now and return its completed future."""
-        future: cf.Future = cf.Future()
-        try:
-            future.set_result(fn(*args, **kwargs))
-        except Exception as exc:  # recorded by the caller like a worker's failure
-            future.set_exception(exc)
-        return future
-
-
-def local_executor(workers: int) -> cf.Executor:
-    """In-process for one worker; otherwise a pool of ``workers`` spawned processes."""
-    if workers <= 1:
-        return SerialExecutor()
-    # A context object, not set_start_method: library code leaves the global default alone.
-    return cf.ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
-
-
 def _write_atomic(frame: pd.DataFrame, target: Path) -> None:
     tmp = target.with_name(target.name + ".tmp")
     frame.to_parquet(tmp, index=False)
@@ -313,7 +292,7 @@ def run_sweep(
     executor
         Any ``concurrent.futures.Executor`` (e.g. Dask's
         ``client.get_executor(pure=False)``); ``None`` uses
-        :func:`local_executor` with ``workers``.
+        :func:`sim.engine.executors.local_executor` with ``workers``.
     workers
         Local worker processes when no executor is given.
     resume

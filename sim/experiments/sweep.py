@@ -10,12 +10,14 @@ writes the results folder whole, carrying the chunks over (:data:`CARRY`).
 from __future__ import annotations
 
 import concurrent.futures as cf
+import contextlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
 
 from sim.engine.design import build_design
+from sim.engine.executors import executor_for
 from sim.engine.sweep import Plan, run_sweep
 from sim.experiments.base import SILENT, Progress, Result, Table
 from sim.experiments.sweep_analysis import SweepAnalysis, analyse
@@ -37,8 +39,14 @@ class SweepExperiment:
     resume
         Keep the finished chunks of an interrupted run of the same sweep.
     workers
-        Local worker processes when ``run`` gets no executor; with one, the
-        chunks in flight at once (twice the workers).
+        Local worker processes (or Dask workers with ``scheduler``) when ``run``
+        gets no executor; the chunks in flight at once are twice the workers.
+    scheduler
+        A Dask scheduler address, or ``local`` for a LocalCluster of ``workers``,
+        when ``run`` gets no executor.
+
+    Without an executor, the experiment starts its processes or cluster for the
+    chunks and stops them before the analysis, which runs in this process.
     """
 
     kind: ClassVar[str] = "sweep"
@@ -46,6 +54,7 @@ class SweepExperiment:
     folder: Path
     resume: bool = False
     workers: int = 1
+    scheduler: str | None = None
 
     def run(
         self, seed: int, executor: cf.Executor | None = None, progress: Progress = SILENT
@@ -58,14 +67,18 @@ class SweepExperiment:
         """
         plan = with_seed(self.plan, seed)
         progress.start(plan.runs_per_scenario * len(plan.inputs), "runs", plan.sweep.name)
-        record = run_sweep(
-            plan,
-            self.folder,
-            executor=executor,
-            workers=self.workers,
-            resume=self.resume,
-            progress=progress.advance,
-        )
+        with contextlib.ExitStack() as stack:
+            workers = self.workers
+            if executor is None:
+                executor, workers = stack.enter_context(executor_for(self.workers, self.scheduler))
+            record = run_sweep(
+                plan,
+                self.folder,
+                executor=executor,
+                workers=workers,
+                resume=self.resume,
+                progress=progress.advance,
+            )
         progress.start(1, "analysis", f"analysing {plan.sweep.name}")
         return sweep_result(plan, analyse(plan, self.folder, record), record)
 
