@@ -157,6 +157,19 @@ def add_workers(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_world_options(parser: argparse.ArgumentParser, out: str, runs: str = "") -> None:
+    """The options of every command that runs worlds: runs, seed, out, workers, quiet.
+
+    ``out`` is the default results folder, ``runs`` what a run counts (default:
+    Monte Carlo runs).
+    """
+    add_runs(parser, what=runs)
+    add_seed(parser)
+    add_out(parser, out)
+    add_workers(parser)
+    add_quiet(parser)
+
+
 def seed_of(args: argparse.Namespace, default: int = DEFAULT_SEED) -> int:
     """The seed given on the command line, else ``default``; checked for ``SeedSequence``."""
     seed = default if args.seed is None else args.seed

@@ -7,11 +7,7 @@ from pathlib import Path
 
 from sim.commands.base import (
     Command,
-    add_out,
-    add_quiet,
-    add_runs,
-    add_seed,
-    add_workers,
+    add_world_options,
     default_out,
     execute,
     executor_of,
@@ -24,11 +20,7 @@ def arguments(parser: argparse.ArgumentParser) -> None:
     """The options of ``wedge compare``."""
     parser.add_argument("a", metavar="A", help="the reference scenario file (e.g. the baseline)")
     parser.add_argument("b", metavar="B", help="the scenario compared with it")
-    add_runs(parser, what="worlds of each scenario")
-    add_seed(parser)
-    add_out(parser, "runs/compare/<A>-vs-<B>/")
-    add_workers(parser)
-    add_quiet(parser)
+    add_world_options(parser, "runs/compare/<A>-vs-<B>/", runs="worlds of each scenario")
 
 
 def main(args: argparse.Namespace) -> int:

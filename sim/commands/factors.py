@@ -11,11 +11,7 @@ from sim.commands.base import (
     Part,
     Settings,
     Shipped,
-    add_out,
-    add_quiet,
-    add_runs,
-    add_seed,
-    add_workers,
+    add_world_options,
     default_out,
     execute,
     executor_of,
@@ -33,9 +29,7 @@ PAST = Path("scenarios") / "history" / "sino_soviet_1949.toml"
 
 def arguments(parser: argparse.ArgumentParser) -> None:
     """The options of ``wedge factors``."""
-    add_runs(parser, what="runs per case (14 cases)")
-    add_seed(parser)
-    add_out(parser, "runs/factors/")
+    add_world_options(parser, "runs/factors/", runs="runs per case (14 cases)")
     parser.add_argument(
         "--present",
         metavar="FILE",
@@ -46,8 +40,6 @@ def arguments(parser: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="the past's scenario (default scenarios/history/sino_soviet_1949.toml)",
     )
-    add_workers(parser)
-    add_quiet(parser)
 
 
 def main(args: argparse.Namespace) -> int:

@@ -11,11 +11,7 @@ from sim.commands.base import (
     Part,
     Settings,
     Shipped,
-    add_out,
-    add_quiet,
-    add_runs,
-    add_seed,
-    add_workers,
+    add_world_options,
     default_out,
     execute,
     executor_of,
@@ -33,11 +29,7 @@ def arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "scenario", help="scenario TOML file, e.g. scenarios/us_offer_to_moscow.toml"
     )
-    add_runs(parser)
-    add_seed(parser)
-    add_out(parser, "runs/<scenario name>/")
-    add_workers(parser)
-    add_quiet(parser)
+    add_world_options(parser, "runs/<scenario name>/")
 
 
 def main(args: argparse.Namespace) -> int:

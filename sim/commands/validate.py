@@ -11,11 +11,7 @@ from sim.commands.base import (
     Part,
     Settings,
     Shipped,
-    add_out,
-    add_quiet,
-    add_runs,
-    add_seed,
-    add_workers,
+    add_world_options,
     default_out,
     execute,
     executor_of,
@@ -40,11 +36,7 @@ def arguments(parser: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="score this scenario in place of the episode's hindcast (one episode only)",
     )
-    add_runs(parser, what="runs per episode")
-    add_seed(parser)
-    add_out(parser, "runs/validation/")
-    add_workers(parser)
-    add_quiet(parser)
+    add_world_options(parser, "runs/validation/", runs="runs per episode")
 
 
 def main(args: argparse.Namespace) -> int:
