@@ -19,8 +19,8 @@ PACKAGE = ROOT / "sim"
 MAX_LINES = 600
 
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
-    ("core", ("sim.defaults", "sim.paths", "sim.formats", "sim.outcomes", "sim.scenario",
-              "sim.model")),
+    ("core", ("sim.defaults", "sim.paths", "sim.formats", "sim.markdown", "sim.outcomes",
+              "sim.scenario", "sim.model")),
     ("engine", ("sim.engine",)),
     ("experiments", ("sim.experiments",)),
     ("views", ("sim.views",)),

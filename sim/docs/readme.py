@@ -14,6 +14,7 @@ from typing import Any
 
 from sim.docs.parameters import replace_block
 from sim.formats import format_interval, format_share, format_year
+from sim.markdown import first_paragraph
 
 START = "<!-- headline:start -->"
 END = "<!-- headline:end -->"
@@ -62,6 +63,11 @@ def headline_block(results: Path, link: str = "results") -> str:
         *rows,
         "",
     ]
+    for part in meta.get("parts", []):
+        if part.startswith("sweeps/"):
+            answer = first_paragraph(results / part / "report.md")
+            if answer:
+                lines.append(f"- **Sweep** [`{part}`]({link}/{part}/report.md): {answer}")
     validation = _read(results / "validation" / "summary.json")
     if validation:
         episodes = "; ".join(

@@ -12,7 +12,13 @@ from pathlib import Path
 from typing import Any
 
 from sim.commands.base import Part
-from sim.reference.parts import MAX_TABLE_BYTES, Generated, md_target, part_command, read_json
+from sim.markdown import first_paragraph, link_target
+from sim.reference.parts import (
+    MAX_TABLE_BYTES,
+    Generated,
+    part_command,
+    read_json,
+)
 
 THUMBNAIL_PIXELS = 200
 """Width of the figure thumbnails in the index, in pixels."""
@@ -40,7 +46,7 @@ def _file_link(path: Path, out: Path, root: Path) -> str:
     except ValueError:
         return f"`{shown}`"
     rel = os.path.relpath(Path(path).resolve(), Path(out).resolve())
-    return f"[`{shown}`]({md_target(Path(rel).as_posix())})"
+    return f"[`{shown}`]({link_target(Path(rel).as_posix())})"
 
 
 def _source_link(part: Part, out: Path, gen: Generated) -> str:
@@ -138,6 +144,8 @@ def _sweep_section(part: Part, folder: Path, out: Path, gen: Generated) -> tuple
         f"{s.get('design')} design · {int(s.get('points', 0)):,} points × "
         f"{int(s.get('replicates', 0)):,} runs · {int(s.get('runs', 0)):,} runs · "
         f"seed {s.get('seed')} · {' · '.join(links)}",
+        "",
+        first_paragraph(folder / "report.md"),
         "",
         "| base scenario | P(split) over the design | P(rupture) over the design | "
         "best point: P(split) |",

@@ -22,6 +22,7 @@ from typing import Any
 from sim.commands import REGISTRY
 from sim.commands.base import Command, Part, Settings
 from sim.defaults import DEFAULT_RUNS, DEFAULT_SEED
+from sim.markdown import link_target
 from sim.paths import REPO
 from sim.scenario.errors import InputError
 
@@ -245,16 +246,11 @@ def fix_links(report: Path) -> None:
             return m.group(0)
         png = Path(path).with_suffix(".png")
         if Path(path).suffix == ".svg" and (folder / png).is_file():
-            return f"{bang}[{text}]({md_target(png.as_posix())})"
+            return f"{bang}[{text}]({link_target(png.as_posix())})"
         return f"*({text or path}: not kept in results/)*" if bang else text
 
     text = report.read_text(encoding="utf-8")
     report.write_text(_LINK.sub(fix, text), encoding="utf-8", newline="\n")
-
-
-def md_target(target: str) -> str:
-    """A Markdown link target, in angle brackets when it holds spaces or brackets."""
-    return f"<{target}>" if any(ch in target for ch in " ()<>") else target
 
 
 def read_json(folder: Path, name: str) -> dict[str, Any]:

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sim.formats import format_interval, format_share, format_year
+from sim.markdown import link_target
 from sim.views.words import (
     CONFIGURATION_LABELS,
     CONFIGURATION_MEANINGS,
@@ -249,9 +250,7 @@ def figure_section(figures: Mapping[str, str], heading: str = "## Figures") -> l
         return []
     parts = ["", heading]
     for number, (key, file_name) in enumerate(figures.items(), start=1):
-        target = Path(file_name).as_posix()
-        if any(ch in target for ch in " ()<>"):
-            target = f"<{target}>"
+        target = link_target(Path(file_name).as_posix())
         alt = f"Figure {number}: {key.replace('_', ' ')}"
         parts += ["", f"![{alt}]({target})", "", f"*Figure {number}. {caption_for(key)}*"]
     return parts

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sim.formats import format_year
+from sim.markdown import link_target
 from sim.views.sweep_report import (
     TOP_POINTS,
     answer_paragraph,
@@ -240,11 +241,6 @@ def figures(result: Result) -> dict[str, Figure]:
 # ------------------------------------------------------------------ report
 
 
-def _md_target(file_name: str) -> str:
-    """A Markdown link target, in angle brackets when it holds spaces or brackets."""
-    return f"<{file_name}>" if any(ch in file_name for ch in " ()<>") else file_name
-
-
 def report(result: Result, figure_files: Mapping[str, str]) -> str:
     """``report.md``: the answer first, then the headline, design, best points, figures, boxes.
 
@@ -312,7 +308,7 @@ def report(result: Result, figure_files: Mapping[str, str]) -> str:
             alt = f"Figure {number}: {Path(file_name).stem.replace('_', ' ')}"
             parts += [
                 "",
-                f"![{alt}]({_md_target(file_name)})",
+                f"![{alt}]({link_target(file_name)})",
                 "",
                 f"*Figure {number}. {captions.get(stem, '')}*",
             ]
