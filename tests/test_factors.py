@@ -299,7 +299,7 @@ def test_the_folder_names_its_inputs_with_their_hashes(factors_run):
 @pytest.mark.slow
 def test_the_experiment_gives_the_files_of_the_command(factors_run):
     _, out = factors_run
-    present, past = (load_inputs(p) for p in factors.default_scenarios())
+    present, past = load_inputs(PRESENT), load_inputs(PAST)
     result = FiveFactors(present, past, runs=RUNS).run(seed=DEFAULT_SEED)
     assert json.loads((out / "factors.json").read_text()) == json.loads(json.dumps(result.summary))
     assert (out / "factors.csv").read_text() == result.tables["factors"].frame.to_csv(index=False)

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import os
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -252,11 +251,6 @@ def execute(
 def default_out(*parts: str) -> Path:
     """A default results folder under ``runs/`` in the working folder (git-ignored)."""
     return Path("runs", *parts)
-
-
-def cpu_workers() -> int:
-    """Worker processes a command uses by default when it runs many worlds: two, or one."""
-    return min(2, os.cpu_count() or 1)
 
 
 def stderr(text: str) -> None:

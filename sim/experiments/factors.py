@@ -529,13 +529,3 @@ def factors_summary(res: FactorResults) -> dict[str, Any]:
             for table, fields in PARTITION.items()
         },
     }
-
-
-def default_scenarios() -> tuple[Path, Path]:
-    """The present and past scenarios: in the working folder if there, else the shipped ones."""
-    from sim.paths import locate
-
-    return (
-        locate("scenarios/baseline_2024.toml"),
-        locate("scenarios/history/sino_soviet_1949.toml"),
-    )
