@@ -28,6 +28,7 @@ from sim.scenario.errors import InputError
 if TYPE_CHECKING:
     import concurrent.futures as cf
 
+    from sim.engine.ensemble import Inputs
     from sim.experiments.base import Experiment, Result
 
 
@@ -167,6 +168,37 @@ def add_world_options(parser: argparse.ArgumentParser, out: str, runs: str = "")
     add_out(parser, out)
     add_workers(parser)
     add_quiet(parser)
+
+
+def add_fit_inputs(parser: argparse.ArgumentParser, scored: str, checked: str) -> None:
+    """``--hindcast`` and ``--baseline``: the history and present scenarios a fit is judged on.
+
+    ``scored`` and ``checked`` say, in the command's words, what each is for.
+    The default hindcast is the scenario of the episode the behaviour is fitted
+    to (:func:`sim.experiments.validate.fit_episode`), named there once.
+    """
+    parser.add_argument(
+        "--hindcast",
+        metavar="FILE",
+        help=f"the history scenario {scored} (default: the scenario of the fitted episode, "
+        "data/episode_1949_1975.toml)",
+    )
+    parser.add_argument(
+        "--baseline",
+        default="scenarios/baseline_2024.toml",
+        metavar="FILE",
+        help=f"the 2024 scenario {checked} (default %(default)s)",
+    )
+
+
+def fit_inputs(args: argparse.Namespace) -> tuple[Inputs, Inputs]:
+    """The hindcast and baseline of :func:`add_fit_inputs`, loaded and validated."""
+    from sim.engine.ensemble import load_inputs
+    from sim.experiments.validate import fit_episode
+    from sim.paths import locate
+
+    hindcast = locate(args.hindcast) if args.hindcast else fit_episode().scenario
+    return load_inputs(hindcast), load_inputs(locate(args.baseline))
 
 
 def seed_of(args: argparse.Namespace, default: int = DEFAULT_SEED) -> int:

@@ -7,11 +7,13 @@ from pathlib import Path
 
 from sim.commands.base import (
     Command,
+    add_fit_inputs,
     add_out,
     add_quiet,
     add_seed,
     default_out,
     execute,
+    fit_inputs,
     require,
     require_count,
     seed_of,
@@ -22,18 +24,10 @@ from sim.scenario.errors import InputError
 
 def arguments(parser: argparse.ArgumentParser) -> None:
     """The options of ``wedge calibrate``."""
-    parser.add_argument(
-        "--hindcast",
-        default="scenarios/history/sino_soviet_1949.toml",
-        metavar="FILE",
-        help="the history scenario the sets are scored on (default %(default)s)",
-    )
-    parser.add_argument(
-        "--baseline",
-        default="scenarios/baseline_2024.toml",
-        metavar="FILE",
-        help="the 2024 scenario every kept set must give the 2018-2024 picture in "
-        "(default %(default)s)",
+    add_fit_inputs(
+        parser,
+        "the sets are scored on",
+        "every kept set must give the 2018-2024 picture in",
     )
     parser.add_argument(
         "--sets", type=int, default=600, metavar="N", help="parameter sets drawn (default 600)"
@@ -80,9 +74,7 @@ def main(args: argparse.Namespace) -> int:
     """Fit, write ``runs/calibration/`` (or ``--out``); ``--apply`` installs the fit."""
     import shutil
 
-    from sim.engine.ensemble import load_inputs
     from sim.experiments.calibrate import FitToHistory, NothingAcceptedError
-    from sim.paths import locate
 
     for flag, count in (
         ("--sets", args.sets), ("--replicates", args.replicates), ("--candidates", args.candidates),
@@ -96,13 +88,12 @@ def main(args: argparse.Namespace) -> int:
     ):
         require(flag, value, ok, allowed)
     seed = seed_of(args)
-    hindcast = load_inputs(locate(args.hindcast))
+    hindcast, baseline = fit_inputs(args)
     if args.around and hindcast.calibration.posterior is None:
         raise InputError(
             hindcast.calibration.path, "posterior",
             "--around needs a calibration file that names a posterior sample",
         )  # fmt: skip
-    baseline = load_inputs(locate(args.baseline))
     experiment = FitToHistory(
         hindcast, baseline, sets=args.sets, replicates=args.replicates, accept=args.accept,
         verify=args.verify, candidates=args.candidates, widen=args.widen, around=args.around,

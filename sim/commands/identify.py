@@ -7,12 +7,14 @@ from pathlib import Path
 
 from sim.commands.base import (
     Command,
+    add_fit_inputs,
     add_out,
     add_quiet,
     add_runs,
     add_seed,
     default_out,
     execute,
+    fit_inputs,
     require_count,
     seed_of,
 )
@@ -21,18 +23,7 @@ from sim.scenario.errors import InputError
 
 def arguments(parser: argparse.ArgumentParser) -> None:
     """The options of ``wedge identify``."""
-    parser.add_argument(
-        "--hindcast",
-        default="scenarios/history/sino_soviet_1949.toml",
-        metavar="FILE",
-        help="the history scenario each move is scored on (default %(default)s)",
-    )
-    parser.add_argument(
-        "--baseline",
-        default="scenarios/baseline_2024.toml",
-        metavar="FILE",
-        help="the 2024 scenario checked for the 2018-2024 picture (default %(default)s)",
-    )
+    add_fit_inputs(parser, "each move is scored on", "checked for the 2018-2024 picture")
     parser.add_argument(
         "--wedge", default="scenarios/us_offer_to_moscow.toml", metavar="FILE",
         help="2024 scenario whose P(rupture) and P(split) are read at the range ends "
@@ -99,8 +90,8 @@ def main(args: argparse.Namespace) -> int:
     seed = seed_of(args)
     if not 0.0 < args.tolerance < 1.0:
         raise InputError("--tolerance", "", f"must be above 0 and below 1, got {args.tolerance}")
-    hindcast = load_inputs(locate(args.hindcast))
-    baseline, wedge = load_inputs(locate(args.baseline)), load_inputs(locate(args.wedge))
+    hindcast, baseline = fit_inputs(args)
+    wedge = load_inputs(locate(args.wedge))
     if args.parameters:
         names = fitted_names(hindcast.calibration)
         unknown = [n for n in args.parameters if n not in names]

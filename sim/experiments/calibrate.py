@@ -62,6 +62,7 @@ from sim.engine.ensemble import Inputs, run_chunk
 from sim.experiments.base import SILENT, Progress, Result, Table, input_files, json_ready
 from sim.experiments.history.scorecard import misses
 from sim.experiments.history.targets import tightened
+from sim.paths import shown_path
 from sim.scenario.calibration import PARAMETERS, WEIGHT, Calibration, effective_sample_size
 
 Score = Callable[[pd.DataFrame], pd.Series]
@@ -379,7 +380,8 @@ class FitToHistory:
     def command(self, seed: int) -> str:
         """The ``wedge calibrate`` command line with these inputs, settings and ``seed``."""
         return (
-            f"wedge calibrate --hindcast {self.hindcast.path} --baseline {self.baseline.path} "
+            f"wedge calibrate --hindcast {shown_path(self.hindcast.path)} "
+            f"--baseline {shown_path(self.baseline.path)} "
             f"--sets {self.sets} --replicates {self.replicates} --accept {self.accept:g} "
             f"--widen {self.widen:g} --verify {self.verify}"
             + (f" --candidates {self.candidates}" if self.candidates is not None else "")

@@ -51,6 +51,7 @@ from sim.experiments.calibrate import PRESENT_YEARS, fitted_names, present_day_o
 from sim.experiments.history.scorecard import distance
 from sim.experiments.joint import JOINT_SHRINKS, Joint, chosen_shrink, joint_check, shrunk
 from sim.experiments.validate import fit_episode, fit_misses, snapshot_years
+from sim.paths import shown_path
 from sim.scenario.calibration import PARAMETERS
 
 OFFSETS = (0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.4, 1.0)
@@ -359,8 +360,10 @@ class Identification:
     def command(self, seed: int) -> str:
         """The ``wedge identify`` command line with these inputs, settings and ``seed``."""
         return (
-            f"wedge identify --hindcast {self.hindcast.path} --baseline {self.baseline.path} "
-            f"--wedge {self.wedge.path} --runs {self.runs} --forecast-runs {self.forecast_runs} "
+            f"wedge identify --hindcast {shown_path(self.hindcast.path)} "
+            f"--baseline {shown_path(self.baseline.path)} "
+            f"--wedge {shown_path(self.wedge.path)} --runs {self.runs} "
+            f"--forecast-runs {self.forecast_runs} "
             f"--tolerance {self.tolerance:g} --joint-sets {self.joint_sets} "
             f"--joint-runs {self.joint_runs} --joint-share {self.joint_share:g} --seed {seed}"
             + (f" --parameters {' '.join(self.parameters)}" if self.parameters else "")
