@@ -18,18 +18,21 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from sim.model import setup
+from sim.model import schedule, setup
 from sim.scenario import loader
+from sim.scenario.forms import FIELDS, SCALE_LIMIT
 from sim.scenario.schema import (
     ACTOR_ID,
     Actor,
     Distribution,
+    Effect,
     Lever,
     Outcomes,
     Pair,
     Scenario,
     Shock,
     Time,
+    TimePath,
     Watch,
     metadata_bounds,
 )
@@ -137,6 +140,8 @@ _TABLES: list[tuple[str, str, type[BaseModel]]] = [
     ("[actors.ID]", "actorsid", Actor),
     ("[pairs.A-B]", "pairsa-b", Pair),
     ("[[shocks]]", "shocks", Shock),
+    ("Effects of a shock", "effects-of-a-shock", Effect),
+    ("Time paths", "time-paths", TimePath),
     ("[[levers]]", "levers", Lever),
     ("[[uncertain]]", "uncertain", Distribution),
 ]
@@ -178,6 +183,34 @@ _EXTENDS_ROW = (
     "this file | Files this one starts from, merged in order, then this file on top (see "
     "[Layout](#layout)). |",
 )
+
+
+_LANGUAGE_EXAMPLE = """\
+An example of each form:
+
+```toml
+[actors.CHN]
+capability = { csv = "cinc.csv", column = "cinc", where = { state = "CHN" } }  # beside the file
+growth = { path = [[1976.0, 0.01], [1985.0, 0.03]] }   # replaces the constant trend
+
+[pairs.CHN-RUS]
+dependence = { CHN = { path = [[1976.0, 0.02], [1990.0, 0.1]] }, RUS = 0.05 }
+
+[[shocks]]
+name = "tariff_war"
+year = 2018.5
+actor = "USA"
+toward = ["CHN", "RUS"]                 # the same effects on two pairs
+sanctions = { add = 0.3, ramp = 1.0 }   # raised over a year
+fear = { add = 0.1, fade = 2.0 }        # an alarm, half gone two years later
+
+[[shocks]]
+name = "ussr_dissolves"
+year = 1991.98
+actor = "RUS"
+successor = "Russia"                    # labelled "USSR / Russia" in plots and reports
+capability = { set = 0.067 }
+```"""
 
 
 # -- small renderers -------------------------------------------------------------------------
@@ -278,7 +311,8 @@ def _type_name(annotation: Any, tables: Tables) -> str:
     if origin is list:
         if _is_model(args[0]):
             return f"array of tables {_link(args[0], tables)}"
-        return f"array of {_type_name(args[0], tables)}s"
+        inner = _type_name(args[0], tables)
+        return f"array of {inner}" + ("" if inner.endswith("s") else "s")
     if origin is tuple:
         return f"array of {len(args)} {_type_name(args[0], tables)}s"
     if _is_model(annotation):
@@ -306,7 +340,28 @@ def _default(field: FieldInfo) -> str:
     return f"`{value}`"
 
 
+def _situational(model: type[BaseModel], name: str) -> str:
+    """What a situational field accepts, from :data:`~sim.scenario.forms.FIELDS`."""
+    spec = FIELDS[name]
+    if model is not Shock:
+        return f"{spec.range_text()}, or a path of values in it"
+    lo, hi = spec.step
+    plain = {
+        "add": f"a number in [{number(lo)}, {number(hi)}] to add",
+        "set": f"a level in {spec.range_text()}",
+        "relative": f"a relative change in [{number(lo)}, {number(hi)}]",
+    }[spec.plain]
+    scale = f"scale in [0, {number(SCALE_LIMIT)}]" if spec.scalable else "no scale"
+    return (
+        f"{plain}; or an effect: set in {spec.range_text()}, add in "
+        f"[{number(lo)}, {number(hi)}], {scale}"
+    )
+
+
 def _allowed(model: type[BaseModel], name: str, field: FieldInfo) -> str:
+    if model in (Actor, Pair, Shock) and name in FIELDS:
+        extra = [_DIRECTED_KEYS] if model is Pair and name in setup.DIRECTED_FIELDS else []
+        return "; ".join([_situational(model, name), *extra])
     parts = []
     annotation = field.annotation
     if typing.get_origin(annotation) is typing.Literal:
@@ -397,6 +452,7 @@ def scenario_reference() -> str:
         uncertain parameters and the calibration file format.
     """
     merging = _docstring_from(loader, "Merging rules for ``extends``")
+    timing = _docstring_from(schedule, "Timing of a shock")
     paths = _docstring_from(setup, "Uncertain parameters are addressed by path:")
     out = [
         GENERATED.format(what="sim/scenario/schema.py, sim/scenario/loader.py, sim/model/setup.py"),
@@ -444,6 +500,8 @@ def scenario_reference() -> str:
     for heading, _, model in _TABLES:
         extra = _EXTENDS_ROW if model is Scenario else ()
         out += [f"## {heading}", "", docstring(model), "", field_table(model, extra), ""]
+        if model is TimePath:
+            out += [_LANGUAGE_EXAMPLE, "", timing, ""]
         if model is Distribution:
             out += ["### Uncertain parameter paths", "", paths, "", _uncertain_paths(), ""]
             out += [

@@ -27,6 +27,7 @@ import mesa
 import numpy as np
 from scipy.special import ndtri
 
+from sim.model import schedule
 from sim.model.agents import State
 from sim.model.mechanisms import (
     dependence,
@@ -186,6 +187,8 @@ class WedgeModel(mesa.Model):
         self.shock_draws = {
             s.name: self.streams.uniform(f"shock:{s.name}", 2) for s in scenario.shocks
         }
+        self.schedule = schedule.compile_shocks(scenario, self.inputs.shock, self.shock_draws)
+        self.paths = schedule.compile_paths(scenario)
         self.pairs = list(combinations(range(self.n), 2))
         self.new_leader = np.zeros((self.worlds, self.n), dtype=bool)
         self.next_stance = self.state.stance.copy()
@@ -327,50 +330,32 @@ class WedgeModel(mesa.Model):
             np.clip(cap, eps, 1 - eps), lead, np.clip(noise, eps, 1 - eps), cut, crisis
         )
 
-    # -- scheduled shocks ----------------------------------------------------------------
+    # -- scheduled shocks and paths ------------------------------------------------------
     def _apply_shocks(self, t0: float) -> None:
-        s, idx = self.state, self.codes.index
-        for shock in self.situation.shocks:
-            f = self.inputs.shock[shock.name]
-            u = self.shock_draws[shock.name]
-            hit = (f["year"] >= t0) & (f["year"] < t0 + self.dt) & (u[:, 0] < f["probability"])
-            if not hit.any():
+        """Paths first, then each shock due, in file order (see :mod:`sim.model.schedule`)."""
+        s = self.state
+        schedule.apply_paths(self.paths, s, self.steps - 1)
+        for item in self.schedule:
+            hit = schedule.advance(item, t0, self.dt)
+            if not schedule.is_due(item):
                 continue
-            a = idx(shock.actor)
-            g = hit.astype(float)
-            s.capability[:, a] *= 1.0 + f["capability"] * g
-            s.growth[:, a] += f["growth"] * g
-            for name in ("distress", "instability", "salience", "patronage", "offensive"):
-                arr = getattr(s, name)
-                arr[:, a] = np.clip(arr[:, a] + f[name] * g, 0.0, 1.0)
-            forced = hit & (u[:, 1] < f["leader_change"])
-            if forced.any():
-                flags = np.zeros((self.worlds, self.n), dtype=bool)
-                flags[:, a] = forced
-                self._change_leaders(flags)
-            if shock.toward is None:
-                continue
-            b = idx(shock.toward)
-            directions = [(a, b), (b, a)] if shock.mutual else [(a, b)]
-            for i, j in directions:
-                s.stance[:, i, j] = np.clip(s.stance[:, i, j] + f["stance"] * g, -1.0, 1.0)
-                for name, arr in (
-                    ("fear", s.fear),
-                    ("trust", s.trust),
-                    ("dependence", s.dependence_base),
-                ):
-                    arr[:, i, j] = np.clip(arr[:, i, j] + f[name] * g, 0.0, 1.0)
-                if shock.sanctions is not None:
-                    s.sanctions_base[:, i, j] = np.where(
-                        hit, f["sanctions"], s.sanctions_base[:, i, j]
-                    )
-            for name in ("doctrinal_rivalry", "ideology_distance", "disputes"):
-                arr = getattr(s, name)
-                arr[:, a, b] = arr[:, b, a] = np.clip(arr[:, a, b] + f[name] * g, 0.0, 1.0)
-            if shock.crisis:
-                mask = np.zeros((self.worlds, self.n, self.n), dtype=bool)
-                mask[:, a, b] = mask[:, b, a] = hit
-                self._crisis(mask)
+            for op in item.actor_ops:
+                schedule.apply(op, item.since, s, self.dt)
+            if hit.any():
+                forced = hit & (item.draws[:, 1] < item.leader_change)
+                if item.shock.successor is not None:
+                    forced = hit
+                if forced.any():
+                    flags = np.zeros((self.worlds, self.n), dtype=bool)
+                    flags[:, item.actor] = forced
+                    self._change_leaders(flags)
+            for op in item.pair_ops:
+                schedule.apply(op, item.since, s, self.dt)
+            for a, b in item.crisis_pairs:
+                if hit.any():
+                    mask = np.zeros((self.worlds, self.n, self.n), dtype=bool)
+                    mask[:, a, b] = mask[:, b, a] = hit
+                    self._crisis(mask)
 
     # -- levers --------------------------------------------------------------------------
     def _apply_levers(self, t0: float) -> None:

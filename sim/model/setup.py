@@ -25,14 +25,15 @@ import numpy as np
 
 from sim.scenario.calibration import PARAMETERS, Calibration, check_behaviour_overrides
 from sim.scenario.errors import InputError
+from sim.scenario.forms import FIELDS, initial, mode_bounds
 from sim.scenario.sampling import from_unit, sampling_problem, support
 from sim.scenario.schema import (
-    Actor,
     Distribution,
     Lever,
     Pair,
     Scenario,
     Shock,
+    TimePath,
     metadata_bounds,
 )
 
@@ -46,12 +47,7 @@ SYMMETRIC_FIELDS = (
 DIRECTED_FIELDS = ("stance", "trust", "dependence", "reach", "fear", "sanctions")
 DIRECTED_DEFAULTS = {"trust": 0.5, "dependence": 0.0, "reach": 0.0, "fear": 0.0, "sanctions": 0.0}
 LEVER_FIELDS = ("size", "start", "duration", "credibility")
-SHOCK_FIELDS = (
-    "year", "probability", "capability", "growth", "distress", "instability", "leader_change",
-    "offensive",
-    "salience", "patronage", "stance", "fear", "trust", "dependence", "sanctions",
-    "doctrinal_rivalry", "ideology_distance", "disputes",
-)  # fmt: skip
+SHOCK_FIELDS = ("year", "probability", "leader_change", *FIELDS)
 
 
 @dataclass
@@ -172,34 +168,64 @@ def _bounds_of(scenario: Scenario, path: str) -> Bounds:
         return spec.lower, spec.upper, (False, False)
     head, rest = parts[0], parts[1:]
     if head == "actors" and len(rest) == 2 and rest[0] in scenario.actors:
-        return _field_bounds(Actor, rest[1], ACTOR_FIELDS)
+        if rest[1] not in ACTOR_FIELDS:
+            raise KeyError(
+                f"field {rest[1]!r} cannot be uncertain; allowed: {', '.join(ACTOR_FIELDS)}"
+            )
+        if isinstance(getattr(scenario.actors[rest[0]], rest[1]), TimePath):
+            raise KeyError("this value follows a path in the scenario, so it cannot be uncertain")
+        return _spec_bounds(rest[1])
     if head == "pairs" and len(rest) in (2, 3):
         members = rest[0].split("-")
         if len(members) != 2 or any(m not in scenario.actors for m in members):
             raise KeyError(f"pair {rest[0]!r} must be two actors 'A-B'")
-        if len(rest) == 2:
-            return _field_bounds(Pair, rest[1], SYMMETRIC_FIELDS)
-        if rest[2] not in members:
+        if len(rest) == 3 and rest[2] not in members:
             raise KeyError(f"{rest[2]!r} is not in pair {rest[0]}")
-        if rest[1] not in DIRECTED_FIELDS:
-            raise KeyError(f"directed pair fields are {', '.join(DIRECTED_FIELDS)}")
-        return (-1.0, 1.0, (False, False)) if rest[1] == "stance" else (0.0, 1.0, (False, False))
+        allowed = SYMMETRIC_FIELDS if len(rest) == 2 else DIRECTED_FIELDS
+        if rest[1] not in allowed and len(rest) == 2:
+            raise KeyError(f"field {rest[1]!r} cannot be uncertain; allowed: {', '.join(allowed)}")
+        if rest[1] not in allowed:
+            raise KeyError(f"directed pair fields are {', '.join(allowed)}")
+        who = rest[2] if len(rest) == 3 else members[0]
+        other = members[1] if who == members[0] else members[0]
+        field = "relation" if rest[1] == "stance" else rest[1]
+        if any((f, who, other) in scenario.path_fields() for f in (rest[1], field)):
+            raise KeyError("this value follows a path in the scenario, so it cannot be uncertain")
+        return _spec_bounds(rest[1])
     if head == "levers" and len(rest) == 2:
         if rest[0] not in {lv.name for lv in scenario.levers}:
             known = ", ".join(lv.name for lv in scenario.levers) or "none"
             raise KeyError(f"no lever named {rest[0]!r}; levers: {known}")
         return _field_bounds(Lever, rest[1], LEVER_FIELDS)
     if head == "shocks" and len(rest) == 2:
-        if rest[0] not in {s.name for s in scenario.shocks}:
+        shock = next((s for s in scenario.shocks if s.name == rest[0]), None)
+        if shock is None:
             known = ", ".join(s.name for s in scenario.shocks) or "none"
             raise KeyError(f"no shock named {rest[0]!r}; shocks: {known}")
-        if rest[1] == "sanctions":
-            return 0.0, 1.0, (False, False)
+        if rest[1] not in SHOCK_FIELDS:
+            raise KeyError(
+                f"field {rest[1]!r} cannot be uncertain; allowed: {', '.join(SHOCK_FIELDS)}"
+            )
+        if rest[1] in FIELDS:
+            if getattr(shock, rest[1]) is None:
+                raise KeyError(
+                    f"the shock does not change {rest[1]}: give it a value in the shock first"
+                )
+            lo, hi = mode_bounds(rest[1], shock.mode(rest[1]))  # type: ignore[arg-type]
+            return lo, hi, (False, False)
+        if rest[1] == "year" and shock.successor is not None:
+            raise KeyError("a succession happens at one date in every world, so its year is fixed")
         return _field_bounds(Shock, rest[1], SHOCK_FIELDS)
     raise KeyError(
         "expected a calibration parameter, actors.<ID>.<field>, pairs.<A-B>.<field>[.<ID>], "
         "levers.<name>.<field> or shocks.<name>.<field>"
     )
+
+
+def _spec_bounds(name: str) -> Bounds:
+    """Bounds of a situational field (:data:`~sim.scenario.forms.FIELDS`)."""
+    spec = FIELDS[name]
+    return spec.low, spec.high, (spec.low_open, False)
 
 
 def _field_bounds(model: type, name: str, allowed: tuple[str, ...]) -> Bounds:
@@ -277,8 +303,11 @@ def build_worlds(
     idx = {a: i for i, a in enumerate(actors)}
     point = calibration.values() | scenario.behaviour
     behaviour = {k: np.full((worlds, 1), float(v)) for k, v in point.items()}
+    t0 = scenario.time.start
     actor = {
-        f: np.tile(np.array([float(getattr(scenario.actors[a], f)) for a in actors]), (worlds, 1))
+        f: np.tile(
+            np.array([initial(getattr(scenario.actors[a], f), t0) for a in actors]), (worlds, 1)
+        )
         for f in ACTOR_FIELDS
     }
     pair: dict[str, np.ndarray] = {}
@@ -294,13 +323,13 @@ def build_worlds(
     for key, p in scenario.pairs.items():
         a, b = (idx[m] for m in key.split("-"))
         for f in SYMMETRIC_FIELDS:
-            pair[f][a, b] = pair[f][b, a] = getattr(p, f)
-        stance[a, b] = stance[b, a] = p.relation
+            pair[f][a, b] = pair[f][b, a] = initial(getattr(p, f), t0)
+        stance[a, b] = stance[b, a] = initial(p.relation, t0)
         for f in DIRECTED_FIELDS:
             for who, v in getattr(p, f).items():
                 i = idx[who]
                 j = b if i == a else a
-                (stance if f == "stance" else pair[f])[i, j] = v
+                (stance if f == "stance" else pair[f])[i, j] = initial(v, t0)
     pair["stance"] = stance
     pair = {k: np.tile(v, (worlds, 1, 1)) for k, v in pair.items()}
     lever = {
@@ -308,10 +337,7 @@ def build_worlds(
         for lv in scenario.levers
     }
     shock = {
-        s.name: {
-            f: np.full(worlds, np.nan if getattr(s, f) is None else float(getattr(s, f)))
-            for f in SHOCK_FIELDS
-        }
+        s.name: {f: np.full(worlds, _shock_number(s, f)) for f in SHOCK_FIELDS}
         for s in scenario.shocks
     }
     out = Worlds(actors, worlds, behaviour, actor, pair, lever, shock)
@@ -328,6 +354,14 @@ def build_worlds(
         out.sampled[path] = values
         _assign(out, path, values, idx)
     return out
+
+
+def _shock_number(shock: Shock, field: str) -> float:
+    """A shock's number for ``field``: the level, amount or factor of its mode; ``nan`` if unset."""
+    value = getattr(shock, field)
+    if value is None:
+        return np.nan
+    return float(value.value if hasattr(value, "value") else value)
 
 
 def _assign(out: Worlds, path: str, values: np.ndarray, idx: dict[str, int]) -> None:

@@ -12,11 +12,14 @@ each relative to the file that names it):
 - ``shocks`` and ``levers`` merge by ``name`` (an item with a known name
   updates that item, a new name is appended); ``uncertain`` merges by
   ``parameter``;
-- ``calibration`` is resolved relative to the file that sets it.
+- ``calibration`` is resolved relative to the file that sets it, and so is
+  each ``csv`` of a time path, which is read into its points there.
 """
 
 from __future__ import annotations
 
+import csv
+import math
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -105,6 +108,7 @@ def _resolve(path: Path, chain: tuple[Path, ...]) -> dict[str, Any]:
         raise InputError(chain[-1], "extends", f"cycle of extends: {cycle}")
     data = read_toml(path)
     _check_keyed_lists(data, path)
+    _read_path_files(data, path)
     if "calibration" in data:
         if not isinstance(data["calibration"], str):
             raise InputError(path, "calibration", "must be a path (a string)")
@@ -126,7 +130,103 @@ def _resolve(path: Path, chain: tuple[Path, ...]) -> dict[str, Any]:
     return merged
 
 
-_UNION_TAGS = {"Distribution", "GridAxis"}
+def _path_tables(data: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """``(field path, table)`` of every table in ``actors`` and ``pairs`` that names a CSV."""
+    found = []
+    for top in ("actors", "pairs"):
+        entries = data.get(top)
+        if not isinstance(entries, dict):
+            continue
+        for key, fields in entries.items():
+            if not isinstance(fields, dict):
+                continue
+            for name, value in fields.items():
+                where = f"{top}.{key}.{name}"
+                if isinstance(value, dict) and "csv" in value:
+                    found.append((where, value))
+                elif isinstance(value, dict):
+                    found += [
+                        (f"{where}.{who}", v)
+                        for who, v in value.items()
+                        if isinstance(v, dict) and "csv" in v
+                    ]
+    return found
+
+
+def _read_path_files(data: dict[str, Any], path: Path) -> None:
+    """Read every time path given as a CSV, relative to ``path``, into its points.
+
+    The file is read as text (:mod:`csv`): a ``year`` column and the
+    ``column`` of values, rows filtered by ``where``. The table keeps the
+    resolved file name and gains ``path``, so the scenario as run carries
+    the points it used.
+    """
+    for where, table in _path_tables(data):
+        name, column, keep = table["csv"], table.get("column", "value"), table.get("where", {})
+        if not isinstance(name, str):
+            raise InputError(path, f"{where}.csv", "must be a path to a CSV file (a string)")
+        if not isinstance(column, str):
+            raise InputError(path, f"{where}.column", "must be a column name (a string)")
+        if not isinstance(keep, dict):
+            raise InputError(path, f"{where}.where", 'must be a table, e.g. { state = "CHN" }')
+        target = (path.parent / name).resolve()
+        table["csv"] = str(target)
+        table["path"] = _csv_points(target, column, keep, path, where)
+
+
+def _csv_points(
+    target: Path, column: str, keep: dict[str, Any], path: Path, where: str
+) -> list[list[float]]:
+    """``[[year, value], ...]`` from a CSV file, in file order."""
+    if not target.is_file():
+        raise InputError(
+            path, f"{where}.csv", f"{target.name!r} not found (looked in {target.parent})"
+        )
+    try:
+        with target.open(newline="", encoding="utf-8") as handle:
+            rows = list(csv.DictReader(handle))
+            header = list(rows[0]) if rows else []
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise InputError(path, f"{where}.csv", f"cannot be read as CSV ({exc})") from None
+    for need in ("year", column, *keep):
+        if need not in header:
+            raise InputError(
+                path,
+                f"{where}.csv",
+                f"{target.name} has no column {need!r}; its columns: {', '.join(header) or 'none'}",
+            )
+    points = []
+    for k, row in enumerate(rows, start=2):  # line numbers: the header is line 1
+        if not all(_same(row[c], v) for c, v in keep.items()):
+            continue
+        try:
+            year, value = float(row["year"]), float(row[column])
+        except ValueError:
+            raise InputError(
+                path,
+                f"{where}.csv",
+                f"{target.name} line {k}: year {row['year']!r} and {column} {row[column]!r} must "
+                "both be numbers",
+            ) from None
+        if not (math.isfinite(year) and math.isfinite(value)):
+            raise InputError(path, f"{where}.csv", f"{target.name} line {k}: not a finite number")
+        points.append([year, value])
+    if not points:
+        raise InputError(path, f"{where}.csv", f"{target.name}: no row matches where = {keep}")
+    return points
+
+
+def _same(cell: str, wanted: Any) -> bool:
+    """Whether a CSV cell holds the wanted value (compared as numbers when both are numbers)."""
+    if isinstance(wanted, bool) or not isinstance(wanted, int | float):
+        return cell.strip() == str(wanted)
+    try:
+        return float(cell) == float(wanted)
+    except ValueError:
+        return False
+
+
+_UNION_TAGS = {"Distribution", "GridAxis", "Number", "Table"}
 
 
 def _is_tag(part: Any) -> bool:

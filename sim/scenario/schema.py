@@ -15,47 +15,38 @@ pairs, shocks and levers) are checked in :meth:`Scenario._check_references`.
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
-ACTOR_ID = r"^[A-Z][A-Z0-9_]{1,11}$"
-"""Actor identifiers: an upper-case code such as ``USA``, ``CHN``, ``RUS``, ``IND``."""
+from sim.scenario.common import ACTOR_ID, Signed, Strict, Unit, metadata_bounds
+from sim.scenario.forms import FIELDS, Effect, TimePath, check_path, number_or_path
+from sim.scenario.shock import Shock, shared_fields
 
-Unit = Annotated[float, Field(ge=0.0, le=1.0)]
-"""A share or intensity on the unit interval, 0 = none, 1 = the most there is."""
+__all__ = [
+    "ACTOR_ID",
+    "Actor",
+    "Distribution",
+    "Effect",
+    "Lever",
+    "Outcomes",
+    "Pair",
+    "Scenario",
+    "Shock",
+    "Signed",
+    "Strict",
+    "Time",
+    "TimePath",
+    "Unit",
+    "Watch",
+    "metadata_bounds",
+]  # fmt: skip
 
-Signed = Annotated[float, Field(ge=-1.0, le=1.0)]
-"""A relation or stance on [-1, 1]: -1 hostile, 0 neutral, +1 allied."""
+UnitOrPath = number_or_path(Unit)
+"""A unit-interval value, or a :class:`~sim.scenario.forms.TimePath` of them."""
 
-
-def metadata_bounds(metadata: list) -> tuple[float | None, float | None, bool, bool]:
-    """``(low, high, low_open, high_open)`` of a field from its ge/gt/le/lt metadata.
-
-    ``None`` for a side without a bound; ``*_open`` is True for a strict bound.
-    """
-    lo = hi = None
-    lo_open = hi_open = False
-    for meta in metadata:
-        if getattr(meta, "ge", None) is not None:
-            lo, lo_open = meta.ge, False
-        if getattr(meta, "gt", None) is not None:
-            lo, lo_open = meta.gt, True
-        if getattr(meta, "le", None) is not None:
-            hi, hi_open = meta.le, False
-        if getattr(meta, "lt", None) is not None:
-            hi, hi_open = meta.lt, True
-    return lo, hi, lo_open, hi_open
-
-
-class Strict(BaseModel):
-    """Base for every scenario table: frozen, unknown fields and non-finite numbers rejected.
-
-    TOML can write ``nan`` and ``inf``; no field means either, so a number
-    must be finite (pydantic: "Input should be a finite number").
-    """
-
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+SignedOrPath = number_or_path(Signed)
+"""A relation or stance, or a :class:`~sim.scenario.forms.TimePath` of them."""
 
 
 class Actor(Strict):
@@ -67,36 +58,35 @@ class Actor(Strict):
     """
 
     name: str = Field("", description="Readable name, used in plots and reports.")
-    capability: float = Field(
-        gt=0.0, le=1.0, description="Share of world material capability (COW CINC scale)."
+    capability: number_or_path(Annotated[float, Field(gt=0.0, le=1.0)]) = Field(  # type: ignore[valid-type]
+        description="Share of world material capability (COW CINC scale)."
     )
-    growth: float = Field(
+    growth: number_or_path(Annotated[float, Field(ge=-0.5, le=0.5)]) = Field(  # type: ignore[valid-type]
         0.0,
-        ge=-0.5,
-        le=0.5,
-        description="Trend growth of the capability share, fraction per year (0.02 = +2%/yr).",
+        description=(
+            "Trend growth of the capability share, fraction per year (0.02 = +2%/yr); as a "
+            "path it replaces the constant trend."
+        ),
     )
-    volatility: float = Field(
-        0.02, ge=0.0, le=0.5, description="Yearly standard deviation of log capability growth."
+    volatility: number_or_path(Annotated[float, Field(ge=0.0, le=0.5)]) = Field(  # type: ignore[valid-type]
+        0.02, description="Yearly standard deviation of log capability growth."
     )
-    offensive: Unit = Field(
+    offensive: UnitOrPath = Field(
         0.5,
         description="Offensive military capability, 0 = none, 1 = a global expeditionary force.",
     )
-    salience: Unit = Field(
+    salience: UnitOrPath = Field(
         0.3, description="How much ideology weighs in this state's foreign policy (0 none, 1 all)."
     )
-    leader_hazard: float = Field(
+    leader_hazard: number_or_path(Annotated[float, Field(ge=0.0, le=2.0)]) = Field(  # type: ignore[valid-type]
         0.1,
-        ge=0.0,
-        le=2.0,
         description="Yearly hazard of a change of leader in calm times (0.125: every 8 years).",
     )
-    instability: Unit = Field(0.0, description="Regime instability at the start (0 stable).")
-    distress: Unit = Field(
+    instability: UnitOrPath = Field(0.0, description="Regime instability at the start (0 stable).")
+    distress: UnitOrPath = Field(
         0.0, description="Economic distress at the start (0 none, 1 collapse), decays over time."
     )
-    patronage: Unit = Field(
+    patronage: UnitOrPath = Field(
         0.5,
         description=(
             "Willingness to spend resources keeping partners close: counter-bids and help in "
@@ -105,8 +95,17 @@ class Actor(Strict):
     )
     source: str = Field("", description="Where the values come from.")
 
+    @field_validator(
+        "capability", "growth", "volatility", "offensive", "salience", "leader_hazard",
+        "instability", "distress", "patronage",
+    )  # fmt: skip
+    @classmethod
+    def _path_in_range(cls, v: Any, info: ValidationInfo) -> Any:
+        check_path(info.field_name, v)  # type: ignore[arg-type]
+        return v
 
-DirectedMap = dict[str, Unit]
+
+DirectedMap = dict[str, UnitOrPath]
 """``{ACTOR = value}``: the named actor's attribute toward the other member of the pair."""
 
 
@@ -118,30 +117,30 @@ class Pair(Strict):
     dependence on the other member".
     """
 
-    relation: Signed = Field(
+    relation: SignedOrPath = Field(
         0.0, description="Initial relation; sets both stances unless `stance` overrides one."
     )
-    stance: dict[str, Signed] = Field(
+    stance: dict[str, SignedOrPath] = Field(
         default_factory=dict,
         description="Initial stance of the named actor toward the other, when not symmetric.",
     )
-    institutions: Unit = Field(
+    institutions: UnitOrPath = Field(
         0.0,
         description=(
             "Stock of joint institutions: summits, consultations, exercises, exchanges "
             "(0 none, 1 the densest web between two states)."
         ),
     )
-    ideology_distance: Unit = Field(
+    ideology_distance: UnitOrPath = Field(
         0.5, description="Ideological distance (0 same doctrine, 1 opposite systems)."
     )
-    doctrinal_rivalry: Unit = Field(
+    doctrinal_rivalry: UnitOrPath = Field(
         0.0, description="Contest to lead the same ideological camp (0 none, 1 open schism)."
     )
-    proximity: Unit = Field(
+    proximity: UnitOrPath = Field(
         0.0, description="Geographic proximity (1 a long shared land border, 0 oceans apart)."
     )
-    disputes: Unit = Field(
+    disputes: UnitOrPath = Field(
         0.0,
         description="Stakes in open disputes between the two (territory, Taiwan, Ukraine), 0-1.",
     )
@@ -170,85 +169,24 @@ class Pair(Strict):
     )
     source: str = Field("", description="Where the values come from.")
 
+    @field_validator(
+        "relation", "institutions", "ideology_distance", "doctrinal_rivalry", "proximity",
+        "disputes",
+    )  # fmt: skip
+    @classmethod
+    def _path_in_range(cls, v: Any, info: ValidationInfo) -> Any:
+        check_path(info.field_name, v)  # type: ignore[arg-type]
+        return v
 
-class Shock(Strict):
-    """A dated event that changes the situation of one actor, or one actor toward another.
-
-    Every effect is optional; fields that act on a relationship need ``toward``.
-    Changes are additive unless the field says it sets a level.
-    """
-
-    name: str = Field(description="Unique name, used in reports and for the shock's random stream.")
-    year: float = Field(
-        ge=1800.0,
-        le=2300.0,
-        description="When it happens (decimal year, 1968.6 = early August 1968).",
-    )
-    actor: str = Field(description="The actor it happens to.")
-    toward: str | None = Field(None, description="The other actor, for relationship effects.")
-    mutual: bool = Field(
-        False, description="Apply relationship effects in both directions (actor and toward)."
-    )
-    probability: Unit = Field(1.0, description="Share of worlds in which the shock happens.")
-    capability: float = Field(
-        0.0, ge=-0.95, le=5.0, description="Relative change of capability (-0.25 = lose 25%)."
-    )
-    growth: float = Field(
-        0.0, ge=-0.5, le=0.5, description="Change of trend growth, fraction per year."
-    )
-    distress: float = Field(0.0, ge=-1.0, le=1.0, description="Change of economic distress.")
-    instability: float = Field(0.0, ge=-1.0, le=1.0, description="Change of regime instability.")
-    leader_change: Unit = Field(
-        0.0, description="Probability that the shock removes the actor's leader."
-    )
-    offensive: float = Field(
-        0.0, ge=-1.0, le=1.0, description="Change of offensive capability (an army destroyed)."
-    )
-    salience: float = Field(0.0, ge=-1.0, le=1.0, description="Change of ideological salience.")
-    patronage: float = Field(0.0, ge=-1.0, le=1.0, description="Change of patronage.")
-    stance: float = Field(
-        0.0, ge=-2.0, le=2.0, description="Change of the actor's stance toward `toward`."
-    )
-    fear: float = Field(
-        0.0, ge=-1.0, le=1.0, description="Change of the actor's extra fear of `toward`."
-    )
-    trust: float = Field(
-        0.0, ge=-1.0, le=1.0, description="Change of the actor's leader's trust in `toward`."
-    )
-    dependence: float = Field(
-        0.0, ge=-1.0, le=1.0, description="Change of the actor's structural dependence on `toward`."
-    )
-    sanctions: Unit | None = Field(
-        None, description="Sets the level of the actor's sanctions on `toward`."
-    )
-    doctrinal_rivalry: float = Field(
-        0.0, ge=-1.0, le=1.0, description="Change of doctrinal rivalry with `toward`."
-    )
-    ideology_distance: float = Field(
-        0.0, ge=-1.0, le=1.0, description="Change of ideological distance to `toward`."
-    )
-    disputes: float = Field(0.0, ge=-1.0, le=1.0, description="Change of disputes with `toward`.")
-    crisis: bool = Field(
-        False, description="A crisis between actor and `toward`, with the effects of a clash."
-    )
-    source: str = Field("", description="Where the event and its size come from.")
-
-    @model_validator(mode="after")
-    def _relationship_effects_need_toward(self) -> Shock:
-        relational = (
-            "stance", "fear", "trust", "dependence", "doctrinal_rivalry",
-            "ideology_distance", "disputes",
-        )  # fmt: skip
-        used = [f for f in relational if getattr(self, f) != 0.0]
-        if self.sanctions is not None:
-            used.append("sanctions")
-        if self.crisis:
-            used.append("crisis")
-        if used and self.toward is None:
-            raise ValueError(f"{', '.join(used)} act on a relationship: set `toward` to an actor")
-        if self.toward is not None and self.toward == self.actor:
-            raise ValueError("`toward` must differ from `actor`")
-        return self
+    @field_validator("stance", "trust", "dependence", "reach", "fear", "sanctions")
+    @classmethod
+    def _paths_in_range(cls, v: dict[str, Any], info: ValidationInfo) -> dict[str, Any]:
+        for who, value in v.items():
+            try:
+                check_path(info.field_name, value)  # type: ignore[arg-type]
+            except ValueError as exc:
+                raise ValueError(f"{who}: {exc}") from None
+        return v
 
 
 class Lever(Strict):
@@ -471,7 +409,8 @@ class Scenario(Strict):
                         )
         for i, s in enumerate(self.shocks):
             need(s.actor, f"shocks[{i}].actor")
-            need(s.toward, f"shocks[{i}].toward")
+            for other in s.counterparts:
+                need(other, f"shocks[{i}].toward")
         for i, lv in enumerate(self.levers):
             need(lv.actor, f"levers[{i}].actor")
             need(lv.target, f"levers[{i}].target")
@@ -501,7 +440,74 @@ class Scenario(Strict):
                     f"shocks: {s.name!r} at {s.year} must fall in [{self.time.start}, "
                     f"{self.time.horizon}), the simulated years"
                 )
+        self._check_paths_are_not_shocked()
         return self
+
+    def path_fields(self) -> dict[tuple[str, str, str | None], TimePath]:
+        """Every value given as a path: ``(field, actor, toward)`` -> path.
+
+        ``toward`` is ``None`` for actor fields; a symmetric pair field (and
+        ``relation``, which is both stances) is listed in both directions.
+        """
+        out: dict[tuple[str, str, str | None], TimePath] = {}
+        for code, actor in self.actors.items():
+            for name, spec in FIELDS.items():
+                value = getattr(actor, name, None) if spec.kind == "actor" else None
+                if isinstance(value, TimePath):
+                    out[(name, code, None)] = value
+        for key, pair in self.pairs.items():
+            a, b = key.split("-")
+            for name, spec in FIELDS.items():
+                if spec.kind == "symmetric":
+                    value = getattr(pair, name)
+                    if isinstance(value, TimePath):
+                        out[(name, a, b)] = out[(name, b, a)] = value
+                elif spec.kind == "directed":
+                    for who, value in getattr(pair, name).items():
+                        if isinstance(value, TimePath):
+                            out[(name, who, b if who == a else a)] = value
+        return out
+
+    def _check_paths_are_not_shocked(self) -> None:
+        """A field that follows a path cannot also be changed by a shock (the path would win)."""
+        paths = self.path_fields()
+        if not paths:
+            return
+        for i, s in enumerate(self.shocks):
+            for name, _ in s.effects():
+                kind = FIELDS[name].kind
+                if kind == "actor":
+                    hit = [(name, s.actor, None)]
+                else:
+                    sides = [(s.actor, o) for o in s.counterparts]
+                    if s.mutual or kind == "symmetric":
+                        sides += [(o, s.actor) for o in s.counterparts]
+                    hit = [(f, x, y) for x, y in sides for f in shared_fields(name)]
+                for target in hit:
+                    if target in paths:
+                        field, who, other = target
+                        where = (
+                            f"actors.{who}.{field}"
+                            if other is None
+                            else (f"pairs.{who}-{other}.{field}")
+                        )
+                        raise ValueError(
+                            f"shocks[{i}].{name}: {where} follows a path, so a shock cannot "
+                            "change it too; put the change into the path"
+                        )
+
+    def names_by_date(self, code: str) -> list[tuple[float, str]]:
+        """``(from year, display name)`` of an actor: its own name, then each successor's."""
+        actor = self.actors[code]
+        out = [(self.time.start, actor.name or code)]
+        for s in sorted(self.shocks, key=lambda s: s.year):
+            if s.actor == code and s.successor is not None:
+                out.append((s.year, s.successor))
+        return out
+
+    def display_name(self, code: str) -> str:
+        """The actor's name for plots and reports: ``"USSR / Russia"`` after a succession."""
+        return " / ".join(name for _, name in self.names_by_date(code))
 
     def lever_partner(self, lever: Lever) -> str:
         """The partner a lever aims to pry the target away from."""
