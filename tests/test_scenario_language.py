@@ -18,9 +18,11 @@ import numpy as np
 import pytest
 from conftest import scenario_data
 
-from sim.engine.ensemble import load_inputs
+from sim.engine.ensemble import load_inputs, run_ensemble
 from sim.model.model import WedgeModel
 from sim.scenario.errors import InputError
+from sim.views.figures import plot_fans
+from sim.views.run import report_markdown
 
 DT = 0.25
 START = 2024.0
@@ -354,3 +356,22 @@ def test_a_csv_path_is_read_relative_to_the_file_that_names_it(write_scenario, t
     path = scenario.pairs["CHN-RUS"].institutions
     assert path.path == [(2024.0, 0.3), (2030.0, 0.9)]
     assert Path(path.csv) == (sub / "data" / "series.csv").resolve()
+
+
+def test_outputs_name_a_successor_by_date(write_scenario):
+    data = with_shocks(SUCCESSION)
+    data["actors"]["RUS"]["name"] = "USSR"
+    result = run_ensemble(load_inputs(write_scenario(data)), runs=20, seed=3)
+    summary = result.summary()
+    assert summary["actors"]["RUS"] == "USSR / Russia"
+    assert summary["successions"] == [
+        {"actor": "RUS", "year": START + 2.0, "from": "USSR", "name": "Russia"}
+    ]
+    assert "`RUS` is USSR until 2026 and Russia after it" in report_markdown(summary, {})
+    fig = plot_fans(result.trajectories(), summary)
+    marks = [a.get_gid() for ax in fig.axes for a in ax.lines if a.get_gid()]
+    assert sum(g == "succession:RUS:2026.0" for g in marks) == 2  # CHN-RUS and USA-RUS
+    titles = [ax.get_title() for ax in fig.axes if ax.get_title()]
+    assert sum("USSR / Russia" in t for t in titles) == 2
+    plain = run_ensemble(load_inputs(write_scenario(scenario_data())), runs=20, seed=3)
+    assert "successions" not in plain.summary()

@@ -352,9 +352,18 @@ class EnsembleResult:
             "step_years": sc.time.step,
             "partnership": [a, b],
             "third": sc.watch.third,
-            "actors": {k: (v.name or k) for k, v in sc.actors.items()},
+            "actors": {k: sc.display_name(k) for k in sc.actors},
             "thresholds": sc.outcomes.model_dump(),
         }
+        successions = [
+            {"actor": code, "year": year, "from": names[k - 1][1], "name": name}
+            for code in sc.actors
+            for names in [sc.names_by_date(code)]
+            for k, (year, name) in enumerate(names)
+            if k > 0
+        ]
+        if successions:
+            out["successions"] = successions
         for event in ("rupture", "split"):
             k = int(self.runs[f"{event}_year"].notna().sum())
             p, lo, hi = proportion(k, self.n)

@@ -242,6 +242,6 @@ def summary(
         "horizon": sc.time.horizon,
         "partnership": list(sc.watch.partnership),
         "third": sc.watch.third,
-        "actors": {k: (v.name or k) for k, v in sc.actors.items()},
+        "actors": {k: sc.display_name(k) for k in sc.actors},
         "differences": differences,
     }

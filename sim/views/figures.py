@@ -177,6 +177,31 @@ def state(r: float, thresholds: Mapping[str, float]) -> str:
 # -------------------------------------------------------------------- figures
 
 
+def mark_successions(ax: Axes, summary: Mapping[str, Any], members: Sequence[str]) -> None:
+    """A dotted line where a member of the panel's pair became its successor, with its new name.
+
+    ``summary["successions"]`` lists them (``actor``, ``year``, ``name``); the
+    panel's title already names the actor by both names ("USSR / Russia"), the
+    line says when the change came.
+    """
+    for item in summary.get("successions", []):
+        if item["actor"] not in members:
+            continue
+        line = ax.axvline(item["year"], color="0.2", linestyle=":", linewidth=1.1, zorder=2)
+        line.set_gid(f"succession:{item['actor']}:{item['year']}")
+        ax.annotate(
+            f"{item['from']} \u2192 {item['name']}",
+            xy=(item["year"], 0.97),
+            xycoords=("data", "axes fraction"),
+            ha="right",
+            va="top",
+            fontsize="x-small",
+            color="0.2",
+            xytext=(-2, 0),
+            textcoords="offset points",
+        )
+
+
 def plot_fans(trajectories: pd.DataFrame, summary: Mapping[str, Any]) -> Figure:
     """Fan chart of the relation of every pair over time, one panel per pair.
 
@@ -227,6 +252,7 @@ def plot_fans(trajectories: pd.DataFrame, summary: Mapping[str, Any]) -> Figure:
             ax.axhline(0.0, color="0.6", linewidth=0.5, zorder=0)
             a, b = df["a"].iloc[0], df["b"].iloc[0]
             ax.set_title(group_label([a, b], actors))
+            mark_successions(ax, summary, [a, b])
             ax.set_ylim(-1.05, 1.05)
             ax.yaxis.set_major_locator(MultipleLocator(0.5))
             year_axis(ax, x)

@@ -22,7 +22,7 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import MultipleLocator, NullLocator
 
 from sim.formats import format_relation
-from sim.views.figures import TRAJECTORY_COLUMNS, pair_order
+from sim.views.figures import TRAJECTORY_COLUMNS, mark_successions, pair_order
 from sim.views.style import (
     FAN_COLOUR,
     OKABE_ITO,
@@ -193,6 +193,7 @@ def plot_hindcast(
             ax = fig.add_subplot(grid[len(kinds) + k], **share)
             _fan(ax, trajectories[trajectories["pair"] == pair].sort_values("year"), pair, thr)
             ax.set_title(group_label(pair.split("-"), actors), loc="left")
+            mark_successions(ax, summary, pair.split("-"))
             for row in ms.itertuples(index=False):
                 style = KIND_STYLE[row.kind] | {"linewidth": 0.7}
                 line = ax.axvline(row.year, zorder=1.5, alpha=0.6, **style)

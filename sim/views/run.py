@@ -198,6 +198,26 @@ def behaviour_sentence(behaviour: Mapping[str, Any] | None) -> str:
     return "Behaviour parameters: every run used the calibration's point values." + alike
 
 
+def succession_sentence(summary: Mapping[str, Any]) -> str:
+    """Which actor became which successor when, or ``""`` if none did.
+
+    A successor keeps its code and random streams, so its relations are drawn
+    as one line; this sentence (and the dotted line in the figures) says
+    where the name changes.
+    """
+    items = summary.get("successions") or []
+    if not items:
+        return ""
+    said = [
+        f"`{s['actor']}` is {s['from']} until {format_year(s['year'])} and {s['name']} after it"
+        for s in items
+    ]
+    return (
+        "Successions: " + "; ".join(said) + ". A successor state keeps the actor's place in "
+        "the model (its relations continue) with a new name and a new leader."
+    )
+
+
 def report_markdown(summary: Mapping[str, Any], figures: Mapping[str, str]) -> str:
     """``report.md`` of a run: headline numbers in words, tables and figures.
 
@@ -240,6 +260,9 @@ def report_markdown(summary: Mapping[str, Any], figures: Mapping[str, str]) -> s
     behaviour = behaviour_sentence(summary.get("behaviour"))
     if behaviour:
         parts += ["", behaviour]
+    successions = succession_sentence(summary)
+    if successions:
+        parts += ["", successions]
     parts += figure_section(figures)
     return "\n".join(parts) + "\n"
 

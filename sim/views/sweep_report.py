@@ -70,7 +70,7 @@ def _of_runs(estimate: Mapping[str, float]) -> str:
 def _names(plan: Plan, scenario: str) -> tuple[str, str, str]:
     """Readable names of the watched partnership and the third power of a scenario."""
     sc = plan.inputs[scenario].scenario
-    names = {code: (actor.name or code) for code, actor in sc.actors.items()}
+    names = {code: sc.display_name(code) for code in sc.actors}
     a, b = (names.get(m, m) for m in sc.watch.partnership)
     return a, b, names.get(sc.watch.third, sc.watch.third)
 
