@@ -71,6 +71,25 @@ def test_an_added_amount_with_a_one_year_fade_is_half_gone_a_year_later(write_sc
     assert float(fear[8][0]) == pytest.approx(0.1)
 
 
+def test_each_world_ramps_from_its_own_year(write_scenario):
+    shock = {"name": "alarm", "year": START + 1.0, "actor": "CHN", "toward": "RUS",
+             "fear": {"add": 0.4, "ramp": 1.0}}  # fmt: skip
+    data = with_shocks(shock)
+    data["uncertain"] = [{"parameter": "shocks.alarm.year", "low": START, "high": START + 4.0}]
+    inputs = load_inputs(write_scenario(data))
+    model = WedgeModel(inputs.scenario, inputs.calibration, worlds=64, seed=5)
+    years = model.inputs.shock["alarm"]["year"]
+    fear = trace(model, lambda s: s.fear[:, C, R], 24)
+    for k, values in enumerate(fear):
+        t_end = START + DT * (k + 1)  # the end of step k
+        started = years < t_end
+        assert (values[~started] == 0.0).all()
+        done = years < t_end - 1.0  # hit a full year (four steps) ago: the ramp is over
+        assert np.allclose(values[done], 0.4)
+        assert (values[started & ~done] < 0.4 + 1e-12).all()
+    assert len(np.unique(np.floor(years))) >= 3  # the worlds did differ
+
+
 def test_set_with_a_ramp_lands_on_the_level_in_a_straight_line(write_scenario):
     shock = {"name": "border", "year": START, "actor": "CHN", "toward": "RUS",
              "proximity": {"set": 0.6, "ramp": 1.0}}  # fmt: skip

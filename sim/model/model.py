@@ -336,6 +336,8 @@ class WedgeModel(mesa.Model):
         s = self.state
         schedule.apply_paths(self.paths, s, self.steps - 1)
         for item in self.schedule:
+            if item.idle(self.steps - 1):
+                continue
             hit = schedule.advance(item, t0, self.dt)
             if not schedule.is_due(item):
                 continue

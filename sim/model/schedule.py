@@ -108,6 +108,18 @@ class Scheduled:
     crisis_pairs: list[tuple[int, int]]
     since: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     window: int = 1
+    first: int = 0
+    last: int = 0
+
+    def idle(self, k: int) -> bool:
+        """Whether step ``k`` lies outside every world's window and nothing is fading.
+
+        ``first`` and ``last`` bound the steps in which any world can hit or
+        still ramp (with a step of margin each side), so the clock need not run
+        elsewhere: outside them ``since`` is ``-1`` or past every ramp.
+        """
+        outside = k < self.first or k > self.last
+        return outside and not any(op.live is not None for op in self.actor_ops + self.pair_ops)
 
 
 @dataclass
@@ -149,6 +161,8 @@ def compile_shocks(
                     op = Operation(name, state_name(name), cell, mode, amount, steps, fade)
                     (actor_ops if spec.kind == "actor" else pair_ops).append(op)
         worlds = len(f["year"])
+        window = max([op.steps for op in actor_ops + pair_ops] + [1])
+        steps_in = (f["year"] - scenario.time.start) / dt
         item = Scheduled(
             shock=shock,
             actor=a,
@@ -160,7 +174,9 @@ def compile_shocks(
             pair_ops=pair_ops,
             crisis_pairs=[(a, b) for b in others] if shock.crisis else [],
             since=np.full(worlds, -1, dtype=np.int64),
-            window=max([op.steps for op in actor_ops + pair_ops] + [1]),
+            window=window,
+            first=int(np.floor(steps_in.min())) - 1,
+            last=int(np.floor(steps_in.max())) + window + 1,
         )
         out.append(item)
     return out
