@@ -58,10 +58,19 @@ def check(path: Path) -> str:
     inputs = load_inputs(path)
     run_chunk(inputs, 0, 0, 1, paths=False)  # one world to its horizon
     sc = inputs.scenario
+    extras = []
+    paths = {id(p) for p in sc.path_fields().values()}  # a pair's path is listed both ways
+    if paths:
+        extras.append(f"{len(paths)} time paths")
+    successions = [s for s in sc.shocks if s.successor is not None]
+    if successions:
+        extras.append(
+            ", ".join(f"{s.actor} becomes {s.successor} in {s.year:g}" for s in successions)
+        )
     return (
         f"scenario {sc.name}: {len(sc.actors)} actors, {len(sc.shocks)} shocks, "
         f"{len(sc.levers)} levers, {len(sc.uncertain)} uncertain values, "
-        f"{sc.time.start:g}-{sc.time.horizon:g}"
+        f"{sc.time.start:g}-{sc.time.horizon:g}" + "".join(f"; {e}" for e in extras)
     )
 
 
