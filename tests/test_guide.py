@@ -18,10 +18,10 @@ from pydantic import ValidationError
 
 from sim.docs.guide import (
     ReferenceValue,
-    _level,
     reference_values,
     relation_scale_rows,
     scale_guide_markdown,
+    scheduled_leader_changes,
     shipped_scenarios,
 )
 from sim.docs.guide_data import ACTOR_GUIDE, GUIDE, PAIR_GUIDE, RELATION_SCALE, FieldGuide
@@ -140,13 +140,33 @@ def test_sampled_ranges_come_from_the_scenarios_uncertain_entries(values):
     assert all(r.sampled is None for r in capability)
 
 
-def test_a_time_path_is_listed_at_its_value_at_the_start():
-    class Path:
-        def at(self, year: float) -> float:
-            return 0.5 if year == 2000.0 else 0.9
+PATHS_AND_SUCCESSION = """
+extends = "baseline_2024.toml"
+name = "paths"
 
-    assert _level(Path(), 2000.0) == 0.5
-    assert _level(0.25, 2000.0) == 0.25
+[actors.CHN]
+capability = { path = [[2020.0, 0.2], [2028.0, 0.28]] }
+
+[[shocks]]
+name = "new_state"
+year = 2030.0
+actor = "RUS"
+successor = "Russian Republic"
+"""
+
+
+def test_time_paths_are_listed_at_the_start_and_a_succession_changes_the_leader(tmp_path):
+    for name in ("baseline_2024.toml", "calibration.toml", "calibration_posterior.csv"):
+        shutil.copy(SCENARIOS / name, tmp_path)
+    (tmp_path / "paths.toml").write_text(PATHS_AND_SUCCESSION)
+    shipped = [s for s in shipped_scenarios(tmp_path) if s[0] == "paths"]
+    rows = [r for r in reference_values(shipped)["capability"] if r.where == "CHN"]
+    assert len(rows) == 1 and rows[0].path
+    assert math.isclose(rows[0].value, 0.24)  # 2024.0 is halfway from 2020 (0.2) to 2028 (0.28)
+    assert (["paths"], "new_state", "RUS", 2030.0, 1.0, None) in scheduled_leader_changes(shipped)
+    text = scale_guide_markdown(tmp_path)
+    assert "CHN 0.24 (a time path: its value at the start)" in text
+    assert "| `paths` | `new_state` | RUS | 2030 | 1 |" in text
 
 
 @pytest.mark.parametrize("entry", ENTRIES, ids=lambda e: e.name)

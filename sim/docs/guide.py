@@ -45,6 +45,8 @@ class ReferenceValue:
         The value at the scenario's start, in the field's unit.
     sampled
         ``(low, high)`` when the scenario samples the value, else ``None``.
+    path
+        Whether the value follows a time path (``value`` is then its value at the start).
     """
 
     field: str
@@ -52,6 +54,7 @@ class ReferenceValue:
     where: str
     value: float
     sampled: tuple[float, float] | None = None
+    path: bool = False
 
 
 # -- the shipped scenarios and their values --------------------------------------------------
@@ -108,7 +111,8 @@ def _scenario_values(label: str, scenario: Scenario) -> list[ReferenceValue]:
 
     def add(field: str, where: str, value: Any, path: str | None) -> None:
         at = sampled.get(_path_key(path)) if path is not None else None
-        rows.append(ReferenceValue(field, label, where, _level(value, start), at))
+        follows = not isinstance(value, int | float)
+        rows.append(ReferenceValue(field, label, where, _level(value, start), at, follows))
 
     for code, actor in scenario.actors.items():
         for field in ACTOR_FIELDS:
@@ -160,16 +164,18 @@ def scheduled_leader_changes(
 ) -> list[tuple[list[str], str, str, float, float, tuple[float, float] | None]]:
     """Shocks that may remove a leader: ``(scenarios, shock, actor, year, chance, sampled)``.
 
-    A shock shared by several scenarios (through ``extends``) is listed once, with
+    A succession (``successor``) always brings a new leader, so its chance is 1. A
+    shock shared by several scenarios (through ``extends``) is listed once, with
     every scenario that has it.
     """
     found: dict[tuple[Any, ...], list[str]] = {}
     for label, scenario in shipped:
         sampled = _sampled(scenario)
         for s in scenario.shocks:
-            if s.leader_change > 0:
+            chance = 1.0 if s.successor is not None else s.leader_change
+            if chance > 0:
                 at = sampled.get(("shocks", s.name, "leader_change"))
-                found.setdefault((s.name, s.actor, s.year, s.leader_change, at), []).append(label)
+                found.setdefault((s.name, s.actor, s.year, chance, at), []).append(label)
     return [(labels, *key) for key, labels in found.items()]
 
 
@@ -236,6 +242,8 @@ def _value_text(row: ReferenceValue) -> str:
         text = "stance " + text
     if row.sampled is not None:
         text += f" (sampled {_num(row.sampled[0])} to {_num(row.sampled[1])})"
+    if row.path:
+        text += " (a time path: its value at the start)"
     return text
 
 
@@ -263,7 +271,7 @@ def _spread(entry: FieldGuide, rows: list[ReferenceValue]) -> str:
 
 def _summary_table(values: dict[str, list[ReferenceValue]]) -> str:
     rows = [
-        "| field | where | range | derived from | scale | shipped values |",
+        "| field | kind | range | derived from | scale | shipped values |",
         "| --- | --- | --- | --- | --- | --- |",
     ]
     for entry in (*ACTOR_GUIDE, *PAIR_GUIDE):
@@ -302,8 +310,8 @@ def relation_scale_rows() -> list[tuple[float, str, str]]:
     points += [
         (
             outcomes["hostile"].default,
-            "the hostile threshold: at or below, the pair counts as hostile, and a rupture "
-            "once it stays there `persistence` years (BRIEF section 4)",
+            "the hostile threshold: at or below, the pair counts as hostile; a pair aligned "
+            "before that stays there `persistence` years has ruptured (BRIEF section 4)",
             "`[outcomes] hostile` default",
         ),
         (
@@ -373,16 +381,17 @@ def _leader_section(shipped: list[tuple[str, Scenario]], folder: Path) -> list[s
     return [
         "## Leader changes",
         "",
-        "A change of leader resets trust in every pair that involves the state: to "
-        f"`trust_reset` ({_num(b['trust_reset'])} at the shipped calibration's point value) "
-        f"plus a share `trust_carryover` ({_num(b['trust_carryover'])}) of the old record. "
+        "A change of leader resets trust, both ways, in every pair that involves the state: "
+        f"toward `trust_reset` ({b['trust_reset']:.2f} at the shipped calibration's point "
+        f"value), keeping a share `trust_carryover` ({b['trust_carryover']:.2f}) of the old "
+        "record's distance from it. "
         f"The new leader's first decision closes a share `leader_reset` "
-        f"({_num(b['leader_reset'])}) of the gap to the stances it wants (ODD 7.4, 7.6). "
+        f"({b['leader_reset']:.2f}) of the gap to the stances it wants (ODD 7.4, 7.6). "
         "Changes come two ways, and both run in the same scenario:",
         "",
         "- **drawn**: every state's leader changes at random, with hazard `leader_hazard` "
-        "x (1 + `instability_hazard` x `instability`) per year. At the point value "
-        f"`instability_hazard` = {_num(b['instability_hazard'])}, an instability of 0.1 "
+        "× (1 + `instability_hazard` × `instability`) per year. At the point value "
+        f"`instability_hazard` = {b['instability_hazard']:.3g}, an instability of 0.1 "
         f"multiplies the calm-time hazard by {multiplier:.1f};",
         "- **scheduled**: a shock with `leader_change = p` removes the leader in a share p "
         "of worlds, on its date.",
@@ -405,6 +414,10 @@ def _leader_section(shipped: list[tuple[str, Scenario]], folder: Path) -> list[s
         "- *Uncertain falls.* When an event may or may not topple a leader, give its shock a "
         "`leader_change` below 1 and, if the odds are unclear, sample them. The instability "
         "the shock adds raises the hazard in the years after.",
+        "- *Rules that change.* When the calm-time rate itself changes (a term limit "
+        "introduced or abolished), change `leader_hazard` with a shock or give it a time "
+        "path, rather than scheduling the changes it would bring. A succession (a shock "
+        "with `successor`, a state that changes shape) always brings a new leader.",
         "",
         "Shocks in the shipped scenarios that may remove a leader:",
         "",

@@ -176,7 +176,7 @@ ACTOR_GUIDE: tuple[FieldGuide, ...] = (
         "strategic air force); the USSR 0.8 (the largest land army, 3,600 thousand "
         "personnel in COW `milper` 1949, the bomb from August 1949, no global navy); China "
         "0.25 (a large infantry army, no navy, little air force, no bomb), raised by 0.15 "
-        "with its first nuclear test in 1964.",
+        "over 1964-67 as its bomb became a deliverable force.",
         anchor=Anchor(_1949, "RUS", 0.8),
         extremes="0: no force able to strike beyond its borders; 1: a global expeditionary "
         "force (the United States in both shipped eras).",
@@ -239,7 +239,7 @@ ACTOR_GUIDE: tuple[FieldGuide, ...] = (
         "Force data. The shipped scenarios start every state at 0 and add instability by "
         "shocks.",
         example="China in late 1949: 0 (a new regime, but in full control of the Mainland; "
-        "`history/sino_soviet_1949`). The Cultural Revolution adds 0.5 in 1966. A Russian "
+        "`history/sino_soviet_1949`). The Cultural Revolution adds 0.5 over 1966-67. A Russian "
         "defeat in Ukraine adds 0.2-0.7 (`russian_defeat_ukraine`: 0.2 a regime that "
         "rallies after a negotiated retreat, 0.7 open elite conflict, short of a "
         "revolution at 1).",
@@ -375,8 +375,8 @@ PAIR_GUIDE: tuple[FieldGuide, ...] = (
         extremes="0: the same doctrine; 1: opposite systems. With doctrinal rivalry, "
         "closeness turns into friction.",
         judgement=True,
-        note="A data-based first cut, then judgement. Distance changes only through shocks "
-        "(ODD 7.2).",
+        note="A data-based first cut, then judgement. The model does not move distance; a "
+        "shock or a time path does (ODD 7.2).",
     ),
     FieldGuide(
         name="doctrinal_rivalry",
@@ -424,8 +424,8 @@ PAIR_GUIDE: tuple[FieldGuide, ...] = (
         anchor=Anchor(_1949, "USA-RUS", 0.3),
         extremes="0: oceans apart, no forces in contact; 1: a long shared land border.",
         judgement=True,
-        note="A land border is data; every value in between is a judgement. Proximity is "
-        "constant in a run (ODD 2).",
+        note="A land border is data; every value in between is a judgement. The model does "
+        "not move proximity; a shock or a time path does.",
     ),
     FieldGuide(
         name="disputes",
@@ -445,8 +445,8 @@ PAIR_GUIDE: tuple[FieldGuide, ...] = (
         anchor=Anchor(_1949, "USA-RUS", 0.7),
         extremes="0: no open dispute; 1: the largest stakes two states can dispute.",
         judgement=True,
-        note="The data say which disputes exist and when; the level is a judgement. Disputes "
-        "change only through shocks.",
+        note="The data say which disputes exist and when; the level is a judgement. The "
+        "model does not move disputes; a shock or a time path does.",
     ),
     FieldGuide(
         name="trust",
@@ -516,7 +516,7 @@ PAIR_GUIDE: tuple[FieldGuide, ...] = (
         extremes="0: cannot bring force to bear on the other; 1: can bring all of it.",
         judgement=True,
         note="The named actor's reach raises the threat the other perceives "
-        "from it (ODD 7.1); it is constant in a run.",
+        "from it (ODD 7.1). The model does not move reach; a shock or a time path does.",
     ),
     FieldGuide(
         name="fear",
@@ -537,7 +537,7 @@ PAIR_GUIDE: tuple[FieldGuide, ...] = (
         extremes="0: no threat beyond Walt's terms (the default); 1: the greatest threat, "
         "whatever the capabilities.",
         judgement=True,
-        note="Fear changes only through shocks.",
+        note="The model does not move fear; a shock or a time path does.",
     ),
     FieldGuide(
         name="sanctions",
