@@ -550,9 +550,10 @@ PAIR_GUIDE: tuple[FieldGuide, ...] = (
         "or partial trade bans, export controls, financial, arms, travel). Trade data show "
         "the bite: Soviet imports from the US fell from USD 28m (1948) to 7m (1949) and 1m "
         "(1950) under the Export Control Act and COCOM (`trade_cow_v4.csv`).",
-        convention="Anchors: 1 a total embargo (trade to zero, "
-        "as the US on China from December 1950); 0.6 a strategic export embargo while "
-        "ordinary trade goes on (the US on the USSR, 1949); 0.2-0.3 controls or tariffs on "
+        convention="Anchors: 1 a total embargo (the US on China from December 1950: its "
+        "exports to China nil from 1951, its imports from 1954); 0.6 a strategic export "
+        "embargo while ordinary trade goes on (the US on the USSR, 1949); 0.2-0.3 controls "
+        "or tariffs on "
         "part of trade (the US on China in 1949 and 2024); 0.8 broad sanctions such as the "
         "US on Russia after 2022.",
         example="US sanctions on the USSR in `history/sino_soviet_1949`: 0.6, the strategic "
