@@ -36,9 +36,7 @@ def _describe(model: type[BaseModel], field: str) -> str:
 
 def _toml(value: Any) -> str:
     if isinstance(value, BaseModel):  # a time path or an effect: its inline table
-        value = {
-            k: v for k, v in value.model_dump(exclude_defaults=True).items() if v is not None
-        }
+        value = {k: v for k, v in value.model_dump(exclude_defaults=True).items() if v is not None}
     if isinstance(value, list | tuple):
         return "[" + ", ".join(_toml(v) for v in value) + "]"
     if isinstance(value, bool):
