@@ -394,3 +394,19 @@ def test_outputs_name_a_successor_by_date(write_scenario):
     assert sum("USSR / Russia" in t for t in titles) == 2
     plain = run_ensemble(load_inputs(write_scenario(scenario_data())), runs=20, seed=3)
     assert "successions" not in plain.summary()
+
+
+def test_a_shock_says_what_it_does_in_words(write_scenario):
+    shock = _shock(
+        successor="Russia",
+        capability={"set": 0.05},
+        fear={"add": 0.2, "ramp": 2.0, "fade": 1.0},
+        sanctions=0.4,
+        toward=["CHN", "USA"],
+        crisis=True,
+    )
+    scenario = load_inputs(write_scenario(with_shocks(shock))).scenario
+    assert scenario.shocks[0].describe() == (
+        "becomes Russia (a new leader), capability set to 0.05, "
+        "fear +0.2 over 2 years, fading (half-life 1 year), sanctions set to 0.4, a crisis"
+    )

@@ -18,6 +18,7 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
+from sim.docs.guide import scale_guide_markdown
 from sim.model import schedule, setup
 from sim.scenario import loader
 from sim.scenario.forms import FIELDS, SCALE_LIMIT
@@ -513,6 +514,7 @@ def scenario_reference() -> str:
                 "behaviour parameter replaces it with its own distribution.",
                 "",
             ]
+    out += [scale_guide_markdown().rstrip(), ""]
     out += [
         "## [behaviour]",
         "",

@@ -248,6 +248,22 @@ def effect_of(field: str, value: float | Effect) -> tuple[Mode, float, float, fl
     return FIELDS[field].plain, float(value), 0.0, None
 
 
+def effect_words(field: str, value: float | Effect) -> str:
+    """A shock's change of one field in words: ``"instability +0.5 over 1 year"``."""
+    mode, number, ramp, fade = effect_of(field, value)
+    text = {
+        "add": f"{field} {number:+g}",
+        "set": f"{field} set to {number:g}",
+        "scale": f"{field} \u00d7{number:g}",
+        "relative": f"{field} {number:+.0%}",
+    }[mode]
+    if ramp > 0:
+        text += f" over {ramp:g} year{'s' if ramp != 1 else ''}"
+    if fade is not None:
+        text += f", fading (half-life {fade:g} year{'s' if fade != 1 else ''})"
+    return text
+
+
 def mode_bounds(field: str, mode: Mode) -> tuple[float, float]:
     """The admissible values of a shock's number for ``field`` in ``mode``."""
     spec = FIELDS[field]

@@ -11,7 +11,7 @@ from typing import Any
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from sim.scenario.common import Strict, Unit
-from sim.scenario.forms import FIELDS, Amount, Effect, check_amount, effect_of
+from sim.scenario.forms import FIELDS, Amount, Effect, check_amount, effect_of, effect_words
 
 
 class Shock(Strict):
@@ -148,6 +148,16 @@ class Shock(Strict):
                 continue
             out.append((name, value))
         return out
+
+    def describe(self) -> str:
+        """What the shock does, in words: its successor, its changes, a leader change, a crisis."""
+        out = [f"becomes {self.successor} (a new leader)"] if self.successor else []
+        out += [effect_words(name, value) for name, value in self.effects()]
+        if self.leader_change > 0 and self.successor is None:
+            out.append(f"removes the leader (probability {self.leader_change:g})")
+        if self.crisis:
+            out.append("a crisis")
+        return ", ".join(out) or "nothing"
 
     def mode(self, field: str) -> str:
         """The mode of this shock's value for ``field``: set, add, scale or relative."""

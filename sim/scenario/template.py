@@ -35,6 +35,10 @@ def _describe(model: type[BaseModel], field: str) -> str:
 
 
 def _toml(value: Any) -> str:
+    if isinstance(value, BaseModel):  # a time path or an effect: its inline table
+        value = {k: v for k, v in value.model_dump(exclude_defaults=True).items() if v is not None}
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
@@ -136,6 +140,11 @@ def template(name: str, base: Scenario, extends: str, base_label: str) -> str:
         _line("toward", a, _describe(Shock, "toward")),
         _line("capability", -0.1, _describe(Shock, "capability")),
         _line("fear", 0.2, _describe(Shock, "fear")),
+        _line(
+            "sanctions",
+            {"add": 0.3, "ramp": 2.0},
+            "raised by 0.3 over two years; a table gives set, add or scale, ramp and fade",
+        ),
         _line("source", "where the event and its size come from", "a citation or `judgement`"),
         "",
         "# --- a value nobody knows: sampled in every world ------------------------------",
