@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from conftest import scenario_data
+from conftest import scenario_data, write_toml
 
 from sim.engine.ensemble import load_inputs, run_ensemble
 from sim.model.model import WedgeModel
@@ -410,3 +410,21 @@ def test_a_shock_says_what_it_does_in_words(write_scenario):
         "becomes Russia (a new leader), capability set to 0.05, "
         "fear +0.2 over 2 years, fading (half-life 1 year), sanctions set to 0.4, a crisis"
     )
+
+
+def test_a_file_of_shocks_extended_after_the_base_keeps_the_bases_calibration(
+    write_scenario, tmp_path
+):
+    base = write_scenario(scenario_data(), name="base.toml", folder=tmp_path / "models")
+    write_toml(tmp_path / "models" / "parts" / "events.toml", {"shocks": [_shock(fear=0.1)]})
+    child = write_toml(
+        tmp_path / "models" / "child.toml",
+        {"extends": ["base.toml", "parts/events.toml"], "name": "child"},
+    )
+    scenario = load_inputs(child).scenario
+    assert Path(scenario.calibration) == (base.parent / "calibration.toml").resolve()
+    assert [s.name for s in scenario.shocks] == ["s"]
+    # A file of shocks alone is not a scenario: one line says what is missing.
+    with pytest.raises(InputError) as info:
+        load_inputs(tmp_path / "models" / "parts" / "events.toml")
+    assert info.value.field in ("name", "time", "watch", "actors")

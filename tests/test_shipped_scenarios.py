@@ -1,5 +1,6 @@
 """Every shipped scenario loads, runs and yields coherent outcomes."""
 
+import tomllib
 from pathlib import Path
 
 import numpy as np
@@ -12,8 +13,10 @@ ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = sorted(
     p
     for p in (ROOT / "scenarios").rglob("*.toml")
-    if p.name != "calibration.toml" and "sweeps" not in p.parts
+    if p.name != "calibration.toml" and "sweeps" not in p.parts and "parts" not in p.parts
 )
+"""Every scenario file; ``parts/`` folders hold pieces that scenarios extend (shocks only)."""
+PARTS = sorted((ROOT / "scenarios").rglob("parts/*.toml"))
 
 
 def test_the_scenarios_the_issue_names_are_shipped():
@@ -23,6 +26,15 @@ def test_the_scenarios_the_issue_names_are_shipped():
         "russian_defeat_ukraine", "defeat_then_offer", "far_east_tension",
     }  # fmt: skip
     assert expected <= names
+
+
+@pytest.mark.parametrize("part", PARTS, ids=lambda p: p.stem)
+def test_every_shipped_part_is_extended_by_a_shipped_scenario(part):
+    shocks = {s["name"] for s in tomllib.loads(part.read_text(encoding="utf-8"))["shocks"]}
+    users = [p for p in SCENARIOS if part.name in p.read_text(encoding="utf-8")]
+    assert users, f"{part} is extended by no shipped scenario"
+    for path in users:
+        assert shocks <= {s.name for s in load_inputs(path).scenario.shocks}, path
 
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)

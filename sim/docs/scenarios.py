@@ -478,9 +478,10 @@ def scenario_reference() -> str:
         "",
         "A file may start from others with `extends`. " + merging,
         "",
-        "A file that sets no `calibration` takes it from the files it extends; a file that "
-        "extends nothing defaults to `calibration.toml` beside itself. `wedge schema` prints "
-        "the same format as JSON Schema.",
+        "A file that sets no `calibration` takes it from the files it extends. When no file "
+        "of the chain names one, it is `calibration.toml` beside the first file of the chain "
+        "that extends nothing (the base): a file of shocks only, extended after the base, "
+        "never changes it. `wedge schema` prints the same format as JSON Schema.",
         "",
         "Actor ids match `" + ACTOR_ID + "`: 2 to 12 upper-case letters, digits or `_`, "
         "starting with a letter (`USA`, `CHN`, `RUS`, `IND`).",

@@ -53,9 +53,20 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise InputError(path, "", f"TOML syntax error: {exc}") from None
 
 
+_DEFAULT_CALIBRATION = "\x00default calibration"
+"""Where the calibration is when no file of a chain names one: beside the first base.
+
+Kept apart from ``calibration`` while merging, so that a file that names none
+(a file of shocks only, extended after the base) cannot replace the one its
+chain inherits.
+"""
+
+
 def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
     out = dict(base)
     for key, value in over.items():
+        if key == _DEFAULT_CALIBRATION and key in out:
+            continue  # the first base's default stands
         if key in _KEYED_LISTS and isinstance(value, list) and isinstance(out.get(key), list):
             out[key] = _merge_keyed(out[key], value, _KEYED_LISTS[key])
         elif isinstance(value, dict) and isinstance(out.get(key), dict):
@@ -125,8 +136,8 @@ def _resolve(path: Path, chain: tuple[Path, ...]) -> dict[str, Any]:
             raise InputError(path, "extends", f"{parent!r} not found (looked in {target.parent})")
         merged = _merge(merged, _resolve(target, (*chain, path)))
     merged = _merge(merged, data)
-    if "calibration" not in merged:
-        merged["calibration"] = str((path.parent / "calibration.toml").resolve())
+    if "calibration" not in merged and _DEFAULT_CALIBRATION not in merged:
+        merged[_DEFAULT_CALIBRATION] = str((path.parent / "calibration.toml").resolve())
     return merged
 
 
@@ -354,7 +365,10 @@ def validation_error(path: Path, model: type[BaseModel], exc: ValidationError) -
 
 def scenario_dict(path: str | Path) -> dict[str, Any]:
     """The merged, unvalidated content of a scenario file and what it extends."""
-    return _resolve(Path(path), ())
+    merged = _resolve(Path(path), ())
+    default = merged.pop(_DEFAULT_CALIBRATION, None)
+    merged.setdefault("calibration", default)
+    return merged
 
 
 def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None) -> Scenario:
