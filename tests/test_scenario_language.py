@@ -428,3 +428,17 @@ def test_a_file_of_shocks_extended_after_the_base_keeps_the_bases_calibration(
     with pytest.raises(InputError) as info:
         load_inputs(tmp_path / "models" / "parts" / "events.toml")
     assert info.value.field in ("name", "time", "watch", "actors")
+
+
+def test_the_factor_experiment_refuses_a_scenario_with_time_paths(write_scenario, tmp_path):
+    from sim.experiments.factors import directions
+
+    past = scenario_data(time={"start": 1950.0, "horizon": 1960.0, "step": 0.25})
+    past["actors"]["CHN"]["growth"] = {"path": [[1950.0, 0.01], [1955.0, 0.03]]}
+    past_path = write_scenario(past, name="past.toml")
+    present = load_inputs(write_scenario(scenario_data(), name="present.toml"))
+    with pytest.raises(InputError) as info:
+        directions(present, load_inputs(past_path))
+    assert info.value.file == str(past_path)
+    assert info.value.field == "actors.CHN.growth"
+    assert "follows a time path" in info.value.message

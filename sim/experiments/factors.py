@@ -333,6 +333,17 @@ def directions(present: Inputs, past: Inputs) -> list[Direction]:
             "time.start",
             "the two scenarios of the experiment must start in different years",
         )
+    for inputs in (present, past):
+        paths = inputs.scenario.path_fields()
+        if paths:
+            field, who, other = next(iter(paths))
+            where = f"actors.{who}.{field}" if other is None else f"pairs.{who}-{other}.{field}"
+            raise InputError(
+                inputs.path,
+                where,
+                "follows a time path; the five-factor experiment swaps initial values, so both "
+                "scenarios must give numbers",
+            )
     return [
         Direction(year_of(present.scenario), present, past),
         Direction(year_of(past.scenario), past, present),
