@@ -17,6 +17,8 @@ from typing import Any
 import numpy as np
 import pytest
 from conftest import scenario_data, write_toml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from sim.engine.ensemble import load_inputs, run_ensemble
 from sim.model.model import WedgeModel
@@ -442,3 +444,64 @@ def test_the_factor_experiment_refuses_a_scenario_with_time_paths(write_scenario
     assert info.value.file == str(past_path)
     assert info.value.field == "actors.CHN.growth"
     assert "follows a time path" in info.value.message
+
+
+EFFECTS = st.one_of(
+    st.builds(lambda v: {"set": v}, st.floats(0.0, 1.0)),
+    st.builds(lambda v: {"add": v}, st.floats(-1.0, 1.0)),
+    st.builds(lambda v, h: {"add": v, "fade": h}, st.floats(-1.0, 1.0), st.floats(0.1, 5.0)),
+    st.builds(lambda v: {"scale": v}, st.floats(0.0, 10.0)),
+).flatmap(lambda e: st.builds(lambda r: e | {"ramp": r}, st.sampled_from([0.0, 0.25, 1.0, 2.5])))
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    effects=st.lists(
+        st.tuples(st.sampled_from(["fear", "proximity", "sanctions", "reach"]), EFFECTS,
+                  st.integers(0, 15)),
+        min_size=1, max_size=6,
+    )
+)  # fmt: skip
+def test_any_sequence_of_effects_keeps_every_value_in_range(write_scenario, effects):
+    shocks = [
+        {"name": f"e{k}", "year": START + DT * step, "actor": "CHN", "toward": "RUS",
+         field: effect}
+        for k, (field, effect, step) in enumerate(effects)
+    ]  # fmt: skip
+    model = model_of(write_scenario, with_shocks(*shocks), worlds=2)
+    static = {"fear": [], "proximity": [], "sanctions_base": [], "reach": []}
+    for _ in range(24):
+        model.step()
+        for name in static:
+            value = getattr(model.state, name)[:, C, R]
+            assert ((value >= 0.0) & (value <= 1.0)).all(), name
+            static[name].append(value.copy())
+    # Once every ramp is over and nothing fades, a field that no later shock touches is still.
+    last = max(step + 10 for _, _, step in effects)  # 2.5-year ramps are 10 steps
+    fading = any("fade" in effect for _, effect, _ in effects)
+    if last < 23 and not fading:
+        for name, series in static.items():
+            assert np.array_equal(series[last], series[-1]), name
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    points=st.lists(st.tuples(st.floats(2020.0, 2035.0), st.floats(0.0, 1.0)), min_size=1,
+                    max_size=6, unique_by=lambda p: round(p[0], 3))
+)  # fmt: skip
+def test_a_path_holds_its_interpolated_value_at_every_step(write_scenario, points):
+    points = sorted((round(y, 3), v) for y, v in points)
+    data = scenario_data()
+    data["pairs"]["CHN-RUS"]["proximity"] = {"path": [list(p) for p in points]}
+    model = model_of(write_scenario, data, worlds=2)
+    years, values = zip(*points, strict=True)
+    assert model.state.proximity[0, C, R] == pytest.approx(np.interp(START, years, values))
+    for k in range(24):
+        model.step()
+        expected = np.interp(START + DT * k, years, values)
+        assert model.state.proximity[:, C, R] == pytest.approx(expected)
+        assert model.state.proximity[:, R, C] == pytest.approx(expected)
