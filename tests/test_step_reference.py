@@ -1,0 +1,60 @@
+"""The model reproduces the per-world reference recorded before its step is compiled.
+
+``tests/reference/record_step.py`` froze every shipped scenario's inputs (merged
+tables, the calibration and its posterior) and recorded, at one seed, each world's
+relations and capabilities at every step and its outcomes. These tests rerun the
+same worlds from the frozen inputs, so a change of the shipped files does not
+touch them: only a change of the model's arithmetic does. Today the match is
+exact; a compiled step may differ only by floating-point reassociation, and its
+tolerance is stated here when it lands.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from sim.engine.ensemble import Inputs, run_chunk
+from sim.model.model import WedgeModel
+from sim.scenario.calibration import load_calibration
+from sim.scenario.schema import Scenario
+
+HERE = Path(__file__).resolve().parent / "reference" / "step"
+META = json.loads((HERE / "meta.json").read_text(encoding="utf-8"))
+REFERENCE = np.load(HERE / "step.npz", allow_pickle=False)
+
+
+def frozen_inputs(name: str) -> Inputs:
+    """A recorded scenario on the recorded calibration."""
+    data = json.loads((HERE / f"{name}.json").read_text(encoding="utf-8"))
+    data["calibration"] = str(HERE / "calibration.toml")
+    scenario = Scenario.model_validate(data)
+    return Inputs(scenario, load_calibration(HERE / "calibration.toml"), f"{name}.json")
+
+
+def test_the_reference_covers_every_history_and_2024_scenario():
+    names = set(META["scenarios"])
+    assert {"baseline_2024", "sino_soviet_1949", "cold_war_1949", "normalisation_1976"} <= names
+    assert len(META["commit"]) == 40 and META["worlds"] >= 16
+
+
+@pytest.mark.parametrize("name", META["scenarios"])
+def test_every_world_matches_the_reference(name):
+    inputs = frozen_inputs(name)
+    worlds, seed = META["worlds"], META["seed"]
+    model = WedgeModel(inputs.scenario, inputs.calibration, worlds=worlds, seed=seed)
+    relation, capability = [], []
+    while True:
+        relation.append(np.stack([model.relation[:, i, j] for i, j in model.pairs], axis=1))
+        capability.append(model.state.capability.copy())
+        if not model.running:
+            break
+        model.step()
+    np.testing.assert_array_equal(np.array(relation), REFERENCE[f"{name}.relation"])
+    np.testing.assert_array_equal(np.array(capability), REFERENCE[f"{name}.capability"])
+    runs = run_chunk(inputs, seed, 0, worlds, paths=False).runs
+    outcomes = runs[META["outcomes"]].to_numpy(dtype=float)
+    np.testing.assert_array_equal(outcomes, REFERENCE[f"{name}.outcomes"])
