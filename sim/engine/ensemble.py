@@ -15,6 +15,7 @@ import gc
 import operator
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -355,13 +356,11 @@ class EnsembleResult:
             "actors": {k: sc.display_name(k) for k in sc.actors},
             "thresholds": sc.outcomes.model_dump(),
         }
-        successions = [
-            {"actor": code, "year": year, "from": names[k - 1][1], "name": name}
-            for code in sc.actors
-            for names in [sc.names_by_date(code)]
-            for k, (year, name) in enumerate(names)
-            if k > 0
-        ]
+        successions = []
+        for code in sc.actors:
+            names = sc.names_by_date(code)  # (from year, name), the actor's own name first
+            for (_, before), (year, name) in pairwise(names):
+                successions.append({"actor": code, "year": year, "from": before, "name": name})
         if successions:
             out["successions"] = successions
         for event in ("rupture", "split"):

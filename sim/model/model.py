@@ -343,21 +343,21 @@ class WedgeModel(mesa.Model):
                 continue
             for op in item.actor_ops:
                 schedule.apply(op, item.since, s, self.dt)
-            if hit.any():
-                forced = hit & (item.draws[:, 1] < item.leader_change)
-                if item.shock.successor is not None:
-                    forced = hit
+            hits = bool(hit.any())
+            if hits:
+                # A succession always brings a new leader; otherwise the shock's own chance.
+                succession = item.shock.successor is not None
+                forced = hit if succession else hit & (item.draws[:, 1] < item.leader_change)
                 if forced.any():
                     flags = np.zeros((self.worlds, self.n), dtype=bool)
                     flags[:, item.actor] = forced
                     self._change_leaders(flags)
             for op in item.pair_ops:
                 schedule.apply(op, item.since, s, self.dt)
-            for a, b in item.crisis_pairs:
-                if hit.any():
-                    mask = np.zeros((self.worlds, self.n, self.n), dtype=bool)
-                    mask[:, a, b] = mask[:, b, a] = hit
-                    self._crisis(mask)
+            for a, b in item.crisis_pairs if hits else []:
+                mask = np.zeros((self.worlds, self.n, self.n), dtype=bool)
+                mask[:, a, b] = mask[:, b, a] = hit
+                self._crisis(mask)
 
     # -- levers --------------------------------------------------------------------------
     def _apply_levers(self, t0: float) -> None:

@@ -25,7 +25,7 @@ import numpy as np
 
 from sim.scenario.calibration import PARAMETERS, Calibration, check_behaviour_overrides
 from sim.scenario.errors import InputError
-from sim.scenario.forms import FIELDS, initial, mode_bounds
+from sim.scenario.forms import FIELDS, effect_of, initial, mode_bounds
 from sim.scenario.sampling import from_unit, sampling_problem, support
 from sim.scenario.schema import (
     Distribution,
@@ -361,7 +361,7 @@ def _shock_number(shock: Shock, field: str) -> float:
     value = getattr(shock, field)
     if value is None:
         return np.nan
-    return float(value.value if hasattr(value, "value") else value)
+    return effect_of(field, value)[1] if field in FIELDS else float(value)
 
 
 def _assign(out: Worlds, path: str, values: np.ndarray, idx: dict[str, int]) -> None:
