@@ -336,11 +336,9 @@ def directions(present: Inputs, past: Inputs) -> list[Direction]:
     for inputs in (present, past):
         paths = inputs.scenario.path_fields()
         if paths:
-            field, who, other = next(iter(paths))
-            where = f"actors.{who}.{field}" if other is None else f"pairs.{who}-{other}.{field}"
             raise InputError(
                 inputs.path,
-                where,
+                inputs.scenario.address(*next(iter(paths))),
                 "follows a time path; the five-factor experiment swaps initial values, so both "
                 "scenarios must give numbers",
             )

@@ -468,6 +468,17 @@ class Scenario(Strict):
                             out[(name, who, b if who == a else a)] = value
         return out
 
+    def address(self, field: str, who: str, other: str | None) -> str:
+        """Where a value of :meth:`path_fields` is written: ``pairs.CHN-RUS.trust.CHN``.
+
+        A pair is named by its key as the file writes it; a directed value adds
+        the actor whose value it is.
+        """
+        if other is None:
+            return f"actors.{who}.{field}"
+        key = f"{who}-{other}" if f"{who}-{other}" in self.pairs else f"{other}-{who}"
+        return f"pairs.{key}.{field}" + (f".{who}" if FIELDS[field].kind == "directed" else "")
+
     def _check_paths_are_not_shocked(self) -> None:
         """A field that follows a path cannot also be changed by a shock (the path would win)."""
         paths = self.path_fields()
@@ -485,15 +496,9 @@ class Scenario(Strict):
                     hit = [(f, x, y) for x, y in sides for f in shared_fields(name)]
                 for target in hit:
                     if target in paths:
-                        field, who, other = target
-                        where = (
-                            f"actors.{who}.{field}"
-                            if other is None
-                            else (f"pairs.{who}-{other}.{field}")
-                        )
                         raise ValueError(
-                            f"shocks[{i}].{name}: {where} follows a path, so a shock cannot "
-                            "change it too; put the change into the path"
+                            f"shocks[{i}].{name}: {self.address(*target)} follows a path, so a "
+                            "shock cannot change it too; put the change into the path"
                         )
 
     def names_by_date(self, code: str) -> list[tuple[float, str]]:
