@@ -1,4 +1,4 @@
-"""Small Markdown helpers every layer may use: link targets and a report's first paragraph.
+"""Small Markdown helpers for every layer: link targets, table cells, a report's first paragraph.
 
 Standard library only.
 """
@@ -11,6 +11,11 @@ from pathlib import Path
 def link_target(target: str) -> str:
     """A Markdown link target, in angle brackets when it holds spaces or brackets."""
     return f"<{target}>" if any(ch in target for ch in " ()<>") else target
+
+
+def table_cell(text: str) -> str:
+    """Text safe inside a Markdown table cell: one line, pipes escaped."""
+    return " ".join(str(text).split()).replace("|", "\\|")
 
 
 def first_paragraph(report: Path) -> str:

@@ -17,10 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from sim.docs.guide_data import ACTOR_GUIDE, GUIDE, PAIR_GUIDE, RELATION_SCALE, FieldGuide
+from sim.markdown import table_cell
 from sim.model.setup import ACTOR_FIELDS, DIRECTED_DEFAULTS, DIRECTED_FIELDS, SYMMETRIC_FIELDS
 from sim.paths import SCENARIOS
 from sim.scenario.calibration import load_calibration
 from sim.scenario.errors import InputError
+from sim.scenario.forms import initial
 from sim.scenario.loader import load_scenario
 from sim.scenario.schema import Actor, Outcomes, Pair, Scenario
 
@@ -79,13 +81,6 @@ def shipped_scenarios(folder: Path = SCENARIOS) -> list[tuple[str, Scenario]]:
     return out
 
 
-def _level(value: Any, start: float) -> float:
-    """A situational value at the start: the number itself, or a time path's value then."""
-    if isinstance(value, int | float):
-        return float(value)
-    return float(value.at(start))
-
-
 def _path_key(path: str) -> tuple[str, ...]:
     """An uncertain path with a pair's members sorted, so both spellings of a pair match."""
     parts = path.split(".")
@@ -112,7 +107,7 @@ def _scenario_values(label: str, scenario: Scenario) -> list[ReferenceValue]:
     def add(field: str, where: str, value: Any, path: str | None) -> None:
         at = sampled.get(_path_key(path)) if path is not None else None
         follows = not isinstance(value, int | float)
-        rows.append(ReferenceValue(field, label, where, _level(value, start), at, follows))
+        rows.append(ReferenceValue(field, label, where, initial(value, start), at, follows))
 
     for code, actor in scenario.actors.items():
         for field in ACTOR_FIELDS:
@@ -180,11 +175,6 @@ def scheduled_leader_changes(
 
 
 # -- Markdown --------------------------------------------------------------------------------
-def _cell(text: str) -> str:
-    """Text safe inside a Markdown table cell: one line, pipes escaped."""
-    return " ".join(text.split()).replace("|", "\\|")
-
-
 def _num(value: float) -> str:
     """A number as written in a file: ``0.25``, ``-0.78``, ``1``."""
     return f"{value:g}"
@@ -288,7 +278,7 @@ def _summary_table(values: dict[str, list[ReferenceValue]]) -> str:
             scale,
             _spread(entry, _rows_of(entry, values)),
         ]
-        rows.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+        rows.append("| " + " | ".join(table_cell(c) for c in cells) + " |")
     return "\n".join(rows)
 
 
@@ -331,7 +321,7 @@ def relation_scale_rows() -> list[tuple[float, str, str]]:
 def _relation_scale() -> str:
     rows = ["| relation | reads as | fixed by |", "| --- | --- | --- |"]
     rows += [
-        f"| {_signed(v)} | {_cell(text)} | {_cell(where)} |"
+        f"| {_signed(v)} | {table_cell(text)} | {table_cell(where)} |"
         for v, text, where in relation_scale_rows()
     ]
     return "\n".join(rows)

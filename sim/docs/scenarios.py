@@ -19,6 +19,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from sim.docs.guide import scale_guide_markdown
+from sim.markdown import table_cell
 from sim.model import schedule, setup
 from sim.scenario import loader
 from sim.scenario.forms import FIELDS, SCALE_LIMIT
@@ -222,8 +223,8 @@ def _rst_to_md(text: str) -> str:
 
 
 def cell(text: str) -> str:
-    """Text safe inside a Markdown table cell."""
-    return _rst_to_md(" ".join(str(text).split())).replace("|", "\\|")
+    """Text safe inside a Markdown table cell, reStructuredText literals as code spans."""
+    return table_cell(_rst_to_md(str(text)))
 
 
 def number(value: float) -> str:
