@@ -4,9 +4,18 @@
 tables, the calibration and its posterior) and recorded, at one seed, each world's
 relations and capabilities at every step and its outcomes. These tests rerun the
 same worlds from the frozen inputs, so a change of the shipped files does not
-touch them: only a change of the model's arithmetic does. Today the match is
-exact; a compiled step may differ only by floating-point reassociation, and its
-tolerance is stated here when it lands.
+touch them: only a change of the model's arithmetic does.
+
+The reference was recorded with the numpy step; the compiled step reproduces it
+to within :data:`TOLERANCE` and every event year exactly. The difference comes
+from the elementary functions, not from the model: numpy evaluates ``exp``,
+``expm1`` and ``tanh`` with its own vectorised code, compiled code calls the
+platform's maths library, and the two differ in the last bit of a few per cent
+of their results (about 1e-16). The model's updates are contractions (each
+stock relaxes toward a target), so such differences stay near that size: the
+largest seen over 170 steps of the 1949-1991 run is 1.3e-14. A draw compared with
+a probability could flip only if the two lay within 1e-16 of each other, which
+would show here as a different year, and does not.
 """
 
 from __future__ import annotations
@@ -25,6 +34,9 @@ from sim.scenario.schema import Scenario
 HERE = Path(__file__).resolve().parent / "reference" / "step"
 META = json.loads((HERE / "meta.json").read_text(encoding="utf-8"))
 REFERENCE = np.load(HERE / "step.npz", allow_pickle=False)
+TOLERANCE = 1e-12
+"""Largest absolute difference allowed in a relation, capability or outcome value."""
+YEARS = ("rupture_year", "split_year", "worst_year", "peak_hazard_year")
 
 
 def frozen_inputs(name: str) -> Inputs:
@@ -53,8 +65,14 @@ def test_every_world_matches_the_reference(name):
         if not model.running:
             break
         model.step()
-    np.testing.assert_array_equal(np.array(relation), REFERENCE[f"{name}.relation"])
-    np.testing.assert_array_equal(np.array(capability), REFERENCE[f"{name}.capability"])
+    close = {"rtol": 0.0, "atol": TOLERANCE}
+    np.testing.assert_allclose(np.array(relation), REFERENCE[f"{name}.relation"], **close)
+    np.testing.assert_allclose(np.array(capability), REFERENCE[f"{name}.capability"], **close)
     runs = run_chunk(inputs, seed, 0, worlds, paths=False).runs
     outcomes = runs[META["outcomes"]].to_numpy(dtype=float)
-    np.testing.assert_array_equal(outcomes, REFERENCE[f"{name}.outcomes"])
+    expected = REFERENCE[f"{name}.outcomes"]
+    for k, column in enumerate(META["outcomes"]):
+        if column in YEARS:  # a year differs only if an event flipped: never allowed
+            np.testing.assert_array_equal(outcomes[:, k], expected[:, k], err_msg=column)
+        else:
+            np.testing.assert_allclose(outcomes[:, k], expected[:, k], err_msg=column, **close)

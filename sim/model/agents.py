@@ -3,12 +3,19 @@
 One :class:`State` agent stands for one state (USA, CHN, RUS, ...) in every
 world at once: its rows of the model's arrays (its threat perceptions, its
 stances) have a leading world axis. Its step reads like the ODD text:
-perceive the others (threat), evaluate motives toward each, decide a stance.
-The arithmetic lives in :mod:`sim.model.mechanisms`.
+perceive the others (threat), then evaluate motives toward each and choose a
+stance. The arithmetic lives in :mod:`sim.model.mechanisms`, composed in
+:mod:`sim.model.kernel`.
+
+The model's compiled step runs every state's perception and choice world by
+world (:func:`sim.model.kernel.advance`), so that one world's numbers stay in
+the cache; an agent's own methods run the same compiled functions for that
+state across all worlds (the initial settling of perceptions, and anyone
+who wants to step one state by hand).
 
 Agents decide simultaneously: each reads the stances as they stand after
-this step's shocks and writes its new row to a staging array that the model commits after all
-have decided, so the order in which Mesa calls them does not matter.
+this step's shocks and writes its new row to a staging array that the model
+commits after all have decided, so the order of the states does not matter.
 """
 
 from __future__ import annotations
@@ -17,10 +24,9 @@ from typing import TYPE_CHECKING
 
 import mesa
 import numpy as np
-from scipy.special import ndtri
 
-from sim.model.mechanisms import dependence, ideology, institutions, stance, threat
-from sim.model.mechanisms.common import relax
+from sim.model import phases
+from sim.model.mechanisms.common import relation
 
 if TYPE_CHECKING:
     from sim.model.model import WedgeModel
@@ -46,8 +52,6 @@ class State(mesa.Agent):
         self.index = index
         self.code = code
         self.name = name or code
-        self.affinity = np.zeros((model.worlds, model.n))
-        self.motives = np.zeros((model.worlds, model.n))
 
     # -- views of this state's rows ------------------------------------------------------
     @property
@@ -60,87 +64,38 @@ class State(mesa.Agent):
         """The stance of this state toward each other, ``(worlds, n)`` in [-1, 1]."""
         return self.model.state.stance[:, self.index]
 
+    @property
+    def abandonment(self) -> np.ndarray:
+        """Abandonment fear toward each partner at this state's last choice, ``(worlds, n)``."""
+        return self.model.abandonment[:, self.index]
+
     # -- the step ------------------------------------------------------------------------
     def step(self) -> None:
-        """Perceive, evaluate, decide."""
+        """Perceive, then evaluate and choose (staged: the model commits new stances)."""
         self.perceive()
         self.evaluate()
-        self.decide()
 
-    def perceive(self) -> None:
-        """Update the threat perceived from each other state (Walt 1987)."""
-        m, s, b, i = self.model, self.model.state, self.model.behaviour, self.index
-        self.affinity = ideology.affinity(
-            s.salience[:, [i]], s.ideology_distance[:, i], s.doctrinal_rivalry[:, i]
+    def perceive(self, instant: bool = False) -> None:
+        """Update the threat perceived from each other state (Walt 1987).
+
+        ``instant`` lands on the perceived level at once instead of relaxing
+        toward it at ``threat_speed`` (the initial settling).
+        """
+        m = self.model
+        phases.perceive_worlds(
+            self.index, m.actor_arrays(), m.pair_arrays(), m.record, m.dt, instant
         )
-        capacity = threat.capacity(
-            s.capability[:, [i]],
-            s.capability,
-            s.proximity[:, i],
-            s.reach[:, :, i],
-            s.offensive,
-            b["threat_weight_proximity"],
-            b["threat_weight_reach"],
-            b["threat_weight_offensive"],
-        )
-        intent = threat.intent(
-            s.stance[:, :, i],
-            ideology.friction(self.affinity),
-            b["baseline_suspicion"],
-            b["ideology_intent"],
-        )
-        target = threat.target(capacity, intent, s.fear[:, i], s.alarm[:, i])
-        target[:, i] = 0.0
-        s.threat[:, i] = relax(s.threat[:, i], target, b["threat_speed"], m.dt)
 
     def evaluate(self) -> None:
-        """Sum the motives for this state's stance toward each other state."""
-        s, b, i = self.model.state, self.model.behaviour, self.index
-        r = self.model.relation
-        own_r = r[:, i]
-        abandon = stance.abandonment(self.threat, own_r, s.stance)
-        leverage = s.capability[:, [i]] / (s.capability[:, [i]] + s.capability)
-        lesser = stance.priority(self.threat, self.model.counterweight, b["security_priority"])
-        self.abandonment = abandon
-        self.motives = (
-            -b["w_threat"] * self.threat
-            + b["w_balance"] * stance.balancing(self.threat, self.model.counterweight)
-            + b["w_common_enemy"] * stance.common_enemy(own_r, self.model.counterweight, i)
-            + b["w_pivot"] * stance.pivot(r, i)
-            + b["w_rival_bid"] * stance.rival_bid(self.threat, own_r, s.stance)
-            + dependence.value(
-                s.dependence[:, i], s.trust[:, i], self.threat,
-                b["w_dependence_gain"], b["w_dependence_risk"],
-            )
-            - b["w_sanctions"] * s.sanctions[:, :, i]
-            + b["w_ideology"] * lesser * self.affinity
-            + b["w_trust"] * (2.0 * s.trust[:, i] - 1.0)
-            + b["w_institutions"] * s.institutions[:, i]
-            - b["w_disputes"] * lesser * s.disputes[:, i]
-            + b["w_reciprocity"] * s.stance[:, :, i]
-            + b["w_support"] * self.model.support[:, i]
-            - b["w_abandonment"] * abandon
-            + b["w_counterbid"] * abandon * leverage * s.patronage[:, [i]]
-            - b["w_entrapment"] * stance.entrapment(self.threat, own_r, s.crisis, i)
-            + b["w_deescalation"] * stance.deescalation(self.threat, s.crisis[:, i])
-            + self.model.lever_motives[:, i]
-        )  # fmt: skip
+        """Weigh the motives toward each state and stage the new stances in ``model.next_stance``.
 
-    def decide(self) -> None:
-        """Move each stance toward the desired one, with institutional inertia and noise."""
-        m, s, b, i = self.model, self.model.state, self.model.behaviour, self.index
-        want = stance.desired(self.motives, b["stance_gain"])
-        noise = b["stance_noise"] * np.sqrt(m.dt) * ndtri(m.draws.stance_noise[:, i])
-        new = stance.move(
-            s.stance[:, i],
-            want,
-            b["stance_speed"],
-            institutions.inertia(s.institutions[:, [i]], b["inertia"])[:, 0],
-            m.dt,
-            noise,
-        )
-        # A new leader re-examines policy: part of the gap to the desired stance closes at once.
-        fresh = m.new_leader[:, [i]]
-        new = np.where(fresh, np.clip(new + b["leader_reset"] * (want - new), -1.0, 1.0), new)
-        new[:, i] = 0.0
-        m.next_stance[:, i] = new
+        Uses this step's stance noise once the model has drawn it, none before
+        the first step; records the abandonment fear that the slow stocks read.
+        """
+        m = self.model
+        draws = getattr(m, "draws", None)
+        noise = draws.stance_noise if draws is not None else np.zeros_like(m.state.stance)
+        phases.choose_worlds(
+            self.index, m.actor_arrays(), m.pair_arrays(), m.record, noise, m.lever_motives,
+            relation(m.state.stance), m.support, m.new_leader, m.dt, m.next_stance, m.abandonment,
+        )  # fmt: skip

@@ -27,19 +27,10 @@ import mesa
 import numpy as np
 from scipy.special import ndtri
 
-from sim.model import schedule
+from sim.model import kernel, phases, schedule
 from sim.model.agents import State
-from sim.model.mechanisms import (
-    dependence,
-    economy,
-    events,
-    ideology,
-    institutions,
-    levers,
-    stance,
-    trust,
-)
-from sim.model.mechanisms.common import occurs, relation, relax
+from sim.model.mechanisms import dependence, economy, events, levers, stance, trust
+from sim.model.mechanisms.common import relation
 from sim.model.setup import (
     Worlds,
     build_worlds,
@@ -96,13 +87,17 @@ class WorldState:
 
 @dataclass
 class StepDraws:
-    """Uniform draws of one step, one set per entity (see :mod:`sim.model.streams`)."""
+    """Draws of one step, one set per entity (see :mod:`sim.model.streams`).
 
-    capability: np.ndarray  # (worlds, n)
-    leader: np.ndarray  # (worlds, n)
-    stance_noise: np.ndarray  # (worlds, n, n), [w, i, j] for i's stance toward j
-    cutoff: np.ndarray  # (worlds, n, n), [w, i, j] for j cutting i's aid
-    crisis: np.ndarray  # (worlds, n, n), symmetric
+    Uniform draws, except capability and stance noise, which are turned into
+    standard normals here (numpy), before the compiled step reads them.
+    """
+
+    capability: np.ndarray  # (worlds, n), standard normal
+    leader: np.ndarray  # (worlds, n), uniform
+    stance_noise: np.ndarray  # (worlds, n, n), standard normal, [w, i, j] for i's stance toward j
+    cutoff: np.ndarray  # (worlds, n, n), uniform, [w, i, j] for j cutting i's aid
+    crisis: np.ndarray  # (worlds, n, n), uniform, symmetric
 
 
 class WedgeModel(mesa.Model):
@@ -171,6 +166,7 @@ class WedgeModel(mesa.Model):
             scenario, calibration, self.worlds, unit_draws if sample else None, imposed or None
         )
         self.behaviour = self.inputs.behaviour
+        self.record = kernel.behaviour_record(self.behaviour)
         self.state = self._initial_state(self.inputs)
         self.lever_roles = [
             levers.LeverRoles(
@@ -197,6 +193,8 @@ class WedgeModel(mesa.Model):
         self.counterweight = stance.counterweight(self.relation)
         self.crisis_hazard = np.zeros((self.worlds, self.n, self.n))
         self.support = np.zeros((self.worlds, self.n, self.n))
+        self.abandonment = np.zeros((self.worlds, self.n, self.n))
+        self.scratch = np.zeros((kernel.SCRATCH, self.n, self.n))
         self.counts = {
             "crises": np.zeros((self.worlds, self.n, self.n), dtype=np.int32),
             "cutoffs": np.zeros((self.worlds, self.n, self.n), dtype=np.int32),
@@ -257,11 +255,8 @@ class WedgeModel(mesa.Model):
         zero would open every run with a spurious wave of rising threat.
         """
         b = self.behaviour
-        saved = b["threat_speed"]
-        b["threat_speed"] = np.full_like(saved, np.inf)  # relax() then lands on the target
         for agent in self.agents:
-            agent.perceive()
-        b["threat_speed"] = saved
+            agent.perceive(instant=True)
         s = self.state
         s.dependence = dependence.target(
             s.dependence_base,
@@ -277,27 +272,34 @@ class WedgeModel(mesa.Model):
         """Decimal year at the end of the last completed step."""
         return self.start + self.steps * self.dt
 
+    def actor_arrays(self) -> tuple[np.ndarray, ...]:
+        """The actor arrays in the kernel's order (:data:`~sim.model.kernel.ACTOR_FIELDS`)."""
+        return tuple(getattr(self.state, name) for name in kernel.ACTOR_FIELDS)
+
+    def pair_arrays(self) -> tuple[np.ndarray, ...]:
+        """The pair arrays in the kernel's order (:data:`~sim.model.kernel.PAIR_FIELDS`)."""
+        return tuple(getattr(self.state, name) for name in kernel.PAIR_FIELDS)
+
     def step(self) -> None:
-        """Advance every world by one time step of ``dt`` years."""
+        """Advance every world by one time step of ``dt`` years.
+
+        Random draws, scheduled shocks and levers here; then the compiled step
+        (:func:`sim.model.kernel.advance`) runs every state's perception and
+        choice, the endogenous events and the slow stocks, one world at a time.
+        """
         t0 = self.start + (self.steps - 1) * self.dt  # Mesa has already counted this step
         draws = self._draw()
         self.draws = draws
         self._apply_shocks(t0)
         self._apply_levers(t0)
-        self.relation = relation(self.state.stance)
-        # Shared by every agent's balancing and common-enemy motives this step.
-        self.counterweight = stance.counterweight(self.relation)
-        self.support = economy.support(
-            self.state.stance, self.state.capability, self.state.patronage, self.state.distress
-        )
-        self.agents.do("step")
-        self.state.stance = self.next_stance.copy()
-        self.new_leader[:] = False
-        self.relation = relation(self.state.stance)
-        self._events(draws)
-        # Crises move stances; slow stocks do not, so this relation serves both below.
-        self.relation = relation(self.state.stance)
-        self._slow_stocks(draws)
+        c = self.counts
+        kernel.advance(
+            self.actor_arrays(), self.pair_arrays(), self.record,
+            draws.capability, draws.leader, draws.stance_noise, draws.cutoff, draws.crisis,
+            self.lever_motives, self.relation, self.crisis_hazard, self.support,
+            self.abandonment, self.new_leader,
+            c["crises"], c["cutoffs"], c["leader_changes"], self.dt, self.scratch,
+        )  # fmt: skip
         if self.observer is not None:
             self.observer.record(self)
         if self.steps >= self.total_steps:
@@ -326,9 +328,8 @@ class WedgeModel(mesa.Model):
             key = "|".join(sorted((codes[i], codes[j])))
             crisis[:, i, j] = crisis[:, j, i] = streams.uniform(key, 1)[:, 0]
         eps = 1e-12  # keep ndtri finite
-        return StepDraws(
-            np.clip(cap, eps, 1 - eps), lead, np.clip(noise, eps, 1 - eps), cut, crisis
-        )
+        capability = ndtri(np.clip(cap, eps, 1 - eps))
+        return StepDraws(capability, lead, ndtri(np.clip(noise, eps, 1 - eps)), cut, crisis)
 
     # -- scheduled shocks and paths ------------------------------------------------------
     def _apply_shocks(self, t0: float) -> None:
@@ -384,50 +385,18 @@ class WedgeModel(mesa.Model):
 
     # -- endogenous events ---------------------------------------------------------------
     def _events(self, draws: StepDraws) -> None:
-        s, b = self.state, self.behaviour
-        self.crisis_hazard = events.crisis_hazard(
-            self.relation,
-            s.threat,
-            b["crisis_rate"],
-            b["crisis_hostility"],
-            b["crisis_threat"],
-            s.restraint,
-        )
-        self._crisis(occurs(self.crisis_hazard, self.dt, draws.crisis))
-        cut = occurs(
-            events.cutoff_hazard(s.stance, s.dependence, b["cutoff_rate"]), self.dt, draws.cutoff
-        )
-        if cut.any():
-            keep = 1.0 - b["cutoff_share"][:, :, None] * cut
-            s.dependence_base *= keep
-            s.dependence *= keep
-            s.trust = np.clip(s.trust - b["cutoff_trust_loss"][:, :, None] * cut, 0.0, 1.0)
-            self.counts["cutoffs"] += cut
-        hazard = events.leader_hazard(s.leader_hazard, s.instability, b["instability_hazard"])
-        changed = occurs(hazard, self.dt, draws.leader)
-        if changed.any():
-            self._change_leaders(changed)
+        """Crises, aid cut-offs and leader changes of this step, in every world."""
+        c = self.counts
+        phases.events_worlds(
+            self.actor_arrays(), self.pair_arrays(), self.record, draws.leader, draws.cutoff,
+            draws.crisis, self.relation, self.crisis_hazard, self.new_leader,
+            c["crises"], c["cutoffs"], c["leader_changes"], self.dt,
+        )  # fmt: skip
 
     def _crisis(self, mask: np.ndarray) -> None:
         """Apply a crisis or clash to the pairs flagged in the symmetric ``mask``."""
-        if not mask.any():
-            return
-        s, b = self.state, self.behaviour
-        g = mask.astype(float)
-        # Restraint is learnt from the fear the clash held, so it reads threat before the clash.
-        s.restraint = s.restraint + g * events.restraint_gain(
-            s.restraint, s.threat, b["restraint_gain"]
-        )
-        s.stance = np.clip(s.stance - b["crisis_stance_drop"][:, :, None] * g, -1.0, 1.0)
-        s.threat = np.clip(s.threat + b["crisis_threat_jump"][:, :, None] * g, 0.0, 1.0)
-        s.trust = np.clip(s.trust - b["crisis_trust_loss"][:, :, None] * g, 0.0, 1.0)
-        # A clash next door leaves an alarm that outlasts the crisis (the Soviet build-up on
-        # the Chinese border after 1969); a share of the alarm not yet held, so it stays
-        # below 1, and it fades in the slow stocks (alarm_fade).
-        alarm = b["crisis_alarm"][:, :, None] * s.proximity * g
-        s.alarm = s.alarm + alarm * (1.0 - s.alarm)
-        s.crisis = np.where(mask, 1.0, s.crisis)
-        self.counts["crises"] += mask
+        if mask.any():
+            phases.clash_worlds(mask, self.pair_arrays(), self.record, self.counts["crises"])
 
     def _change_leaders(self, changed: np.ndarray) -> None:
         """New leaders for the actors flagged in ``changed`` ``(worlds, n)``."""
@@ -440,62 +409,8 @@ class WedgeModel(mesa.Model):
 
     # -- slow stocks ---------------------------------------------------------------------
     def _slow_stocks(self, draws: StepDraws) -> None:
-        s, b, dt, r = self.state, self.behaviour, self.dt, self.relation
-        abandon = np.stack([agent.abandonment for agent in self.agents], axis=1)
-        s.trust = np.clip(
-            s.trust
-            + dt
-            * trust.change(
-                s.trust, r, abandon, s.dependence, s.doctrinal_rivalry,
-                b["trust_build"], b["trust_erosion"], b["betrayal"], b["humiliation"],
-                b["trust_fade"], b["trust_reset"],
-            ),
-            0.0,
-            1.0,
+        """Trust, institutions, rivalry, memories, dependence, capability, instability, distress."""
+        phases.slow_stocks_worlds(
+            self.actor_arrays(), self.pair_arrays(), self.record, draws.capability,
+            self.relation, self.support, self.abandonment, self.dt,
         )  # fmt: skip
-        s.institutions = np.clip(
-            s.institutions
-            + dt
-            * institutions.change(
-                s.institutions, r, b["institution_build"], b["institution_decay"]
-            ),
-            0.0,
-            1.0,
-        )
-        s.doctrinal_rivalry = np.clip(
-            s.doctrinal_rivalry
-            + dt
-            * ideology.rivalry_change(
-                s.doctrinal_rivalry, r, s.salience, s.ideology_distance, s.capability,
-                b["polemic_rate"], b["parity_rate"], b["rivalry_decay"],
-            ),
-            0.0,
-            1.0,
-        )  # fmt: skip
-        s.crisis *= np.exp(-b["crisis_memory"][:, :, None] * dt)
-        s.alarm *= np.exp(-b["alarm_fade"][:, :, None] * dt)
-        s.restraint = events.restraint_decay(s.restraint, b["restraint_fade"], dt)
-        # Help in distress: speeds recovery and builds dependence on the helper.
-        help_ = self.support
-        s.dependence_base = np.clip(
-            s.dependence_base + dt * b["aid_dependence"][:, :, None] * help_, 0.0, 1.0
-        )
-        target = dependence.target(
-            s.dependence_base, r, s.sanctions, b["dependence_elasticity"], b["trade_diversion"]
-        )
-        s.dependence = relax(s.dependence, target, b["dependence_speed"][:, :, None], dt)
-        exposure = (np.swapaxes(s.sanctions, 1, 2) * s.dependence_base).sum(axis=2)
-        growth = economy.log_growth(
-            s.growth, s.distress, exposure, b["distress_drag"], b["sanction_drag"]
-        )
-        shock = s.volatility * np.sqrt(dt) * ndtri(draws.capability)
-        s.capability = np.clip(s.capability * np.exp(growth * dt + shock), 1e-6, 1.0)
-        recovery = b["distress_recovery"] + b["support_recovery"] * help_.sum(axis=2)
-        s.instability = np.clip(
-            s.instability
-            + dt * (b["distress_instability"] * s.distress * (1.0 - s.instability))
-            - dt * b["instability_decay"] * s.instability,
-            0.0,
-            1.0,
-        )
-        s.distress = s.distress * np.exp(-recovery * dt)

@@ -27,14 +27,21 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim.model.mechanisms.common import Num, compiled
+
+
+@compiled
+def need_of(capability_driver: Num, capability_target: Num, distress_target: Num) -> Num:
+    """The target's need for what the driver offers: ``C_d / (C_d + C_t) * (1 + E_t)``.
+
+    Relative smallness times distress.
+    """
+    return capability_driver / (capability_driver + capability_target) * (1.0 + distress_target)
+
 
 def need(capability: np.ndarray, distress: np.ndarray, driver: int, target: int) -> np.ndarray:
-    """The target's need for what the driver offers, ``(worlds,)``.
-
-    ``C_d / (C_d + C_t) * (1 + E_t)``: relative smallness times distress.
-    """
-    c_d, c_t = capability[:, driver], capability[:, target]
-    return c_d / (c_d + c_t) * (1.0 + distress[:, target])
+    """:func:`need_of` in every world, ``(worlds,)``."""
+    return need_of(capability[:, driver], capability[:, target], distress[:, target])
 
 
 @dataclass(frozen=True)
@@ -48,9 +55,48 @@ class LeverRoles:
     conditional: bool
 
 
-def active(t: float, start: np.ndarray, duration: np.ndarray) -> np.ndarray:
-    """Whether the lever is in force at time ``t`` in each world, ``(worlds,)``."""
+@compiled
+def active(t: float, start: Num, duration: Num) -> Num:
+    """Whether the lever is in force at time ``t`` in each world."""
     return (start <= t) & (t < start + duration)
+
+
+@compiled
+def _apply(
+    driver: int,
+    target: int,
+    partner: int,
+    reward: bool,
+    conditional: bool,
+    on: np.ndarray,
+    size: np.ndarray,
+    credibility: np.ndarray,
+    need: np.ndarray,
+    relation: np.ndarray,
+    motives: np.ndarray,
+    sanctions: np.ndarray,
+    w_reward: np.ndarray,
+    w_condition: np.ndarray,
+    w_coercion: np.ndarray,
+    relief: np.ndarray,
+    commitment: np.ndarray,
+) -> None:
+    for w in range(on.shape[0]):
+        gate = 1.0 if on[w] else 0.0
+        eff = gate * size[w] * credibility[w] * need[w]
+        if reward:
+            motives[w, target, driver] += w_reward[w, 0] * eff
+            motives[w, driver, target] += commitment[w, 0] * gate * size[w]
+            sanctions[w, driver, target] *= 1.0 - min(1.0, relief[w, 0] * size[w] * gate)
+            if conditional:
+                motives[w, target, partner] -= w_condition[w, 0] * eff
+        else:
+            if on[w]:
+                sanctions[w, driver, target] = max(sanctions[w, driver, target], size[w])
+            motives[w, driver, target] -= commitment[w, 0] * gate * size[w]
+            motives[w, target, partner] -= (
+                w_coercion[w, 0] * eff * max(0.0, relation[w, target, partner])
+            )
 
 
 def apply(
@@ -87,18 +133,9 @@ def apply(
     w_reward, w_condition, w_coercion, relief, commitment
         ``(worlds, 1)`` behaviour parameters.
     """
-    d, tg, p = roles.driver, roles.target, roles.partner
-    gate = on.astype(float)
-    eff = gate * size * credibility * need
-    if roles.reward:
-        motives[:, tg, d] += w_reward[:, 0] * eff
-        motives[:, d, tg] += commitment[:, 0] * gate * size
-        sanctions[:, d, tg] *= 1.0 - np.minimum(1.0, relief[:, 0] * size * gate)
-        if roles.conditional:
-            motives[:, tg, p] -= w_condition[:, 0] * eff
-    else:
-        sanctions[:, d, tg] = np.where(
-            on, np.maximum(sanctions[:, d, tg], size), sanctions[:, d, tg]
-        )
-        motives[:, d, tg] -= commitment[:, 0] * gate * size
-        motives[:, tg, p] -= w_coercion[:, 0] * eff * np.maximum(0.0, relation[:, tg, p])
+    _apply(
+        roles.driver, roles.target, roles.partner, roles.reward, roles.conditional,
+        np.asarray(on, dtype=bool), np.asarray(size, dtype=float),
+        np.asarray(credibility, dtype=float), np.asarray(need, dtype=float),
+        relation, motives, sanctions, w_reward, w_condition, w_coercion, relief, commitment,
+    )  # fmt: skip

@@ -8,61 +8,65 @@ names (e.g. Russia's fear for its Far East) and the alarm that recent
 crises leave behind. Because intent reads j's stance and i's stance follows
 threat, hostility and threat feed each other: the security-dilemma spiral
 (Jervis 1976).
+
+All three equations are elementwise: the step kernel calls them on numbers,
+the tests on arrays.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from sim.model.mechanisms.common import Num, compiled
 
+
+@compiled
 def capacity(
-    own_capability: np.ndarray,
-    capability: np.ndarray,
-    proximity: np.ndarray,
-    reach_toward: np.ndarray,
-    offensive: np.ndarray,
-    w_proximity: np.ndarray,
-    w_reach: np.ndarray,
-    w_offensive: np.ndarray,
-) -> np.ndarray:
-    """Capacity of each j to threaten the perceiver i, in [0, 1], shape ``(worlds, n)``.
+    own_capability: Num,
+    capability: Num,
+    proximity: Num,
+    reach_toward: Num,
+    offensive: Num,
+    w_proximity: Num,
+    w_reach: Num,
+    w_offensive: Num,
+) -> Num:
+    """Capacity of each j to threaten the perceiver i, in [0, 1].
 
     Parameters
     ----------
     own_capability
-        ``(worlds, 1)``, the perceiver's share of world capability.
+        The perceiver's share of world capability (COW CINC scale).
     capability
-        ``(worlds, n)``, every actor's share.
+        j's share.
     proximity
-        ``(worlds, n)``, proximity of i to each j (1 = long land border).
+        Proximity of i to j (1 = long land border).
     reach_toward
-        ``(worlds, n)``, each j's power-projection reach toward i.
+        j's power-projection reach toward i, in [0, 1].
     offensive
-        ``(worlds, n)``, each j's offensive capability.
+        j's offensive capability, in [0, 1].
     w_proximity, w_reach, w_offensive
-        ``(worlds, 1)`` weights, normalised here to sum to one (all zero: no capacity).
+        Weights, normalised here to sum to one (all zero: no capacity).
 
     Returns
     -------
     ``power_ij * means_ij`` with ``power_ij = C_j / (C_i + C_j)``: facing a far
     stronger neighbour with long reach and strong offensive forces scores
-    near 1. The perceiver's own column is meaningless; callers mask it.
+    near 1. The perceiver's own entry is meaningless; callers mask it.
     """
     power = capability / (own_capability + capability)
     total = w_proximity + w_reach + w_offensive
     weighted = w_proximity * proximity + w_reach * reach_toward + w_offensive * offensive
-    # All three weights at zero means capability alone cannot threaten: capacity 0.
-    means = np.where(total > 0.0, weighted / np.where(total > 0.0, total, 1.0), 0.0)
+    # All three weights at zero means capability alone cannot threaten: 0 / 1 = 0.
+    means = weighted / (total + (total <= 0.0))
     return power * means
 
 
+@compiled
 def intent(
-    stance_toward_me: np.ndarray,
-    friction: np.ndarray,
-    baseline_suspicion: np.ndarray,
-    ideology_intent: np.ndarray,
-) -> np.ndarray:
-    """Hostile intent the perceiver reads in each j, in [0, 1], shape ``(worlds, n)``.
+    stance_toward_me: Num, friction: Num, baseline_suspicion: Num, ideology_intent: Num
+) -> Num:
+    """Hostile intent the perceiver reads in j, in [0, 1].
 
     ``1 - (1 - suspicion)(1 - max(0, -s_ji))(1 - min(1, ideology_intent * friction_ij))``:
     each source can reveal hostile intent on its own (a probabilistic "or"),
@@ -74,9 +78,8 @@ def intent(
     return 1.0 - (1.0 - baseline_suspicion) * (1.0 - hostility) * (1.0 - doctrinal)
 
 
-def target(
-    capacity_: np.ndarray, intent_: np.ndarray, fear: np.ndarray, alarm: np.ndarray
-) -> np.ndarray:
+@compiled
+def target(capacity_: Num, intent_: Num, fear: Num, alarm: Num) -> Num:
     """Threat that i would perceive at rest, in [0, 1].
 
     ``1 - (1 - capacity * intent)(1 - fear)(1 - alarm)``: Walt's threat, the

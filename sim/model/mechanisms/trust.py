@@ -12,6 +12,44 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.model.mechanisms.common import Num, compiled
+
+
+@compiled
+def rate(
+    trust: Num,
+    relation: Num,
+    abandonment: Num,
+    dependence_ij: Num,
+    dependence_ji: Num,
+    rivalry: Num,
+    build: Num,
+    erosion: Num,
+    betrayal: Num,
+    humiliation: Num,
+    fade: Num,
+    neutral: Num,
+) -> Num:
+    """d(trust)/dt per year of i's leader in j's.
+
+    ``build r+ (1 - L) - (erosion r- + betrayal A + humiliation H) L
+    + fade (neutral - L)`` with ``H_ij = max(0, D_ij - D_ji) R_ij``:
+    dependence on a doctrinal rival; ``fade`` returns trust toward the
+    neutral level (``trust_reset``) as memories fade.
+    """
+    up = build * np.maximum(0.0, relation) * (1.0 - trust)
+    junior = np.maximum(0.0, dependence_ij - dependence_ji) * rivalry
+    down = (
+        erosion * np.maximum(0.0, -relation) + betrayal * abandonment + humiliation * junior
+    ) * trust
+    return up - down + fade * (neutral - trust)
+
+
+@compiled
+def after_new_leader(trust: Num, level: Num, carryover: Num) -> Num:
+    """Trust in a pair with a new leader: ``level + carryover (trust - level)``."""
+    return level + carryover * (trust - level)
+
 
 def change(
     trust: np.ndarray,
@@ -26,21 +64,12 @@ def change(
     fade: np.ndarray,
     neutral: np.ndarray,
 ) -> np.ndarray:
-    """d(trust)/dt per year, shape ``(worlds, n, n)``.
-
-    ``build r+ (1 - L) - (erosion r- + betrayal A + humiliation H) L
-    + fade (neutral - L)`` with ``H_ij = max(0, D_ij - D_ji) R_ij``:
-    dependence on a doctrinal rival; ``fade`` returns trust toward the
-    neutral level (``trust_reset``) as memories fade.
-    """
-    up = build[:, :, None] * np.maximum(0.0, relation) * (1.0 - trust)
-    junior = np.maximum(0.0, dependence - np.swapaxes(dependence, 1, 2)) * rivalry
-    down = (
-        erosion[:, :, None] * np.maximum(0.0, -relation)
-        + betrayal[:, :, None] * abandonment
-        + humiliation[:, :, None] * junior
-    ) * trust
-    return up - down + fade[:, :, None] * (neutral[:, :, None] - trust)
+    """:func:`rate` of every pair ``(worlds, n, n)``; the parameters are ``(worlds, 1)``."""
+    return rate(
+        trust, relation, abandonment, dependence, np.swapaxes(dependence, 1, 2), rivalry,
+        build[:, :, None], erosion[:, :, None], betrayal[:, :, None],
+        humiliation[:, :, None], fade[:, :, None], neutral[:, :, None],
+    )  # fmt: skip
 
 
 def reset(
@@ -48,10 +77,9 @@ def reset(
 ) -> np.ndarray:
     """Trust after leader changes, for actors flagged in ``changed`` ``(worlds, n)``.
 
-    Both directions of every pair touching a new leader move to
-    ``level + carryover (trust - level)``.
+    Both directions of every pair touching a new leader move as in
+    :func:`after_new_leader`; ``level`` and ``carryover`` are ``(worlds, 1)``.
     """
     touched = changed[:, :, None] | changed[:, None, :]
-    lvl = level[:, :, None]
-    reset_ = lvl + carryover[:, :, None] * (trust - lvl)
-    return np.where(touched, reset_, trust)
+    moved = after_new_leader(trust, level[:, :, None], carryover[:, :, None])
+    return np.where(touched, moved, trust)
