@@ -11,6 +11,9 @@ Rows (see benchmarks/README.md):
 
 1. world-steps per second of ``run_chunk`` on ``scenarios/baseline_2024.toml``
    at 1, 1,000 and 100,000 worlds (one chunk each);
+1b. the same worlds on the numpy step of the commit before the step was
+   compiled (``PRE_KERNEL``, checked out into a temporary git worktree and run
+   in a child process), and the ratio compiled / numpy;
 2. the same worlds run the usual Mesa way, one model per world through
    ``mesa.batch_run``, and the ratio ensemble(largest) / batch_run;
 3. (``--million``) wall time and peak memory of a 1,000,000-run sweep with 2 workers;
@@ -260,6 +263,76 @@ def bench_ensemble(sizes: list[tuple[int, int]], log) -> tuple[list[Row], dict]:
             )
         )
     return rows, keep
+
+
+# -- 1b. the numpy step before it was compiled -----------------------------------------------
+PRE_KERNEL = "26fc48a4730f4b86aa3b053f8ca0176d0cd3cb34"
+"""The last commit whose step was numpy (issue 17 compiled it); its arithmetic is the same."""
+
+_PRE_KERNEL_CHILD = """
+import json, sys, time
+sys.path.insert(0, sys.argv[1])
+import sim
+assert sim.__file__.startswith(sys.argv[1]), sim.__file__
+from sim.engine.ensemble import load_inputs, run_chunk
+inputs = load_inputs(sys.argv[2])
+run_chunk(inputs, int(sys.argv[3]), 0, 64)
+out = {}
+for n in json.loads(sys.argv[4]):
+    t0 = time.perf_counter()
+    run_chunk(inputs, int(sys.argv[3]), 0, n)
+    out[n] = time.perf_counter() - t0
+print(json.dumps(out))
+"""
+
+
+def bench_pre_kernel(sizes: list[int], ensemble: dict, log) -> list[Row]:
+    """The same worlds on the numpy step of :data:`PRE_KERNEL`, from a git worktree, in this run."""
+    tmp = Path(tempfile.mkdtemp(prefix="wedge-prekernel-"))
+    tree = tmp / "tree"
+    try:
+        made = subprocess.run(  # noqa: S603 (fixed arguments)
+            ["git", "-C", str(ROOT), "worktree", "add", "--detach", str(tree), PRE_KERNEL],  # noqa: S607
+            capture_output=True,
+            text=True,
+        )
+        if made.returncode != 0:
+            why = (made.stderr.strip().splitlines() or ["git failed"])[-1]
+            return [Row("1b", "pre-kernel numpy step", note=f"not measured: {why}")]
+        log(f"pre-kernel numpy step ({PRE_KERNEL[:9]}): {sizes} worlds")
+        child = subprocess.run(  # noqa: S603 (fixed arguments)
+            [sys.executable, "-c", _PRE_KERNEL_CHILD, str(tree), str(BASELINE), str(SEED),
+             json.dumps(sizes)],
+            capture_output=True, text=True, cwd=tmp,
+        )  # fmt: skip
+        if child.returncode != 0:
+            why = (child.stderr.strip().splitlines() or ["child failed"])[-1]
+            return [Row("1b", "pre-kernel numpy step", note=f"not measured: {why}")]
+        walls = {int(k): v for k, v in json.loads(child.stdout).items()}
+    finally:
+        subprocess.run(  # noqa: S603 (fixed arguments)
+            ["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)],  # noqa: S607
+            capture_output=True,
+        )
+        shutil.rmtree(tmp, ignore_errors=True)
+    rows = []
+    steps = ensemble["steps"]
+    for n, wall in walls.items():
+        rate = n * steps / wall
+        ratio = ensemble[n]["rate"] / rate if n in ensemble else float("nan")
+        rows.append(
+            Row(
+                "1b",
+                f"pre-kernel numpy step ({PRE_KERNEL[:9]})",
+                f"{n:,} worlds x {steps} steps",
+                _fmt_s(wall),
+                f"{_fmt_int(rate)} world-steps/s",
+                f"compiled {ratio:.1f}x",
+                note="1 run, same invocation as row 1",
+                values={"worlds": n, "wall_s": wall, "world_steps_per_s": rate, "speedup": ratio},
+            )
+        )
+    return rows
 
 
 # -- 2. mesa.batch_run ----------------------------------------------------------------------
@@ -903,6 +976,7 @@ def main(argv: list[str] | None = None) -> int:
     sizes = [(1, 5), (1000, 3), (10_000, 1)] if args.quick else [(1, 20), (1000, 3), (100_000, 1)]
     ens_rows, ensemble = bench_ensemble(sizes, log)
     rows += ens_rows
+    rows += bench_pre_kernel([n for n, _ in sizes if n >= 1000], ensemble, log)
     rows += bench_batch_run(20 if args.quick else 100, ensemble, log)
     rows += bench_startup(log)
     lines = header(info, args)

@@ -24,6 +24,7 @@ import pandas as pd
 
 from sim.defaults import DEFAULT_SEED
 from sim.engine.stats import proportion
+from sim.model.cache import compiled_here
 from sim.model.model import WedgeModel
 from sim.model.setup import calibration_mode, check_uncertain
 from sim.model.streams import BLOCK
@@ -180,6 +181,16 @@ def run_chunk(
     del model
     gc.collect()
     return result
+
+
+def warm_up(inputs: Inputs) -> None:
+    """Compile the model's step here, once, before worker processes start (if it is not cached).
+
+    Workers then load the machine code from the cache instead of each
+    compiling it at the same time. One world is run to its horizon.
+    """
+    if not compiled_here():
+        run_chunk(inputs, 0, 0, 1, paths=False)
 
 
 def _runs_table(model: WedgeModel, obs: Observer, offset: int, paths: bool) -> pd.DataFrame:
@@ -506,6 +517,8 @@ def run_ensemble(
             for start in starts
         ]
         return merge(inputs, seed, chunks)
+    if isinstance(executor, cf.ProcessPoolExecutor):
+        warm_up(inputs)
     steps = inputs.scenario.time.steps
     futures = [
         executor.submit(

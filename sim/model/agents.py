@@ -82,9 +82,7 @@ class State(mesa.Agent):
         toward it at ``threat_speed`` (the initial settling).
         """
         m = self.model
-        phases.perceive_worlds(
-            self.index, m.actor_arrays(), m.pair_arrays(), m.record, m.dt, instant
-        )
+        phases.perceive_worlds(self.index, m.state.actors, m.state.pairs, m.record, m.dt, instant)
 
     def evaluate(self) -> None:
         """Weigh the motives toward each state and stage the new stances in ``model.next_stance``.
@@ -96,6 +94,6 @@ class State(mesa.Agent):
         draws = getattr(m, "draws", None)
         noise = draws.stance_noise if draws is not None else np.zeros_like(m.state.stance)
         phases.choose_worlds(
-            self.index, m.actor_arrays(), m.pair_arrays(), m.record, noise, m.lever_motives,
+            self.index, m.state.actors, m.state.pairs, m.record, noise, m.lever_motives,
             relation(m.state.stance), m.support, m.new_leader, m.dt, m.next_stance, m.abandonment,
         )  # fmt: skip

@@ -25,9 +25,8 @@ from typing import TYPE_CHECKING
 
 import mesa
 import numpy as np
-from scipy.special import ndtri
 
-from sim.model import kernel, phases, schedule
+from sim.model import cache, kernel, phases, schedule
 from sim.model.agents import State
 from sim.model.mechanisms import dependence, economy, events, levers, stance, trust
 from sim.model.mechanisms.common import relation
@@ -47,55 +46,59 @@ if TYPE_CHECKING:
     from sim.outcomes import Observer
 
 
-@dataclass
 class WorldState:
-    """Everything that changes during a run, per world.
+    """Everything that changes during a run, per world, in two blocks the compiled step walks.
 
-    Actor arrays are ``(worlds, n)``; pair arrays ``(worlds, n, n)`` with
-    ``x[w, i, j]`` i's value toward j. Units: capability is a share of world
-    capability; everything else is on [0, 1] except stance on [-1, 1] and
-    growth (fraction per year).
+    ``actors`` is ``(worlds, fields, n)`` and ``pairs`` ``(worlds, fields, n, n)``
+    in the order of :data:`~sim.model.kernel.ACTOR_FIELDS` and
+    :data:`~sim.model.kernel.PAIR_FIELDS`, so that one world's state lies
+    together in memory. Each field reads as an attribute, a view with the
+    leading world axis (``state.stance[w, i, j]`` is i's stance toward j);
+    assigning to it writes into the block. Units: capability is a share of
+    world capability; everything else is on [0, 1] except stance on [-1, 1]
+    and growth (fraction per year).
     """
 
-    capability: np.ndarray
-    growth: np.ndarray
-    volatility: np.ndarray
-    offensive: np.ndarray
-    salience: np.ndarray
-    leader_hazard: np.ndarray
-    instability: np.ndarray
-    distress: np.ndarray
-    patronage: np.ndarray
-    stance: np.ndarray
-    threat: np.ndarray
-    trust: np.ndarray
-    dependence: np.ndarray
-    dependence_base: np.ndarray
-    reach: np.ndarray
-    fear: np.ndarray
-    alarm: np.ndarray
-    sanctions_base: np.ndarray
-    sanctions: np.ndarray
-    institutions: np.ndarray
-    ideology_distance: np.ndarray
-    doctrinal_rivalry: np.ndarray
-    proximity: np.ndarray
-    disputes: np.ndarray
-    crisis: np.ndarray
-    restraint: np.ndarray
+    def __init__(self, actor: dict[str, np.ndarray], pair: dict[str, np.ndarray]) -> None:
+        worlds, n = actor["capability"].shape
+        blocks = {
+            "actors": np.empty((worlds, len(kernel.ACTOR_FIELDS), n)),
+            "pairs": np.empty((worlds, len(kernel.PAIR_FIELDS), n, n)),
+        }
+        self.__dict__.update(blocks)
+        for name in kernel.ACTOR_FIELDS:
+            setattr(self, name, actor[name])
+        for name in kernel.PAIR_FIELDS:
+            setattr(self, name, pair[name])
+
+    def __getattr__(self, name: str) -> np.ndarray:
+        if name in _ACTOR_INDEX:
+            return self.__dict__["actors"][:, _ACTOR_INDEX[name]]
+        if name in _PAIR_INDEX:
+            return self.__dict__["pairs"][:, _PAIR_INDEX[name]]
+        raise AttributeError(name)
+
+    def __setattr__(self, name: str, value: np.ndarray) -> None:
+        if name not in _ACTOR_INDEX and name not in _PAIR_INDEX:
+            raise AttributeError(f"WorldState has no field {name!r}")
+        getattr(self, name)[...] = value
+
+
+_ACTOR_INDEX = {name: k for k, name in enumerate(kernel.ACTOR_FIELDS)}
+_PAIR_INDEX = {name: k for k, name in enumerate(kernel.PAIR_FIELDS)}
 
 
 @dataclass
 class StepDraws:
     """Draws of one step, one set per entity (see :mod:`sim.model.streams`).
 
-    Uniform draws, except capability and stance noise, which are turned into
-    standard normals here (numpy), before the compiled step reads them.
+    All uniform on [0, 1); the compiled step turns capability and stance
+    noise into standard normals (:mod:`sim.model.normal`).
     """
 
-    capability: np.ndarray  # (worlds, n), standard normal
-    leader: np.ndarray  # (worlds, n), uniform
-    stance_noise: np.ndarray  # (worlds, n, n), standard normal, [w, i, j] for i's stance toward j
+    capability: np.ndarray  # (worlds, n)
+    leader: np.ndarray  # (worlds, n)
+    stance_noise: np.ndarray  # (worlds, n, n), [w, i, j] for i's stance toward j
     cutoff: np.ndarray  # (worlds, n, n), uniform, [w, i, j] for j cutting i's aid
     crisis: np.ndarray  # (worlds, n, n), uniform, symmetric
 
@@ -167,6 +170,7 @@ class WedgeModel(mesa.Model):
         )
         self.behaviour = self.inputs.behaviour
         self.record = kernel.behaviour_record(self.behaviour)
+        cache.announce_compilation()
         self.state = self._initial_state(self.inputs)
         self.lever_roles = [
             levers.LeverRoles(
@@ -194,7 +198,6 @@ class WedgeModel(mesa.Model):
         self.crisis_hazard = np.zeros((self.worlds, self.n, self.n))
         self.support = np.zeros((self.worlds, self.n, self.n))
         self.abandonment = np.zeros((self.worlds, self.n, self.n))
-        self.scratch = np.zeros((kernel.SCRATCH, self.n, self.n))
         self.counts = {
             "crises": np.zeros((self.worlds, self.n, self.n), dtype=np.int32),
             "cutoffs": np.zeros((self.worlds, self.n, self.n), dtype=np.int32),
@@ -219,34 +222,10 @@ class WedgeModel(mesa.Model):
     def _initial_state(self, w: Worlds) -> WorldState:
         a, p = w.actor, w.pair
         zeros = np.zeros((self.worlds, self.n, self.n))
-        return WorldState(
-            capability=a["capability"].copy(),
-            growth=a["growth"].copy(),
-            volatility=a["volatility"].copy(),
-            offensive=a["offensive"].copy(),
-            salience=a["salience"].copy(),
-            leader_hazard=a["leader_hazard"].copy(),
-            instability=a["instability"].copy(),
-            distress=a["distress"].copy(),
-            patronage=a["patronage"].copy(),
-            stance=p["stance"].copy(),
-            threat=zeros.copy(),
-            trust=p["trust"].copy(),
-            dependence=p["dependence"].copy(),
-            dependence_base=p["dependence"].copy(),
-            reach=p["reach"].copy(),
-            fear=p["fear"].copy(),
-            alarm=zeros.copy(),
-            sanctions_base=p["sanctions"].copy(),
-            sanctions=p["sanctions"].copy(),
-            institutions=p["institutions"].copy(),
-            ideology_distance=p["ideology_distance"].copy(),
-            doctrinal_rivalry=p["doctrinal_rivalry"].copy(),
-            proximity=p["proximity"].copy(),
-            disputes=p["disputes"].copy(),
-            crisis=zeros.copy(),
-            restraint=zeros.copy(),
-        )
+        pair = {name: p[name] for name in kernel.PAIR_FIELDS if name in p}
+        pair |= {"threat": zeros, "alarm": zeros, "crisis": zeros, "restraint": zeros}
+        pair |= {"dependence_base": p["dependence"], "sanctions_base": p["sanctions"]}
+        return WorldState({name: a[name] for name in kernel.ACTOR_FIELDS}, pair)
 
     def _settle_initial_perceptions(self) -> None:
         """Start threat and realised dependence at their targets for the initial situation.
@@ -272,14 +251,6 @@ class WedgeModel(mesa.Model):
         """Decimal year at the end of the last completed step."""
         return self.start + self.steps * self.dt
 
-    def actor_arrays(self) -> tuple[np.ndarray, ...]:
-        """The actor arrays in the kernel's order (:data:`~sim.model.kernel.ACTOR_FIELDS`)."""
-        return tuple(getattr(self.state, name) for name in kernel.ACTOR_FIELDS)
-
-    def pair_arrays(self) -> tuple[np.ndarray, ...]:
-        """The pair arrays in the kernel's order (:data:`~sim.model.kernel.PAIR_FIELDS`)."""
-        return tuple(getattr(self.state, name) for name in kernel.PAIR_FIELDS)
-
     def step(self) -> None:
         """Advance every world by one time step of ``dt`` years.
 
@@ -294,11 +265,11 @@ class WedgeModel(mesa.Model):
         self._apply_levers(t0)
         c = self.counts
         kernel.advance(
-            self.actor_arrays(), self.pair_arrays(), self.record,
+            self.state.actors, self.state.pairs, self.record,
             draws.capability, draws.leader, draws.stance_noise, draws.cutoff, draws.crisis,
             self.lever_motives, self.relation, self.crisis_hazard, self.support,
             self.abandonment, self.new_leader,
-            c["crises"], c["cutoffs"], c["leader_changes"], self.dt, self.scratch,
+            c["crises"], c["cutoffs"], c["leader_changes"], self.dt,
         )  # fmt: skip
         if self.observer is not None:
             self.observer.record(self)
@@ -327,9 +298,7 @@ class WedgeModel(mesa.Model):
                 noise[:, a, b], cut[:, a, b] = u[:, 0], u[:, 1]
             key = "|".join(sorted((codes[i], codes[j])))
             crisis[:, i, j] = crisis[:, j, i] = streams.uniform(key, 1)[:, 0]
-        eps = 1e-12  # keep ndtri finite
-        capability = ndtri(np.clip(cap, eps, 1 - eps))
-        return StepDraws(capability, lead, ndtri(np.clip(noise, eps, 1 - eps)), cut, crisis)
+        return StepDraws(cap, lead, noise, cut, crisis)
 
     # -- scheduled shocks and paths ------------------------------------------------------
     def _apply_shocks(self, t0: float) -> None:
@@ -388,7 +357,7 @@ class WedgeModel(mesa.Model):
         """Crises, aid cut-offs and leader changes of this step, in every world."""
         c = self.counts
         phases.events_worlds(
-            self.actor_arrays(), self.pair_arrays(), self.record, draws.leader, draws.cutoff,
+            self.state.actors, self.state.pairs, self.record, draws.leader, draws.cutoff,
             draws.crisis, self.relation, self.crisis_hazard, self.new_leader,
             c["crises"], c["cutoffs"], c["leader_changes"], self.dt,
         )  # fmt: skip
@@ -396,7 +365,7 @@ class WedgeModel(mesa.Model):
     def _crisis(self, mask: np.ndarray) -> None:
         """Apply a crisis or clash to the pairs flagged in the symmetric ``mask``."""
         if mask.any():
-            phases.clash_worlds(mask, self.pair_arrays(), self.record, self.counts["crises"])
+            phases.clash_worlds(mask, self.state.pairs, self.record, self.counts["crises"])
 
     def _change_leaders(self, changed: np.ndarray) -> None:
         """New leaders for the actors flagged in ``changed`` ``(worlds, n)``."""
@@ -411,6 +380,6 @@ class WedgeModel(mesa.Model):
     def _slow_stocks(self, draws: StepDraws) -> None:
         """Trust, institutions, rivalry, memories, dependence, capability, instability, distress."""
         phases.slow_stocks_worlds(
-            self.actor_arrays(), self.pair_arrays(), self.record, draws.capability,
+            self.state.actors, self.state.pairs, self.record, draws.capability,
             self.relation, self.support, self.abandonment, self.dt,
         )  # fmt: skip

@@ -4,6 +4,7 @@
 phase across all worlds with the same compiled functions: the initial
 settling of perceptions, a shock's crisis, one state stepped by hand
 (:class:`~sim.model.agents.State`), and the tests that check a phase alone.
+They read the state blocks of :class:`~sim.model.model.WorldState` in place.
 """
 
 from __future__ import annotations
@@ -13,53 +14,30 @@ import numpy as np
 from sim.model import kernel as k
 from sim.model.kernel import choose, clash, events, perceive, slow_stocks
 from sim.model.mechanisms import stance as st
-from sim.model.mechanisms.common import compiled
+from sim.model.mechanisms.common import compiled, kept
 
 
 @compiled
-def perceive_worlds(i: int, actor: tuple, pair: tuple, behaviour: np.ndarray, dt: float,
-                    instant: bool) -> None:  # fmt: skip
-    """:func:`perceive` of state i in every world (``instant``: land on the target)."""
-    capability, offensive, salience = actor[k.CAPABILITY], actor[k.OFFENSIVE], actor[k.SALIENCE]
-    (stance, threat, fear, alarm, reach) = (
-        pair[k.STANCE],
-        pair[k.THREAT],
-        pair[k.FEAR],
-        pair[k.ALARM],
-        pair[k.REACH],
-    )
-    distance, rivalry, proximity = (
-        pair[k.IDEOLOGY_DISTANCE],
-        pair[k.DOCTRINAL_RIVALRY],
-        pair[k.PROXIMITY],
-    )
+def perceive_worlds(
+    i: int, actors: np.ndarray, pairs: np.ndarray, behaviour: np.ndarray, dt: float, instant: bool
+) -> None:
+    """:func:`~sim.model.kernel.perceive` of state i in every world (``instant``: land on it)."""
     for w in range(behaviour.shape[0]):
+        a, p, b = actors[w], pairs[w], behaviour[w]
         perceive(
-            i,
-            capability[w],
-            offensive[w],
-            salience[w],
-            proximity[w],
-            reach[w],
-            distance[w],
-            rivalry[w],
-            stance[w],
-            fear[w],
-            alarm[w],
-            threat[w],
-            behaviour[w],
-            dt,
-            instant,
-        )
+            i, a[k.CAPABILITY], a[k.OFFENSIVE], a[k.SALIENCE], p[k.PROXIMITY], p[k.REACH],
+            p[k.IDEOLOGY_DISTANCE], p[k.DOCTRINAL_RIVALRY], p[k.STANCE], p[k.FEAR], p[k.ALARM],
+            p[k.THREAT], b, 0.0 if instant else kept(b.threat_speed, dt),
+        )  # fmt: skip
 
 
 @compiled
 def choose_worlds(
     i: int,
-    actor: tuple,
-    pair: tuple,
+    actors: np.ndarray,
+    pairs: np.ndarray,
     behaviour: np.ndarray,
-    noise_z: np.ndarray,
+    noise_u: np.ndarray,
     lever_motives: np.ndarray,
     relation: np.ndarray,
     support: np.ndarray,
@@ -68,43 +46,24 @@ def choose_worlds(
     new_stance: np.ndarray,
     abandon: np.ndarray,
 ) -> None:
-    """:func:`choose` of state i in every world; ``new_stance``, ``abandon``: ``(worlds, n, n)``."""
-    capability, salience, patronage = actor[k.CAPABILITY], actor[k.SALIENCE], actor[k.PATRONAGE]
+    """:func:`~sim.model.kernel.choose` of state i in every world; outputs ``(worlds, n, n)``."""
     worth = np.empty(relation.shape[1:])
     for w in range(behaviour.shape[0]):
+        a, p = actors[w], pairs[w]
         st.counterweight_into(relation[w], worth)
         choose(
-            i,
-            capability[w],
-            salience[w],
-            patronage[w],
-            pair[k.STANCE][w],
-            pair[k.THREAT][w],
-            pair[k.TRUST][w],
-            pair[k.DEPENDENCE][w],
-            pair[k.SANCTIONS][w],
-            pair[k.INSTITUTIONS][w],
-            pair[k.IDEOLOGY_DISTANCE][w],
-            pair[k.DOCTRINAL_RIVALRY][w],
-            pair[k.DISPUTES][w],
-            pair[k.CRISIS][w],
-            relation[w],
-            worth,
-            support[w],
-            lever_motives[w],
-            noise_z[w, i],
-            new_leader[w, i],
-            behaviour[w],
-            dt,
-            new_stance[w],
-            abandon[w],
-        )
+            i, a[k.CAPABILITY], a[k.SALIENCE], a[k.PATRONAGE], p[k.STANCE], p[k.THREAT],
+            p[k.TRUST], p[k.DEPENDENCE], p[k.SANCTIONS], p[k.INSTITUTIONS],
+            p[k.IDEOLOGY_DISTANCE], p[k.DOCTRINAL_RIVALRY], p[k.DISPUTES], p[k.CRISIS],
+            relation[w], worth, support[w], lever_motives[w], noise_u[w], new_leader[w, i],
+            behaviour[w], dt, new_stance[w], abandon[w],
+        )  # fmt: skip
 
 
 @compiled
 def events_worlds(
-    actor: tuple,
-    pair: tuple,
+    actors: np.ndarray,
+    pairs: np.ndarray,
     behaviour: np.ndarray,
     leader_u: np.ndarray,
     cut_u: np.ndarray,
@@ -117,78 +76,60 @@ def events_worlds(
     leaders: np.ndarray,
     dt: float,
 ) -> None:
-    """:func:`events` in every world."""
+    """:func:`~sim.model.kernel.events` in every world; new leaders join ``new_leader``."""
     n = relation.shape[1]
     cut = np.empty((n, n))
     changed = np.zeros(n, dtype=np.bool_)
     for w in range(behaviour.shape[0]):
+        a, p = actors[w], pairs[w]
         events(
-            w,
-            actor,
-            pair,
-            behaviour[w],
-            leader_u,
-            cut_u,
-            crisis_u,
-            relation[w],
-            hazard[w],
-            new_leader,
-            crises,
-            cutoffs,
-            leaders,
-            dt,
-            cut,
-            changed,
-        )
+            p[k.STANCE], p[k.THREAT], p[k.TRUST], p[k.DEPENDENCE], p[k.DEPENDENCE_BASE],
+            p[k.ALARM], p[k.PROXIMITY], p[k.CRISIS], p[k.RESTRAINT], a[k.LEADER_HAZARD],
+            a[k.INSTABILITY], relation[w], leader_u[w], cut_u[w], crisis_u[w], behaviour[w], dt,
+            hazard[w], cut, changed, crises[w], cutoffs[w], leaders[w],
+        )  # fmt: skip
+        for i in range(n):
+            new_leader[w, i] = new_leader[w, i] or changed[i]
 
 
 @compiled
 def slow_stocks_worlds(
-    actor: tuple,
-    pair: tuple,
+    actors: np.ndarray,
+    pairs: np.ndarray,
     behaviour: np.ndarray,
-    capability_z: np.ndarray,
+    capability_u: np.ndarray,
     relation: np.ndarray,
     support: np.ndarray,
     abandon: np.ndarray,
     dt: float,
 ) -> None:
-    """:func:`slow_stocks` in every world."""
+    """:func:`~sim.model.kernel.slow_stocks` in every world."""
     target = np.empty(relation.shape[1])
     for w in range(behaviour.shape[0]):
+        a, p = actors[w], pairs[w]
         slow_stocks(
-            w,
-            actor,
-            pair,
-            behaviour[w],
-            capability_z,
-            relation[w],
-            support[w],
-            abandon[w],
-            dt,
-            target,
-        )
+            a[k.CAPABILITY], a[k.GROWTH], a[k.VOLATILITY], a[k.SALIENCE], a[k.INSTABILITY],
+            a[k.DISTRESS], p[k.TRUST], p[k.DEPENDENCE], p[k.DEPENDENCE_BASE], p[k.SANCTIONS],
+            p[k.INSTITUTIONS], p[k.IDEOLOGY_DISTANCE], p[k.DOCTRINAL_RIVALRY], p[k.ALARM],
+            p[k.CRISIS], p[k.RESTRAINT], relation[w], support[w], abandon[w], capability_u[w],
+            behaviour[w], dt, target,
+        )  # fmt: skip
 
 
 @compiled
-def clash_worlds(mask: np.ndarray, pair: tuple, behaviour: np.ndarray, crises: np.ndarray) -> None:
-    """:func:`clash` for every pair flagged in the symmetric ``mask`` ``(worlds, n, n)``."""
+def clash_worlds(
+    mask: np.ndarray, pairs: np.ndarray, behaviour: np.ndarray, crises: np.ndarray
+) -> None:
+    """:func:`~sim.model.kernel.clash` for every pair flagged in the symmetric ``mask``."""
     n = mask.shape[1]
     for w in range(mask.shape[0]):
+        p = pairs[w]
         for i in range(n):
             for j in range(i + 1, n):
                 if mask[w, i, j]:
                     clash(
-                        i,
-                        j,
-                        pair[k.STANCE][w],
-                        pair[k.THREAT][w],
-                        pair[k.TRUST][w],
-                        pair[k.ALARM][w],
-                        pair[k.PROXIMITY][w],
-                        pair[k.CRISIS][w],
-                        pair[k.RESTRAINT][w],
-                        behaviour[w],
-                    )
+                        i, j, p[k.STANCE], p[k.THREAT], p[k.TRUST], p[k.ALARM], p[k.PROXIMITY],
+                        p[k.CRISIS], p[k.RESTRAINT], behaviour[w],
+                    )  # fmt: skip
                     crises[w, i, j] += 1
                     crises[w, j, i] += 1

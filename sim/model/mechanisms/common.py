@@ -9,19 +9,64 @@ world's rows and matrices.
 
 from __future__ import annotations
 
+import hashlib
+import os
+from pathlib import Path
+
+import numba
 import numpy as np
 from numba import njit
 
 Num = float | np.ndarray
 """A number or an array: elementwise equations accept either."""
 
-compiled = njit(cache=True, nogil=True)
+MODEL_SOURCES = Path(__file__).resolve().parents[1]
+"""``sim/model``: every file whose text the compiled step depends on."""
+
+
+def cache_dir() -> Path:
+    """Where the machine code of this version of the model is kept.
+
+    numba checks a cached function against its own file only, so a change to
+    a mechanism would leave the kernel that inlines it stale. The folder is
+    named after a digest of every source file of ``sim/model``: any edit
+    starts a fresh cache. It lies under ``$NUMBA_CACHE_DIR`` if set, else
+    ``$XDG_CACHE_HOME/wedge`` (``~/.cache/wedge``).
+    """
+    digest = hashlib.sha256()
+    for path in sorted(MODEL_SOURCES.rglob("*.py")):
+        digest.update(path.relative_to(MODEL_SOURCES).as_posix().encode())
+        digest.update(path.read_bytes())
+    root = os.environ.get("NUMBA_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache", "wedge"
+    )
+    return Path(root) / f"model-{digest.hexdigest()[:16]}"
+
+
+CACHE = cache_dir()
+numba.config.CACHE_DIR = str(CACHE)  # read when each compiled function below is defined
+
+compiled = njit(cache=True, nogil=True, inline="always")
 """The compiler every mechanism uses: numba ``@njit``, cached on disk per machine.
 
-``cache=True`` writes the machine code beside the module (``__pycache__``),
-so only the first run on a machine pays the compilation; ``nogil`` lets
-threads share a process if a caller chooses to.
+``cache=True`` keeps the machine code in :data:`CACHE`, so only the first run
+on a machine (or after an edit of the model) pays the compilation.
+``inline="always"`` lets the kernel fold each equation into its loop, so a
+world's numbers stay in registers; ``nogil`` lets threads share a process if
+a caller chooses to.
 """
+
+
+@compiled
+def kept(rate: Num, dt: float) -> Num:
+    """Share of a gap left after ``dt`` years of closing at ``rate`` per year: ``exp(-rate dt)``."""
+    return np.exp(-rate * dt)
+
+
+@compiled
+def approach(current: Num, target: Num, keep: Num) -> Num:
+    """``current`` moved toward ``target``, keeping the share ``keep`` of the gap (:func:`kept`)."""
+    return target + (current - target) * keep
 
 
 @compiled
@@ -30,15 +75,27 @@ def relax(current: Num, target: Num, rate: Num, dt: float) -> Num:
 
     Exact solution of dx/dt = rate (target - x) with the target held fixed,
     so it is stable for any step: with rate 1/year and dt = 0.25, 22% of the
-    gap closes.
+    gap closes. The step kernel computes :func:`kept` once per world and
+    calls :func:`approach` for each pair: the same numbers.
     """
-    return target + (current - target) * np.exp(-rate * dt)
+    return approach(current, target, kept(rate, dt))
 
 
 @compiled
 def occurs(hazard: Num, dt: float, u: Num) -> Num:
     """Whether an event with ``hazard`` per year happens in ``dt`` years, given uniforms ``u``."""
     return u < -np.expm1(-hazard * dt)
+
+
+@compiled
+def happens(hazard: float, dt: float, u: float) -> bool:
+    """:func:`occurs` for one draw, without the exponential for most draws.
+
+    The chance ``1 - exp(-h dt)`` never exceeds ``h dt``, so a draw at or
+    above ``h dt`` settles the answer (no event) before the exponential is
+    needed; the answer is the same as :func:`occurs`.
+    """
+    return u < hazard * dt and occurs(hazard, dt, u)
 
 
 @compiled
