@@ -18,11 +18,17 @@ from typing import Any
 
 import pytest
 import tomli_w
+from hypothesis import settings
 
 from sim.engine.ensemble import Inputs
 from sim.model.setup import check_uncertain
 from sim.scenario.calibration import PARAMETERS, Calibration, Parameter
 from sim.scenario.schema import Scenario
+
+# The mechanisms are compiled: the first call with a new type of argument compiles
+# or loads machine code, which can take longer than hypothesis's default deadline.
+settings.register_profile("compiled", deadline=None)
+settings.load_profile("compiled")
 
 REPO = Path(__file__).resolve().parents[1]
 CALIBRATION_FILE = REPO / "scenarios" / "calibration.toml"

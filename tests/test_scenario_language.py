@@ -150,7 +150,7 @@ def run_states(write_scenario, data: dict[str, Any], steps: int = 24) -> dict[st
     model = model_of(write_scenario, data, worlds=16, seed=11)
     for _ in range(steps):
         model.step()
-    return {k: v.copy() for k, v in vars(model.state).items()}
+    return {k: v.copy() for k, v in model.state.fields().items()}
 
 
 def assert_same(a: dict[str, np.ndarray], b: dict[str, np.ndarray]) -> None:

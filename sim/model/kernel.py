@@ -482,6 +482,10 @@ def advance(
     n_pair = pairs.shape[1]
     a = np.empty((n_actor, n))
     p = np.empty((n_pair, n, n))
+    # One world's block is contiguous: copied in and out as a flat run of numbers.
+    a_flat, p_flat = a.reshape(n_actor * n), p.reshape(n_pair * n * n)
+    actors_flat = actors.reshape((worlds, n_actor * n))
+    pairs_flat = pairs.reshape((worlds, n_pair * n * n))
     draws = np.empty((4, n, n))  # stance noise, cut-off, crisis; capability and leader rows
     out = np.empty((4, n, n))  # relation, hazard, support, abandonment
     work = np.empty((SCRATCH, n, n))
@@ -520,13 +524,10 @@ def advance(
     crises_w, cutoffs_w, leaders_w = counts[0], counts[1], counts[2, 0]
     for w in range(worlds):
         b = behaviour[w]
-        for f in range(n_actor):
-            for i in range(n):
-                a[f, i] = actors[w, f, i]
-        for f in range(n_pair):
-            for i in range(n):
-                for j in range(n):
-                    p[f, i, j] = pairs[w, f, i, j]
+        for k in range(a_flat.shape[0]):
+            a_flat[k] = actors_flat[w, k]
+        for k in range(p_flat.shape[0]):
+            p_flat[k] = pairs_flat[w, k]
         for i in range(n):
             rows[0, i] = capability_u[w, i]
             rows[1, i] = leader_u[w, i]
@@ -573,13 +574,10 @@ def advance(
             sanctions, institutions_, distance, rivalry, alarm, crisis, restraint, rel, helped,
             aband, rows[0], b, dt, target,
         )  # fmt: skip
-        for f in range(n_actor):
-            for i in range(n):
-                actors[w, f, i] = a[f, i]
-        for f in range(n_pair):
-            for i in range(n):
-                for j in range(n):
-                    pairs[w, f, i, j] = p[f, i, j]
+        for k in range(a_flat.shape[0]):
+            actors_flat[w, k] = a_flat[k]
+        for k in range(p_flat.shape[0]):
+            pairs_flat[w, k] = p_flat[k]
         for i in range(n):
             new_leader[w, i] = changed[i]
             leaders[w, i] += leaders_w[i]

@@ -71,6 +71,10 @@ class WorldState:
         for name in kernel.PAIR_FIELDS:
             setattr(self, name, pair[name])
 
+    def fields(self) -> dict[str, np.ndarray]:
+        """Every field by name, as views with the leading world axis."""
+        return {name: getattr(self, name) for name in (*kernel.ACTOR_FIELDS, *kernel.PAIR_FIELDS)}
+
     def __getattr__(self, name: str) -> np.ndarray:
         if name in _ACTOR_INDEX:
             return self.__dict__["actors"][:, _ACTOR_INDEX[name]]
