@@ -28,7 +28,7 @@ import numpy as np
 
 from sim.model import cache, kernel, phases, schedule
 from sim.model.agents import State
-from sim.model.mechanisms import dependence, economy, events, levers, stance, trust
+from sim.model.mechanisms import dependence, events, levers, stance, trust
 from sim.model.mechanisms.common import relation
 from sim.model.setup import (
     Worlds,
@@ -202,6 +202,7 @@ class WedgeModel(mesa.Model):
         self.crisis_hazard = np.zeros((self.worlds, self.n, self.n))
         self.support = np.zeros((self.worlds, self.n, self.n))
         self.abandonment = np.zeros((self.worlds, self.n, self.n))
+        self._draws: StepDraws | None = None
         self.counts = {
             "crises": np.zeros((self.worlds, self.n, self.n), dtype=np.int32),
             "cutoffs": np.zeros((self.worlds, self.n, self.n), dtype=np.int32),
@@ -288,21 +289,22 @@ class WedgeModel(mesa.Model):
     # -- random draws ---------------------------------------------------------------------
     def _draw(self) -> StepDraws:
         n, w, codes, streams = self.n, self.worlds, self.codes, self.streams
-        cap = np.empty((w, n))
-        lead = np.empty((w, n))
+        if self._draws is None:  # reused every step: no fresh pages for the next step's draws
+            pair = np.ones((3, w, n, n))
+            pair[0] = 0.5  # the diagonal is never drawn: no noise, no cut-off, no crisis
+            self._draws = StepDraws(np.empty((w, n)), np.empty((w, n)), pair[0], pair[1], pair[2])
+        d = self._draws
+        cap, lead, noise, cut, crisis = d.capability, d.leader, d.stance_noise, d.cutoff, d.crisis
         for i, code in enumerate(codes):
             u = streams.uniform(code, 2)
             cap[:, i], lead[:, i] = u[:, 0], u[:, 1]
-        noise = np.full((w, n, n), 0.5)
-        cut = np.ones((w, n, n))
-        crisis = np.ones((w, n, n))
         for i, j in self.pairs:
             for a, b in ((i, j), (j, i)):
                 u = streams.uniform(f"{codes[a]}>{codes[b]}", 2)
                 noise[:, a, b], cut[:, a, b] = u[:, 0], u[:, 1]
             key = "|".join(sorted((codes[i], codes[j])))
             crisis[:, i, j] = crisis[:, j, i] = streams.uniform(key, 1)[:, 0]
-        return StepDraws(cap, lead, noise, cut, crisis)
+        return d
 
     # -- scheduled shocks and paths ------------------------------------------------------
     def _apply_shocks(self, t0: float) -> None:
@@ -337,7 +339,7 @@ class WedgeModel(mesa.Model):
     def _apply_levers(self, t0: float) -> None:
         s, b = self.state, self.behaviour
         self.lever_motives[:] = 0.0
-        s.sanctions = economy.sanction_bite(s.sanctions_base, s.stance, b["sanction_hostility"])
+        phases.bite_worlds(s.pairs, self.record)
         for lever, roles in zip(self.situation.levers, self.lever_roles, strict=True):
             f = self.inputs.lever[lever.name]
             levers.apply(

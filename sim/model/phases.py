@@ -13,6 +13,7 @@ import numpy as np
 
 from sim.model import kernel as k
 from sim.model.kernel import choose, clash, events, perceive, slow_stocks
+from sim.model.mechanisms import economy
 from sim.model.mechanisms import stance as st
 from sim.model.mechanisms.common import compiled, kept
 
@@ -133,3 +134,20 @@ def clash_worlds(
                     )  # fmt: skip
                     crises[w, i, j] += 1
                     crises[w, j, i] += 1
+
+
+@compiled
+def bite_worlds(pairs: np.ndarray, behaviour: np.ndarray) -> None:
+    """Sanctions in force from those imposed and the sanctioner's stance, in every world.
+
+    :func:`~sim.model.mechanisms.economy.bite` of every pair, written into the
+    ``sanctions`` field before the levers of the step act on it.
+    """
+    n = pairs.shape[2]
+    for w in range(pairs.shape[0]):
+        h = behaviour[w].sanction_hostility
+        for i in range(n):
+            for j in range(n):
+                pairs[w, k.SANCTIONS, i, j] = economy.bite(
+                    pairs[w, k.SANCTIONS_BASE, i, j], pairs[w, k.STANCE, i, j], h
+                )
