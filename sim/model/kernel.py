@@ -81,6 +81,14 @@ DISPUTES = 14
 CRISIS = 15
 RESTRAINT = 16
 
+CHANGING_ACTOR_FIELDS = (CAPABILITY, INSTABILITY, DISTRESS)
+"""Actor fields :func:`advance` changes (the others only shocks and paths move)."""
+CHANGING_PAIR_FIELDS = (
+    STANCE, THREAT, TRUST, DEPENDENCE, DEPENDENCE_BASE, ALARM, INSTITUTIONS, DOCTRINAL_RIVALRY,
+    CRISIS, RESTRAINT,
+)  # fmt: skip
+"""Pair fields :func:`advance` changes."""
+
 SCRATCH = 4
 """Per-world working matrices of :func:`advance`: counterweights, new stances, cut-offs, a row."""
 
@@ -574,10 +582,12 @@ def advance(
             sanctions, institutions_, distance, rivalry, alarm, crisis, restraint, rel, helped,
             aband, rows[0], b, dt, target,
         )  # fmt: skip
-        for k in range(a_flat.shape[0]):
-            actors_flat[w, k] = a_flat[k]
-        for k in range(p_flat.shape[0]):
-            pairs_flat[w, k] = p_flat[k]
+        for f in CHANGING_ACTOR_FIELDS:  # only what the step moves goes back
+            for k in range(f * n, (f + 1) * n):
+                actors_flat[w, k] = a_flat[k]
+        for f in CHANGING_PAIR_FIELDS:
+            for k in range(f * n * n, (f + 1) * n * n):
+                pairs_flat[w, k] = p_flat[k]
         for i in range(n):
             new_leader[w, i] = changed[i]
             leaders[w, i] += leaders_w[i]

@@ -46,7 +46,9 @@ def cache_dir() -> Path:
 CACHE = cache_dir()
 numba.config.CACHE_DIR = str(CACHE)  # read when each compiled function below is defined
 
-compiled = njit(cache=True, nogil=True, inline="always")
+compiled = njit(
+    cache=True, nogil=True, inline="always", fastmath={"contract", "reassoc", "nsz", "arcp"}
+)
 """The compiler every mechanism uses: numba ``@njit``, cached on disk per machine.
 
 ``cache=True`` keeps the machine code in :data:`CACHE`, so only the first run
