@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.model.mechanisms.common import compiled
 from sim.scenario.schema import Outcomes, Scenario
 
 if TYPE_CHECKING:
@@ -62,6 +63,133 @@ def role(own_1: np.ndarray, own_2: np.ndarray, others: np.ndarray) -> np.ndarray
     out = np.where((mine == 1) & others, 3, out)  # wing of a romantic triangle
     out = np.where((mine == 2) & ~others, 4, out)  # pivot of a romantic triangle
     return np.where((mine == 2) & others, 5, out)  # friend in a ménage à trois
+
+
+@compiled
+def _role_code(own_1: bool, own_2: bool, others: bool) -> int:
+    """:func:`role` of one member in one world."""
+    mine = int(own_1) + int(own_2)
+    if mine == 0:
+        return 1 if others else 0
+    if mine == 1:
+        return 3 if others else 2
+    return 5 if others else 4
+
+
+@compiled
+def _count(
+    relation: np.ndarray,
+    hazard: np.ndarray,
+    k: int,
+    year: float,
+    pairs: np.ndarray,
+    triads: np.ndarray,
+    watch: np.ndarray,
+    watch_triad: int,
+    members: np.ndarray,
+    aligned_at: float,
+    hostile_at: float,
+    hist: np.ndarray,
+    aligned: np.ndarray,
+    hostile: np.ndarray,
+    configs: np.ndarray,
+    roles: np.ndarray,
+    path: np.ndarray,
+    worst: np.ndarray,
+    worst_year: np.ndarray,
+    peak: np.ndarray,
+    peak_year: np.ndarray,
+) -> None:
+    """Step ``k``'s counts of every world: bins, aligned and hostile pairs, configurations, roles.
+
+    ``pairs`` ``(P, 2)`` and ``triads`` ``(T, 3)`` hold actor indices,
+    ``watch`` the watched (a, b, third), ``members`` the watched triad sorted.
+    Also the watched pair's lowest relation and highest crisis hazard so far.
+    """
+    bins = hist.shape[2]
+    a, b = watch[0], watch[1]
+    for w in range(relation.shape[0]):
+        r = relation[w]
+        for p in range(pairs.shape[0]):
+            x = r[pairs[p, 0], pairs[p, 1]]
+            slot = min(max(int((x + 1.0) * (bins / 2.0)), 0), bins - 1)
+            hist[k, p, slot] += 1
+            aligned[k, p] += x >= aligned_at
+            hostile[k, p] += x <= hostile_at
+        for m in range(triads.shape[0]):
+            x, y, z = triads[m, 0], triads[m, 1], triads[m, 2]
+            code = int(r[x, y] >= aligned_at) + int(r[x, z] >= aligned_at)
+            code += int(r[y, z] >= aligned_at)
+            configs[k, m, code] += 1
+            if m == watch_triad:
+                path[w, k] = code
+        i, j, q = members[0], members[1], members[2]
+        al_ij, al_iq, al_jq = r[i, j] >= aligned_at, r[i, q] >= aligned_at, r[j, q] >= aligned_at
+        roles[k, 0, _role_code(al_ij, al_iq, al_jq)] += 1
+        roles[k, 1, _role_code(al_ij, al_jq, al_iq)] += 1
+        roles[k, 2, _role_code(al_iq, al_jq, al_ij)] += 1
+        if r[a, b] < worst[w]:
+            worst[w], worst_year[w] = r[a, b], year
+        if hazard[w, a, b] > peak[w]:
+            peak[w], peak_year[w] = hazard[w, a, b], year
+
+
+@compiled
+def _split(
+    relation: np.ndarray,
+    stance: np.ndarray,
+    year: float,
+    watch: np.ndarray,
+    aligned_at: float,
+    hostile_at: float,
+    persistence: float,
+    window: float,
+    rupture_year: np.ndarray,
+    split_year: np.ndarray,
+    first_mover: np.ndarray,
+    was_aligned: np.ndarray,
+    spell_start: np.ndarray,
+    spell_after_alignment: np.ndarray,
+    spell_mover: np.ndarray,
+    third_ok_in_spell: np.ndarray,
+) -> None:
+    """Rupture and split of the watched pair in every world, updated with this step."""
+    a, b, t = watch[0], watch[1], watch[2]
+    for w in range(relation.shape[0]):
+        r_ab = relation[w, a, b]
+        hostile = r_ab <= hostile_at
+        third_best = max(relation[w, t, a], relation[w, t, b])
+        third_ok = third_best > r_ab and third_best > hostile_at
+        undecided = np.isnan(rupture_year[w])
+        # A hostile spell starts: remember whether it follows an alignment and who moved.
+        if hostile and np.isnan(spell_start[w]) and undecided:
+            spell_start[w] = year
+            spell_after_alignment[w] = was_aligned[w]
+            spell_mover[w] = a if stance[w, a, b] <= stance[w, b, a] else b
+        in_spell = not np.isnan(spell_start[w]) and undecided
+        if in_spell and third_ok and np.isnan(third_ok_in_spell[w]):
+            third_ok_in_spell[w] = year
+        # The spell ends before it persisted long enough: forget it.
+        ends = not hostile and in_spell
+        if ends:
+            spell_start[w] = np.nan
+            third_ok_in_spell[w] = np.nan
+        # A spell that persisted after an alignment is a rupture, dated to its start.
+        confirmed = (
+            in_spell and not ends and spell_after_alignment[w]
+            and year - spell_start[w] >= persistence - 1e-9
+        )  # fmt: skip
+        if confirmed:
+            rupture_year[w] = spell_start[w]
+            first_mover[w] = spell_mover[w]
+            if third_ok_in_spell[w] <= spell_start[w] + window + 1e-9:
+                split_year[w] = third_ok_in_spell[w]
+        # After the rupture, the split may still come within the window.
+        ruptured = not np.isnan(rupture_year[w]) and np.isnan(split_year[w])
+        if ruptured and third_ok and year <= rupture_year[w] + window + 1e-9:
+            split_year[w] = year
+        if r_ab >= aligned_at:
+            was_aligned[w] = True
 
 
 def pair_name(codes: list[str], i: int, j: int) -> str:
@@ -121,10 +249,14 @@ class Observer:
         self.pairs = list(combinations(range(model.n), 2))
         self.triads = list(combinations(range(model.n), 3))
         self.pair_index = {p: k for k, p in enumerate(self.pairs)}
+        self._pair_array = np.array(self.pairs, dtype=np.int64).reshape(-1, 2)
+        self._pair_rows = tuple(self._pair_array.T)
+        self._triad_array = np.array(self.triads, dtype=np.int64).reshape(-1, 3)
         a, b = (model.codes.index(x) for x in sc.watch.partnership)
         t = model.codes.index(sc.watch.third)
         self.watch = (a, b, t)
         self.watch_triad = tuple(sorted((a, b, t)))
+        self._watch_array = np.array(self.watch, dtype=np.int64)
         steps, w, p = model.total_steps + 1, model.worlds, len(self.pairs)
         self.years = model.start + model.dt * np.arange(steps)
         self.hist = np.zeros((steps, p, BINS), dtype=np.int64)
@@ -159,88 +291,31 @@ class Observer:
         k = self._step
         r = model.relation
         th = self.thresholds
-        rel = np.stack([r[:, i, j] for i, j in self.pairs], axis=1)  # (worlds, pairs)
-        bins = np.clip(((rel + 1.0) * (BINS / 2.0)).astype(np.int64), 0, BINS - 1)
-        offsets = np.arange(len(self.pairs)) * BINS
-        self.hist[k] = np.bincount(
-            (bins + offsets).ravel(), minlength=len(self.pairs) * BINS
-        ).reshape(len(self.pairs), BINS)
-        self.sums[k] = rel.sum(axis=0)
-        al = rel >= th.aligned
-        ho = rel <= th.hostile
-        self.aligned[k] = al.sum(axis=0)
-        self.hostile[k] = ho.sum(axis=0)
-        self.hazard[k] = np.stack(
-            [model.crisis_hazard[:, i, j] for i, j in self.pairs], axis=1
-        ).sum(axis=0)
-        for m, (x, y, z) in enumerate(self.triads):
-            code = configuration(
-                al[:, self.pair_index[(x, y)]],
-                al[:, self.pair_index[(x, z)]],
-                al[:, self.pair_index[(y, z)]],
-            )
-            self.configs[k, m] = np.bincount(code, minlength=4)
-            if (x, y, z) == self.watch_triad:
-                self.path[:, k] = code
-        member_roles = self._roles(model.relation >= th.aligned).values()
-        for member, codes in enumerate(member_roles):
-            self.roles[k, member] = np.bincount(codes, minlength=len(ROLES))
         year = model.start + k * model.dt
-        a, b, _ = self.watch
-        r_ab, h_ab = r[:, a, b], model.crisis_hazard[:, a, b]
-        lower = r_ab < self.worst_relation
-        self.worst_relation = np.where(lower, r_ab, self.worst_relation)
-        self.worst_year = np.where(lower, year, self.worst_year)
-        higher = h_ab > self.peak_hazard
-        self.peak_hazard = np.where(higher, h_ab, self.peak_hazard)
-        self.peak_hazard_year = np.where(higher, year, self.peak_hazard_year)
+        rows, cols = self._pair_rows
+        self.sums[k] = r[:, rows, cols].sum(axis=0)
+        self.hazard[k] = model.crisis_hazard[:, rows, cols].sum(axis=0)
+        _count(
+            r, model.crisis_hazard, k, year, self._pair_array, self._triad_array,
+            self._watch_array, self.triads.index(self.watch_triad),
+            np.array(self.watch_triad, dtype=np.int64), th.aligned, th.hostile,
+            self.hist, self.aligned, self.hostile, self.configs, self.roles, self.path,
+            self.worst_relation, self.worst_year, self.peak_hazard, self.peak_hazard_year,
+        )  # fmt: skip
         for snap, at in self._snapshot_steps.items():
             if at == k:
-                self.snapshot[snap] = rel.copy()
+                self.snapshot[snap] = r[:, rows, cols].copy()
         self._track_split(model, year)
         self._step += 1
 
     def _track_split(self, model: WedgeModel, year: float) -> None:
-        a, b, t = self.watch
-        r = model.relation
         th = self.thresholds
-        r_ab = r[:, a, b]
-        hostile = r_ab <= th.hostile
-        third_best = np.maximum(r[:, t, a], r[:, t, b])
-        third_ok = (third_best > r_ab) & (third_best > th.hostile)
-        undecided = np.isnan(self.rupture_year)
-        # A hostile spell starts: remember whether it follows an alignment and who moved.
-        begins = hostile & np.isnan(self._spell_start) & undecided
-        self._spell_start = np.where(begins, year, self._spell_start)
-        self._spell_after_alignment = np.where(
-            begins, self._was_aligned, self._spell_after_alignment
-        )
-        mover = np.where(model.state.stance[:, a, b] <= model.state.stance[:, b, a], a, b).astype(
-            np.int8
-        )
-        self._spell_mover = np.where(begins, mover, self._spell_mover)
-        in_spell = ~np.isnan(self._spell_start) & undecided
-        self._third_ok_in_spell = np.where(
-            in_spell & third_ok & np.isnan(self._third_ok_in_spell), year, self._third_ok_in_spell
-        )
-        # The spell ends before it persisted long enough: forget it.
-        ends = ~hostile & in_spell
-        self._spell_start = np.where(ends, np.nan, self._spell_start)
-        self._third_ok_in_spell = np.where(ends, np.nan, self._third_ok_in_spell)
-        # A spell that persisted after an alignment is a rupture, dated to its start.
-        confirmed = (
-            in_spell & ~ends & self._spell_after_alignment
-            & (year - self._spell_start >= th.persistence - 1e-9)
+        _split(
+            model.relation, model.state.stance, year, self._watch_array, th.aligned, th.hostile,
+            th.persistence, th.window, self.rupture_year, self.split_year, self.first_mover,
+            self._was_aligned, self._spell_start, self._spell_after_alignment, self._spell_mover,
+            self._third_ok_in_spell,
         )  # fmt: skip
-        self.rupture_year = np.where(confirmed, self._spell_start, self.rupture_year)
-        self.first_mover = np.where(confirmed, self._spell_mover, self.first_mover)
-        in_window = self._third_ok_in_spell <= self._spell_start + th.window + 1e-9
-        self.split_year = np.where(confirmed & in_window, self._third_ok_in_spell, self.split_year)
-        # After the rupture, the split may still come within the window.
-        ruptured = ~np.isnan(self.rupture_year) & np.isnan(self.split_year)
-        late = ruptured & third_ok & (year <= self.rupture_year + th.window + 1e-9)
-        self.split_year = np.where(late, year, self.split_year)
-        self._was_aligned |= r_ab >= th.aligned
 
     def roles_at_end(self, model: WedgeModel) -> dict[str, np.ndarray]:
         """Role codes of each member of the watched triad at the horizon."""
