@@ -7,14 +7,16 @@ same worlds from the frozen inputs, so a change of the shipped files does not
 touch them: only a change of the model's arithmetic does.
 
 The reference was recorded with the numpy step; the compiled step reproduces it
-to within :data:`TOLERANCE` and every event year exactly. The difference comes
-from the elementary functions, not from the model: numpy evaluates ``exp``,
-``expm1`` and ``tanh`` with its own vectorised code, compiled code calls the
-platform's maths library, and the two differ in the last bit of a few per cent
-of their results (about 1e-16). The model's updates are contractions (each
-stock relaxes toward a target), so such differences stay near that size: the
-largest seen over 170 steps of the 1949-1991 run is 1.3e-14. A draw compared with
-a probability could flip only if the two lay within 1e-16 of each other, which
+to within :data:`TOLERANCE` and every event year exactly. The differences come
+from floating-point arithmetic, not from the model: numpy evaluates ``exp``,
+``expm1`` and ``tanh`` with its own vectorised code where compiled code calls the
+platform's maths library (the two differ in the last bit of a few per cent of
+results), and the compiler may reassociate sums and products (numba's
+``fastmath`` reassociation and contraction, no approximations of functions).
+Each is about 1e-16. The model's updates are contractions (each stock relaxes
+toward a target), so such differences stay near that size: the largest seen
+over 170 steps of the 1949-1991 run is about 1e-14. A draw compared with a
+probability could flip only if the two lay within 1e-16 of each other, which
 would show here as a different year, and does not.
 """
 
