@@ -101,7 +101,7 @@ def behaviour_record(behaviour: dict[str, np.ndarray]) -> np.ndarray:
     """
     names = sorted(behaviour)
     worlds = len(next(iter(behaviour.values())))
-    record = np.empty(worlds, dtype=[(name, "f8") for name in names])
+    record = np.empty(worlds, dtype=np.dtype([(name, "f8") for name in names], align=True))
     for name in names:
         record[name] = behaviour[name][:, 0]
     return record
