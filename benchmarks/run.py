@@ -113,6 +113,7 @@ def machine() -> dict:
                 "wedge",
                 "mesa",
                 "numpy",
+                "numba",
                 "scipy",
                 "pandas",
                 "pyarrow",
