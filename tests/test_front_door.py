@@ -23,11 +23,30 @@ def test_help_and_the_parser_import_no_numerical_library():
         "import sys\n"
         "from sim.cli import parser\n"
         "parser().format_help()\n"
-        "heavy = {'numpy', 'pandas', 'scipy', 'matplotlib', 'mesa', 'pydantic', 'pyarrow'}\n"
+        "heavy = {'numpy', 'pandas', 'scipy', 'matplotlib', 'mesa', 'pydantic', 'pyarrow',"
+        " 'numba', 'llvmlite'}\n"
         "print(sorted(heavy & {m.split('.')[0] for m in sys.modules}))\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_a_bad_scenario_is_refused_before_the_step_is_compiled(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text(
+        BASELINE.read_text(encoding="utf-8").replace("[time]", "[time]\nnot_a_field = 1")
+    )
+    code = (
+        "import sys\n"
+        "from sim.cli import main\n"
+        f"code = main(['run', {str(bad)!r}, '--out', {str(tmp_path / 'out')!r}])\n"
+        "kernel = sys.modules.get('sim.model.kernel')\n"
+        "print(code, bool(kernel and kernel.advance.signatures))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    # refused with one line, and the step neither compiled nor loaded from the cache
+    assert done.stdout.split() == ["2", "False"], done.stdout + done.stderr
+    assert "bad.toml" in done.stderr and done.stderr.count("\n") == 1
 
 
 @pytest.fixture
