@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from sim.defaults import DEFAULT_SEED
+from sim.engine.executors import SerialExecutor
 from sim.engine.stats import proportion
 from sim.model.cache import compiled_here
 from sim.model.model import WedgeModel
@@ -517,7 +518,7 @@ def run_ensemble(
             for start in starts
         ]
         return merge(inputs, seed, chunks)
-    if isinstance(executor, cf.ProcessPoolExecutor):
+    if not isinstance(executor, SerialExecutor):  # compile here once, not in every worker
         warm_up(inputs)
     steps = inputs.scenario.time.steps
     futures = [

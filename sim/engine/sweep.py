@@ -36,7 +36,7 @@ from pydantic import ValidationError
 
 from sim.engine.design import Design, build_design
 from sim.engine.ensemble import Inputs, load_inputs, parameter_columns, run_chunk, warm_up
-from sim.engine.executors import local_executor
+from sim.engine.executors import SerialExecutor, local_executor
 from sim.model.setup import check_uncertain
 from sim.scenario.errors import InputError
 from sim.scenario.loader import read_toml, validation_error
@@ -310,9 +310,9 @@ def run_sweep(
     out = Path(out)
     _prepare(plan, out, resume)
     own = executor is None
-    if own and workers > 1:
-        warm_up(next(iter(plan.inputs.values())))
     pool = local_executor(workers) if own else executor
+    if not isinstance(pool, SerialExecutor):  # compile here once, not in every worker
+        warm_up(next(iter(plan.inputs.values())))
     limit = max_pending or max(2, 2 * workers)
     names = plan.design.names
     sw = plan.sweep

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import tempfile
 from pathlib import Path
 
 import numba
@@ -31,7 +32,8 @@ def cache_dir() -> Path:
     a mechanism would leave the kernel that inlines it stale. The folder is
     named after a digest of every source file of ``sim/model``: any edit
     starts a fresh cache. It lies under ``$NUMBA_CACHE_DIR`` if set, else
-    ``$XDG_CACHE_HOME/wedge`` (``~/.cache/wedge``).
+    ``$XDG_CACHE_HOME/wedge`` (``~/.cache/wedge``), or in the temporary folder
+    when that cannot be written.
     """
     digest = hashlib.sha256()
     for path in sorted(MODEL_SOURCES.rglob("*.py")):
@@ -40,7 +42,16 @@ def cache_dir() -> Path:
     root = os.environ.get("NUMBA_CACHE_DIR") or os.path.join(
         os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache", "wedge"
     )
-    return Path(root) / f"model-{digest.hexdigest()[:16]}"
+    folder = Path(root) / f"model-{digest.hexdigest()[:16]}"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        writable = os.access(folder, os.W_OK)
+    except OSError:
+        writable = False
+    if not writable:  # a read-only home: keep the code for this machine's session instead
+        folder = Path(tempfile.gettempdir()) / f"wedge-{os.getuid()}" / folder.name
+        folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 CACHE = cache_dir()
