@@ -2,7 +2,7 @@
 
 numba keeps the code in :data:`sim.model.mechanisms.common.CACHE`; the first
 run on a machine (or after the model's code changed) compiles it, which
-takes about a minute, and says so once.
+takes 15-30 seconds, and says so once.
 """
 
 from __future__ import annotations
@@ -32,4 +32,4 @@ def announce_compilation(write: Callable[[str], object] = sys.stderr.write) -> N
     if _announced or compiled_here():
         return
     _announced = True
-    write("wedge: compiling the model's step for this machine, once (about a minute)...\n")
+    write("wedge: compiling the model's step for this machine, once (15-30 seconds)...\n")
