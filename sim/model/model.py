@@ -174,6 +174,7 @@ class WedgeModel(mesa.Model):
         )
         self.behaviour = self.inputs.behaviour
         self.record = kernel.behaviour_record(self.behaviour)
+        self.token = kernel.actors_token(self.n)
         cache.announce_compilation()
         self.state = self._initial_state(self.inputs)
         self.lever_roles = [
@@ -274,7 +275,7 @@ class WedgeModel(mesa.Model):
             draws.capability, draws.leader, draws.stance_noise, draws.cutoff, draws.crisis,
             self.lever_motives, self.relation, self.crisis_hazard, self.support,
             self.abandonment, self.new_leader,
-            c["crises"], c["cutoffs"], c["leader_changes"], self.dt,
+            c["crises"], c["cutoffs"], c["leader_changes"], self.dt, self.token,
         )  # fmt: skip
         if self.observer is not None:
             self.observer.record(self)
