@@ -23,7 +23,7 @@ abandonment fear, in :mod:`sim.model.mechanisms.stance`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -44,9 +44,8 @@ def need(capability: np.ndarray, distress: np.ndarray, driver: int, target: int)
     return need_of(capability[:, driver], capability[:, target], distress[:, target])
 
 
-@dataclass(frozen=True)
-class LeverRoles:
-    """Who a lever involves, as actor indices, and its kind."""
+class LeverRoles(NamedTuple):
+    """Who a lever involves, as actor indices, and its kind (a tuple the compiled code reads)."""
 
     driver: int
     target: int
@@ -62,43 +61,6 @@ def active(t: float, start: Num, duration: Num) -> Num:
 
 
 @compiled
-def _apply(
-    driver: int,
-    target: int,
-    partner: int,
-    reward: bool,
-    conditional: bool,
-    on: np.ndarray,
-    size: np.ndarray,
-    credibility: np.ndarray,
-    need: np.ndarray,
-    relation: np.ndarray,
-    motives: np.ndarray,
-    sanctions: np.ndarray,
-    w_reward: np.ndarray,
-    w_condition: np.ndarray,
-    w_coercion: np.ndarray,
-    relief: np.ndarray,
-    commitment: np.ndarray,
-) -> None:
-    for w in range(on.shape[0]):
-        gate = 1.0 if on[w] else 0.0
-        eff = gate * size[w] * credibility[w] * need[w]
-        if reward:
-            motives[w, target, driver] += w_reward[w, 0] * eff
-            motives[w, driver, target] += commitment[w, 0] * gate * size[w]
-            sanctions[w, driver, target] *= 1.0 - min(1.0, relief[w, 0] * size[w] * gate)
-            if conditional:
-                motives[w, target, partner] -= w_condition[w, 0] * eff
-        else:
-            if on[w]:
-                sanctions[w, driver, target] = max(sanctions[w, driver, target], size[w])
-            motives[w, driver, target] -= commitment[w, 0] * gate * size[w]
-            motives[w, target, partner] -= (
-                w_coercion[w, 0] * eff * max(0.0, relation[w, target, partner])
-            )
-
-
 def apply(
     roles: LeverRoles,
     on: np.ndarray,
@@ -133,9 +95,18 @@ def apply(
     w_reward, w_condition, w_coercion, relief, commitment
         ``(worlds, 1)`` behaviour parameters.
     """
-    _apply(
-        roles.driver, roles.target, roles.partner, roles.reward, roles.conditional,
-        np.asarray(on, dtype=bool), np.asarray(size, dtype=float),
-        np.asarray(credibility, dtype=float), np.asarray(need, dtype=float),
-        relation, motives, sanctions, w_reward, w_condition, w_coercion, relief, commitment,
-    )  # fmt: skip
+    d, tg, p = roles.driver, roles.target, roles.partner
+    for w in range(on.shape[0]):
+        gate = 1.0 if on[w] else 0.0
+        eff = gate * size[w] * credibility[w] * need[w]
+        if roles.reward:
+            motives[w, tg, d] += w_reward[w, 0] * eff
+            motives[w, d, tg] += commitment[w, 0] * gate * size[w]
+            sanctions[w, d, tg] *= 1.0 - min(1.0, relief[w, 0] * size[w] * gate)
+            if roles.conditional:
+                motives[w, tg, p] -= w_condition[w, 0] * eff
+        else:
+            if on[w]:
+                sanctions[w, d, tg] = max(sanctions[w, d, tg], size[w])
+            motives[w, d, tg] -= commitment[w, 0] * gate * size[w]
+            motives[w, tg, p] -= w_coercion[w, 0] * eff * max(0.0, relation[w, tg, p])
