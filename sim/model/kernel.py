@@ -16,7 +16,7 @@ step of the ODD (section 3) on numbers that stay in the processor's cache:
 The equations are the mechanisms' own (:mod:`sim.model.mechanisms`); this
 module only composes them, in the order and with the arguments the ODD
 gives. Arrays keep their leading world axis; ``b`` is a world's row of the
-behaviour record (:func:`behaviour_record`), read by name (``b.w_threat``).
+behaviour record (:func:`~sim.model.setup.behaviour_record`), read by name (``b.w_threat``).
 The state arrays travel as two tuples in the order of :data:`ACTOR_FIELDS`
 and :data:`PAIR_FIELDS`.
 """
@@ -91,25 +91,6 @@ CHANGING_PAIR_FIELDS = (
 
 SCRATCH = 4
 """Per-world working matrices of :func:`advance`: counterweights, new stances, cut-offs, a row."""
-
-
-def actors_token(n: int) -> tuple[int, ...]:
-    """``n`` zeros: tells :func:`advance` the number of actors through the argument's type."""
-    return (0,) * n
-
-
-def behaviour_record(behaviour: dict[str, np.ndarray]) -> np.ndarray:
-    """Behaviour parameters as one record per world, shape ``(worlds,)``.
-
-    ``behaviour`` maps a parameter to its ``(worlds, 1)`` column; a record keeps
-    one world's parameters side by side in memory, read by name in the kernel.
-    """
-    names = sorted(behaviour)
-    worlds = len(next(iter(behaviour.values())))
-    record = np.empty(worlds, dtype=np.dtype([(name, "f8") for name in names], align=True))
-    for name in names:
-        record[name] = behaviour[name][:, 0]
-    return record
 
 
 @compiled
@@ -470,7 +451,7 @@ def advance(
         The state blocks ``(worlds, fields, n)`` and ``(worlds, fields, n, n)``
         (:class:`~sim.model.model.WorldState`).
     behaviour
-        :func:`behaviour_record`, ``(worlds,)``.
+        :func:`~sim.model.setup.behaviour_record`, ``(worlds,)``.
     capability_u, leader_u
         ``(worlds, n)`` uniform capability and leader draws.
     noise_u, cut_u, crisis_u
@@ -487,7 +468,7 @@ def advance(
     crises, cutoffs, leaders
         Event counts, added to.
     actors_token
-        A tuple of one zero per actor (:func:`actors_token`): its length is part
+        A tuple of one zero per actor (:func:`~sim.model.setup.actors_token`): its length is part
         of its type, so the step is compiled for each number of actors and
         every loop over actors has a fixed length (a quarter faster).
 

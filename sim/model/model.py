@@ -32,6 +32,8 @@ from sim.model.mechanisms import dependence, events, levers, stance, trust
 from sim.model.mechanisms.common import relation
 from sim.model.setup import (
     Worlds,
+    actors_token,
+    behaviour_record,
     build_worlds,
     calibration_mode,
     posterior_rows,
@@ -173,8 +175,8 @@ class WedgeModel(mesa.Model):
             scenario, calibration, self.worlds, unit_draws if sample else None, imposed or None
         )
         self.behaviour = self.inputs.behaviour
-        self.record = kernel.behaviour_record(self.behaviour)
-        self.token = kernel.actors_token(self.n)
+        self.record = behaviour_record(self.behaviour)
+        self.token = actors_token(self.n)
         cache.announce_compilation()
         self.state = self._initial_state(self.inputs)
         self.lever_roles = [

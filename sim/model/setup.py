@@ -383,3 +383,22 @@ def _assign(out: Worlds, path: str, values: np.ndarray, idx: dict[str, int]) -> 
         out.lever[parts[1]][parts[2]] = values.copy()
     else:
         out.shock[parts[1]][parts[2]] = values.copy()
+
+
+def actors_token(n: int) -> tuple[int, ...]:
+    """``n`` zeros: the compiled step reads the number of actors from this argument's type."""
+    return (0,) * n
+
+
+def behaviour_record(behaviour: dict[str, np.ndarray]) -> np.ndarray:
+    """Behaviour parameters as one record per world, shape ``(worlds,)``.
+
+    ``behaviour`` maps a parameter to its ``(worlds, 1)`` column; a record keeps
+    one world's parameters side by side in memory, read by name in the kernel.
+    """
+    names = sorted(behaviour)
+    worlds = len(next(iter(behaviour.values())))
+    record = np.empty(worlds, dtype=np.dtype([(name, "f8") for name in names], align=True))
+    for name in names:
+        record[name] = behaviour[name][:, 0]
+    return record
