@@ -220,10 +220,11 @@ def clash(
     crisis: np.ndarray,
     restraint: np.ndarray,
     b: np.void,
+    crises: np.ndarray,
 ) -> None:
     """A crisis or clash between i and j in one world, both directions at once.
 
-    Restraint is learnt from the fear the clash held, so it reads threat
+    Counted in ``crises``. Restraint is learnt from the fear the clash held, so it reads threat
     before the clash; stances drop, threat jumps, trust falls; a clash next
     door leaves an alarm that outlasts the crisis (the Soviet build-up on the
     Chinese border after 1969), a share of the alarm not yet held, so it
@@ -241,6 +242,7 @@ def clash(
         alarm_ = b.crisis_alarm * proximity[a, c]
         alarm[a, c] = alarm[a, c] + alarm_ * (1.0 - alarm[a, c])
         crisis[a, c] = 1.0
+        crises[a, c] += 1
 
 
 @compiled
@@ -298,9 +300,7 @@ def events(
     for i in range(n):
         for j in range(i + 1, n):
             if happens(hazard[i, j], dt, crisis_u[i, j]):
-                clash(i, j, stance, threat, trust, alarm, proximity, crisis, restraint, b)
-                crises[i, j] += 1
-                crises[j, i] += 1
+                clash(i, j, stance, threat, trust, alarm, proximity, crisis, restraint, b, crises)
     # Cut-offs: every hazard read before any cut (a cut moves the other direction's leverage).
     for i in range(n):
         for j in range(n):

@@ -28,7 +28,7 @@ import numpy as np
 
 from sim.model import cache, kernel, phases, schedule
 from sim.model.agents import State
-from sim.model.mechanisms import dependence, events, levers, stance, trust
+from sim.model.mechanisms import dependence, events, levers, trust
 from sim.model.mechanisms.common import relation
 from sim.model.setup import (
     Worlds,
@@ -201,7 +201,6 @@ class WedgeModel(mesa.Model):
         self.next_stance = self.state.stance.copy()
         self.lever_motives = np.zeros((self.worlds, self.n, self.n))
         self.relation = relation(self.state.stance)
-        self.counterweight = stance.counterweight(self.relation)
         self.crisis_hazard = np.zeros((self.worlds, self.n, self.n))
         self.support = np.zeros((self.worlds, self.n, self.n))
         self.abandonment = np.zeros((self.worlds, self.n, self.n))

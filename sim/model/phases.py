@@ -130,10 +130,8 @@ def clash_worlds(
                 if mask[w, i, j]:
                     clash(
                         i, j, p[k.STANCE], p[k.THREAT], p[k.TRUST], p[k.ALARM], p[k.PROXIMITY],
-                        p[k.CRISIS], p[k.RESTRAINT], behaviour[w],
+                        p[k.CRISIS], p[k.RESTRAINT], behaviour[w], crises[w],
                     )  # fmt: skip
-                    crises[w, i, j] += 1
-                    crises[w, j, i] += 1
 
 
 @compiled
