@@ -239,6 +239,7 @@ def _timed(fn, repeats: int) -> tuple[float, float, object]:
 
 def bench_ensemble(sizes: list[tuple[int, int]], log) -> tuple[list[Row], dict]:
     from sim.engine.ensemble import load_inputs, run_chunk
+    from sim.model.threads import available_cores, use_threads
 
     inputs = load_inputs(BASELINE)
     sc = inputs.scenario
@@ -261,6 +262,39 @@ def bench_ensemble(sizes: list[tuple[int, int]], log) -> tuple[list[Row], dict]:
                 if repeats > 1
                 else f"1 run; cpu/wall {cpu / wall:.2f}",
                 values={"worlds": n, "wall_s": wall, "cpu_s": cpu, "world_steps_per_s": rate},
+            )
+        )
+    cores = available_cores()
+    n = sizes[-1][0]
+    if cores > 1:
+        log(f"ensemble: {n:,} worlds on {cores} threads")
+        use_threads(cores)
+        try:
+            run_chunk(inputs, SEED, 0, 64 * cores)  # compile the threaded step if needed
+            wall, cpu, result = _timed(lambda: run_chunk(inputs, SEED, 0, n), 1)
+        finally:
+            use_threads(1)
+        same = result.runs.equals(keep[n]["runs"])
+        rate = n * steps / wall
+        keep["threads"] = {"wall": wall, "rate": rate, "threads": cores, "worlds": n}
+        rows.append(
+            Row(
+                "1t",
+                f"ensemble run_chunk, step on {cores} threads",
+                f"{n:,} worlds x {steps} steps",
+                _fmt_s(wall),
+                f"{_fmt_int(rate)} world-steps/s",
+                f"{keep[n]['wall'] / wall:.2f}x 1 thread",
+                note=f"1 run; cpu/wall {cpu / wall:.2f}; "
+                + ("same numbers as 1 thread" if same else "NUMBERS DIFFER from 1 thread"),
+                values={
+                    "worlds": n,
+                    "threads": cores,
+                    "wall_s": wall,
+                    "cpu_s": cpu,
+                    "world_steps_per_s": rate,
+                    "same": same,
+                },
             )
         )
     return rows, keep
@@ -321,6 +355,12 @@ def bench_pre_kernel(sizes: list[int], ensemble: dict, log) -> list[Row]:
     for n, wall in walls.items():
         rate = n * steps / wall
         ratio = ensemble[n]["rate"] / rate if n in ensemble else float("nan")
+        threaded = ensemble.get("threads", {})
+        also = (
+            f"; on {threaded['threads']} threads {threaded['rate'] / rate:.1f}x"
+            if threaded.get("worlds") == n
+            else ""
+        )
         rows.append(
             Row(
                 "1b",
@@ -329,7 +369,7 @@ def bench_pre_kernel(sizes: list[int], ensemble: dict, log) -> list[Row]:
                 _fmt_s(wall),
                 f"{_fmt_int(rate)} world-steps/s",
                 f"compiled {ratio:.1f}x",
-                note="1 run, same invocation as row 1",
+                note=f"1 run, same invocation as row 1{also}",
                 values={"worlds": n, "wall_s": wall, "world_steps_per_s": rate, "speedup": ratio},
             )
         )

@@ -12,6 +12,7 @@ from __future__ import annotations
 import shutil
 
 import numpy as np
+import pandas as pd
 import pytest
 from conftest import make_calibration, make_inputs, scenario_data
 from hypothesis import HealthCheck, given, settings
@@ -20,7 +21,8 @@ from numpy.testing import assert_allclose, assert_array_equal
 from scipy.special import ndtri
 from test_properties import check_bounds, situation
 
-from sim.model import cache, kernel
+from sim.engine.ensemble import load_inputs, run_chunk
+from sim.model import cache, kernel, threads
 from sim.model.mechanisms import common
 from sim.model.mechanisms.economy import support
 from sim.model.model import WedgeModel
@@ -112,12 +114,12 @@ def test_the_cache_follows_the_model_source(tmp_path, monkeypatch):
 def test_the_compile_notice_is_said_once_and_only_when_needed(monkeypatch):
     said: list[str] = []
     monkeypatch.setattr(cache, "_announced", False)
-    monkeypatch.setattr(cache, "compiled_here", lambda: True)
-    cache.announce_compilation(said.append)
+    monkeypatch.setattr(cache, "compiled_here", lambda worlds=1: True)
+    cache.announce_compilation(write=said.append)
     assert said == []
-    monkeypatch.setattr(cache, "compiled_here", lambda: False)
-    cache.announce_compilation(said.append)
-    cache.announce_compilation(said.append)
+    monkeypatch.setattr(cache, "compiled_here", lambda worlds=1: False)
+    cache.announce_compilation(write=said.append)
+    cache.announce_compilation(write=said.append)
     assert len(said) == 1 and "compiling" in said[0]
 
 
@@ -140,3 +142,37 @@ def test_world_state_fields_are_views_of_its_blocks(field):
     assert_array_equal(s.pairs[:, kernel.STANCE], 0.3)
     with pytest.raises(AttributeError):
         s.not_a_field = 1.0
+
+
+@given(worlds=st.integers(1, 5000), wanted=st.integers(1, 16))
+def test_thread_ranges_cover_every_world_once(worlds, wanted):
+    bounds = threads.ranges(worlds, wanted)
+    assert bounds[0] == 0 and bounds[-1] == worlds
+    assert np.all(np.diff(bounds) > 0)  # disjoint, none empty
+    if len(bounds) > 2:  # split only when each range is worth a thread
+        assert np.all(np.diff(bounds) >= threads.MIN_WORLDS_PER_THREAD)
+        assert len(bounds) - 1 <= wanted * threads.RANGES_PER_THREAD
+
+
+@pytest.mark.parametrize(
+    "scenario", ["scenarios/baseline_2024.toml", "scenarios/history/cold_war_1949.toml"]
+)
+def test_the_step_on_threads_gives_the_same_numbers_as_on_one(monkeypatch, scenario):
+    inputs = load_inputs(scenario)
+    one = run_chunk(inputs, 5, 3, 45, paths=False)
+    monkeypatch.setattr(threads, "MIN_WORLDS_PER_THREAD", 2)  # 45 worlds split into 8 ranges
+    monkeypatch.setattr(threads, "_threads", 2)
+    assert len(threads.ranges(45, 2)) == 9
+    many = run_chunk(inputs, 5, 3, 45, paths=False)
+    assert threads.advance_ranges.signatures  # the threaded step did run
+    pd.testing.assert_frame_equal(one.runs, many.runs, check_exact=True)
+    for name, tally in vars(one.counts).items():
+        assert_array_equal(tally, getattr(many.counts, name), err_msg=name)
+
+
+def test_threads_must_be_positive():
+    with pytest.raises(ValueError, match="at least 1"):
+        threads.use_threads(0)
+    threads.use_threads(10_000)
+    assert threads.threads() == threads.available_cores()
+    threads.use_threads(1)

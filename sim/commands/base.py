@@ -148,7 +148,8 @@ def add_workers(parser: argparse.ArgumentParser) -> None:
         type=int,
         default=1,
         metavar="N",
-        help="local worker processes (default 1: this process); the numbers do not depend on it",
+        help="cores to use: local worker processes, or threads when the worlds run in this "
+        "process (default 1); the numbers do not depend on it",
     )
     parser.add_argument(
         "--scheduler",
@@ -234,7 +235,11 @@ def executor_of(args: argparse.Namespace) -> Iterator[tuple[cf.Executor | None, 
     """
     require_count("--workers", args.workers)
     from sim.engine.executors import executor_for
+    from sim.model.threads import use_threads
 
+    # --workers N is N cores: worlds stepped in this process use N threads; worker
+    # processes keep their default of one thread each.
+    use_threads(args.workers if args.scheduler is None else 1)
     with executor_for(args.workers, args.scheduler) as found:
         yield found
 

@@ -37,6 +37,7 @@ from sim.model.mechanisms.common import (
     happens,
     kept,
     relation_into,
+    whole,
 )
 from sim.model.normal import quantile
 
@@ -421,8 +422,10 @@ def slow_stocks(
         distress[i] = distress[i] * np.exp(-recovery * dt)
 
 
-@compiled
+@whole
 def advance(
+    first: int,
+    last: int,
     actors: np.ndarray,
     pairs: np.ndarray,
     behaviour: np.ndarray,
@@ -443,10 +446,13 @@ def advance(
     dt: float,
     actors_token: tuple,
 ) -> None:
-    """One step of ``dt`` years for every world, in place.
+    """One step of ``dt`` years for worlds ``[first, last)``, in place.
 
     Parameters
     ----------
+    first, last
+        The worlds stepped (all of them: ``0, worlds``); :mod:`sim.model.threads`
+        hands each thread its own range.
     actors, pairs
         The state blocks ``(worlds, fields, n)`` and ``(worlds, fields, n, n)``
         (:class:`~sim.model.model.WorldState`).
@@ -521,7 +527,7 @@ def advance(
     levers_w = work[3]
     new_row, changed = flags[0], flags[1]
     crises_w, cutoffs_w, leaders_w = counts[0], counts[1], counts[2, 0]
-    for w in range(worlds):
+    for w in range(first, last):
         b = behaviour[w]
         for k in range(a_flat.shape[0]):
             a_flat[k] = actors_flat[w, k]

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
-from sim.model import cache, kernel, phases, schedule
+from sim.model import cache, kernel, phases, schedule, threads
 from sim.model.agents import State
 from sim.model.mechanisms import dependence, events, levers, trust
 from sim.model.mechanisms.common import relation
@@ -177,7 +177,7 @@ class WedgeModel(mesa.Model):
         self.behaviour = self.inputs.behaviour
         self.record = behaviour_record(self.behaviour)
         self.token = actors_token(self.n)
-        cache.announce_compilation()
+        cache.announce_compilation(self.worlds)
         self.state = self._initial_state(self.inputs)
         self.lever_roles = [
             levers.LeverRoles(
@@ -271,12 +271,12 @@ class WedgeModel(mesa.Model):
         self._apply_shocks(t0)
         self._apply_levers(t0)
         c = self.counts
-        kernel.advance(
+        threads.step(
             self.state.actors, self.state.pairs, self.record,
             draws.capability, draws.leader, draws.stance_noise, draws.cutoff, draws.crisis,
             self.lever_motives, self.relation, self.crisis_hazard, self.support,
             self.abandonment, self.new_leader,
-            c["crises"], c["cutoffs"], c["leader_changes"], self.dt, self.token,
+            c["crises"], c["cutoffs"], c["leader_changes"], dt=self.dt, actors_token=self.token,
         )  # fmt: skip
         if self.observer is not None:
             self.observer.record(self)

@@ -69,6 +69,10 @@ world's numbers stay in registers; ``nogil`` lets threads share a process if
 a caller chooses to.
 """
 
+whole = njit(cache=True, nogil=True, fastmath={"contract", "reassoc", "nsz", "arcp"})
+""":data:`compiled` without the inlining: for the step's driver, which is called
+as a whole (from Python, or once per thread from :mod:`sim.model.threads`)."""
+
 
 @compiled
 def kept(rate: Num, dt: float) -> Num:
