@@ -353,6 +353,43 @@ def test_misses_are_zero_exactly_for_passed_targets_and_grow_with_the_gap():
     assert misses(df, CODES, THR)["us_ussr_easing"] > 0
 
 
+@settings(max_examples=40, deadline=None)
+@given(
+    level=st.floats(-0.9, 0.9),
+    spread_=st.floats(0.0, 0.9),
+    ruptured=st.floats(0.0, 1.0),
+    rupture=st.floats(1950.0, 1975.9),
+    seed=st.integers(0, 2**16),
+)
+def test_the_fast_misses_agree_with_the_statistics_the_scorecard_shows(
+    level, spread_, ruptured, rupture, seed
+):
+    """A fit's misses (only the rule's statistics) against the scorecard's own numbers."""
+    rng = np.random.default_rng(seed)
+    df = runs_table()
+    for col in [c for c in df.columns if c.startswith("r_")]:
+        df[col] = np.clip(level + rng.uniform(-spread_, spread_, N), -1, 1)
+    hit = rng.uniform(size=N) < ruptured
+    df["rupture_year"] = np.where(hit, rupture + rng.uniform(-3, 3, N), np.nan)
+    df["worst_year"] = rupture + rng.uniform(0, 12, N)
+    fast = misses(df, CODES, THR, 1949.75)
+    card = score(df, CODES, THR, start=1949.75)
+    for t, result in zip(TARGETS, card.targets, strict=True):
+        assert fast[t.key] == result.miss
+        assert (fast[t.key] == 0) == result.passed
+        if result.passed:
+            continue
+        if t.kind in ("aligned_throughout", "not_hostile_any"):
+            assert fast[t.key] == pytest.approx(max(1e-3, t.at_least - result.share.value))
+        if t.kind == "hostile_median":
+            top = max(v["median"] for v in result.detail["by_year"].values())
+            assert fast[t.key] == pytest.approx(max(1e-3, top - THR["hostile"]))
+        if t.kind == "median_rises":
+            d = result.detail
+            rise = d[f"median_{t.years[1]}"] - d[f"median_{t.years[0]}"]
+            assert fast[t.key] == pytest.approx(max(1e-3, t.at_least - rise))
+
+
 # ------------------------------------------------------------ shape over time
 
 WINDOWS = [(1950, 1953), (1954, 1957), (1958, 1961), (1962, 1965), (1966, 1969), (1970, 1973)]

@@ -25,7 +25,7 @@ from sim.experiments.history.shape import (
     shape_windows,
 )
 from sim.experiments.history.snapshots import Estimate, Snapshots, median_event_year
-from sim.experiments.history.targets import TargetResult, results
+from sim.experiments.history.targets import TargetResult, floored, results, verdict
 from sim.scenario.episode import Episode, Target
 
 
@@ -196,8 +196,9 @@ def misses(
     """
     snaps = _snapshots(runs, codes, start)
     chosen = episode.targets if targets is None else targets
-    scored = results(runs, snaps, chosen, _thresholds(thresholds), episode.years[1])
-    return pd.Series({t.key: t.miss for t in scored}, name="miss", dtype=float)
+    thr, last = _thresholds(thresholds), episode.years[1]
+    found = {t.key: floored(*verdict(t, runs, snaps, thr, last)) for t in chosen}
+    return pd.Series(found, name="miss", dtype=float)
 
 
 def distance(miss: pd.Series) -> float:

@@ -132,6 +132,19 @@ def not_hostile_any(
     return (snaps.matrix(pair, years) > hostile).any(axis=1)
 
 
+def finite_median(values: np.ndarray) -> float | None:
+    """Median of the values that are not NaN; ``None`` if none, or if it is infinite.
+
+    The median :func:`spread` reports, without its quantiles.
+    """
+    values = np.asarray(values, dtype=float)
+    values = values[~np.isnan(values)]
+    if values.size == 0:
+        return None
+    med = float(np.median(values))
+    return med if math.isfinite(med) else None
+
+
 def spread(values: np.ndarray) -> tuple[float | None, float | None, float | None]:
     """Median, 5% and 95% quantiles; infinite values (no event) give ``None``."""
     values = np.asarray(values, dtype=float)
