@@ -114,10 +114,10 @@ def test_the_cache_follows_the_model_source(tmp_path, monkeypatch):
 def test_the_compile_notice_is_said_once_and_only_when_needed(monkeypatch):
     said: list[str] = []
     monkeypatch.setattr(cache, "_announced", False)
-    monkeypatch.setattr(cache, "compiled_here", lambda worlds=1: True)
+    monkeypatch.setattr(cache, "compiled_here", lambda: True)
     cache.announce_compilation(write=said.append)
     assert said == []
-    monkeypatch.setattr(cache, "compiled_here", lambda worlds=1: False)
+    monkeypatch.setattr(cache, "compiled_here", lambda: False)
     cache.announce_compilation(write=said.append)
     cache.announce_compilation(write=said.append)
     assert len(said) == 1 and "compiling" in said[0]
@@ -160,11 +160,19 @@ def test_thread_ranges_cover_every_world_once(worlds, wanted):
 def test_the_step_on_threads_gives_the_same_numbers_as_on_one(monkeypatch, scenario):
     inputs = load_inputs(scenario)
     one = run_chunk(inputs, 5, 3, 45, paths=False)
-    monkeypatch.setattr(threads, "MIN_WORLDS_PER_THREAD", 2)  # 45 worlds split into 8 ranges
+    monkeypatch.setattr(threads, "MIN_WORLDS_PER_THREAD", 2)  # 45 worlds split into 4 ranges
     monkeypatch.setattr(threads, "_threads", 2)
-    assert len(threads.ranges(45, 2)) == 9
+    assert len(threads.ranges(45, 2)) == 5
+    called = []
+    real = threads.advance
+
+    def spy(first, last, *rest):
+        called.append((first, last))
+        real(first, last, *rest)
+
+    monkeypatch.setattr(threads, "advance", spy)
     many = run_chunk(inputs, 5, 3, 45, paths=False)
-    assert threads.advance_ranges.signatures  # the threaded step did run
+    assert called[:4] == [(0, 11), (11, 22), (22, 34), (34, 45)]  # every step split in four
     pd.testing.assert_frame_equal(one.runs, many.runs, check_exact=True)
     for name, tally in vars(one.counts).items():
         assert_array_equal(tally, getattr(many.counts, name), err_msg=name)

@@ -158,6 +158,26 @@ def add_workers(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_threads(parser: argparse.ArgumentParser) -> None:
+    """``--workers N`` for a command whose worlds all run in its own process: N threads."""
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        metavar="N",
+        help="cores to use: the worlds are stepped on N threads of this process (default 1); "
+        "the numbers do not depend on it",
+    )
+
+
+def use_cores(args: argparse.Namespace) -> None:
+    """Step this process's worlds on ``--workers`` threads (checked: at least 1)."""
+    require_count("--workers", args.workers)
+    from sim.model.threads import use_threads
+
+    use_threads(args.workers)
+
+
 def add_world_options(parser: argparse.ArgumentParser, out: str, runs: str = "") -> None:
     """The options of every command that runs worlds: runs, seed, out, workers, quiet.
 

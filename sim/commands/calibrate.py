@@ -11,6 +11,7 @@ from sim.commands.base import (
     add_out,
     add_quiet,
     add_seed,
+    add_threads,
     default_out,
     execute,
     fit_inputs,
@@ -18,6 +19,7 @@ from sim.commands.base import (
     require_count,
     seed_of,
     stderr,
+    use_cores,
 )
 from sim.scenario.errors import InputError
 
@@ -62,6 +64,7 @@ def arguments(parser: argparse.ArgumentParser) -> None:
         "much (default 0), so that sets meeting the scorecard's bars only by luck are not kept",
     )  # fmt: skip
     add_seed(parser)
+    add_threads(parser)
     add_out(parser, "runs/calibration/")
     parser.add_argument(
         "--apply", action="store_true",
@@ -87,6 +90,7 @@ def main(args: argparse.Namespace) -> int:
         ("--margin", args.margin, 0.0 <= args.margin < 0.5, "at least 0 and below 0.5"),
     ):
         require(flag, value, ok, allowed)
+    use_cores(args)
     seed = seed_of(args)
     hindcast, baseline = fit_inputs(args)
     if args.around and hindcast.calibration.posterior is None:

@@ -12,11 +12,13 @@ from sim.commands.base import (
     add_quiet,
     add_runs,
     add_seed,
+    add_threads,
     default_out,
     execute,
     fit_inputs,
     require_count,
     seed_of,
+    use_cores,
 )
 from sim.scenario.errors import InputError
 
@@ -59,6 +61,7 @@ def arguments(parser: argparse.ArgumentParser) -> None:
         help="profile only these parameters (default every fitted parameter)",
     )
     add_seed(parser)
+    add_threads(parser)
     add_out(parser, "runs/identify/")
     parser.add_argument(
         "--no-svg",
@@ -81,6 +84,7 @@ def main(args: argparse.Namespace) -> int:
     from sim.experiments.identify import Identification
     from sim.paths import locate
 
+    use_cores(args)
     require_count("--runs", args.runs)
     require_count("--forecast-runs", args.forecast_runs)
     require_count("--joint-sets", args.joint_sets)

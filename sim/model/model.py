@@ -177,7 +177,7 @@ class WedgeModel(mesa.Model):
         self.behaviour = self.inputs.behaviour
         self.record = behaviour_record(self.behaviour)
         self.token = actors_token(self.n)
-        cache.announce_compilation(self.worlds)
+        cache.announce_compilation()
         self.state = self._initial_state(self.inputs)
         self.lever_roles = [
             levers.LeverRoles(

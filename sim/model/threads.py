@@ -3,7 +3,10 @@
 Worlds are independent within a step, so :func:`sim.model.kernel.advance` can
 step disjoint ranges of worlds on different threads and give the very same
 numbers as one thread: each world's arithmetic, draws and order of operations
-do not change, only which core does them.
+do not change, only which core does them. The threads are Python's, each
+calling the one compiled ``advance`` (which releases the interpreter), rather
+than numba's parallel loops: those would compile a second copy of the step,
+optimised differently, whose last bits could differ from the first's.
 
 The policy is one number per process, :func:`use_threads` (default 1). The
 command line sets it from ``--workers N``: a command whose worlds run in its own
@@ -14,20 +17,21 @@ hands chunks to ``N`` worker processes leaves every worker at one thread, so
 
 from __future__ import annotations
 
+import itertools
 import os
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
-from numba import njit, prange
 
 from sim.model.kernel import advance
 
 _threads = 1
 
-MIN_WORLDS_PER_THREAD = 64
+MIN_WORLDS_PER_THREAD = 256
 """Fewer worlds than this per thread are stepped on one thread: starting the
 threads would cost more than it saves."""
 
-RANGES_PER_THREAD = 4
+RANGES_PER_THREAD = 2
 """Ranges of worlds handed out per thread, so that a thread slowed by the rest
 of the machine does not hold up the step."""
 
@@ -65,53 +69,35 @@ def ranges(worlds: int, threads: int) -> np.ndarray:
     return np.linspace(0, worlds, parts + 1).round().astype(np.int64)
 
 
-@njit(parallel=True, cache=True, nogil=True)
-def advance_ranges(
-    bounds: np.ndarray,
-    actors: np.ndarray,
-    pairs: np.ndarray,
-    behaviour: np.ndarray,
-    capability_u: np.ndarray,
-    leader_u: np.ndarray,
-    noise_u: np.ndarray,
-    cut_u: np.ndarray,
-    crisis_u: np.ndarray,
-    lever_motives: np.ndarray,
-    relation: np.ndarray,
-    hazard: np.ndarray,
-    support: np.ndarray,
-    abandon: np.ndarray,
-    new_leader: np.ndarray,
-    crises: np.ndarray,
-    cutoffs: np.ndarray,
-    leaders: np.ndarray,
-    dt: float,
-    actors_token: tuple,
-) -> None:
-    """:func:`~sim.model.kernel.advance` on each range ``[bounds[k], bounds[k+1])``, in parallel.
+_pool: ThreadPoolExecutor | None = None
 
-    The ranges are disjoint and every array written is indexed by world, so
-    no two threads write the same number.
-    """
-    for k in prange(bounds.shape[0] - 1):
-        advance(
-            bounds[k], bounds[k + 1], actors, pairs, behaviour, capability_u, leader_u, noise_u,
-            cut_u, crisis_u, lever_motives, relation, hazard, support, abandon, new_leader,
-            crises, cutoffs, leaders, dt, actors_token,
-        )  # fmt: skip
+
+def _executor() -> ThreadPoolExecutor:
+    global _pool
+    if _pool is None or _pool._max_workers != _threads:
+        if _pool is not None:
+            _pool.shutdown()
+        _pool = ThreadPoolExecutor(_threads, thread_name_prefix="wedge-step")
+    return _pool
 
 
 def step(*arrays: object, dt: float, actors_token: tuple) -> None:
-    """One step of every world on :func:`threads` threads (:func:`~sim.model.kernel.advance`).
+    """One step of every world, on :func:`threads` threads (:func:`~sim.model.kernel.advance`).
 
     ``arrays`` are ``advance``'s from ``actors`` to ``leaders``, in its order.
+    Each thread calls the very machine code a single thread runs (``advance``
+    releases the interpreter while it works), so the numbers are the same to
+    the last bit whatever the number of threads.
     """
     worlds = arrays[0].shape[0]  # type: ignore[attr-defined]
     bounds = ranges(worlds, _threads)
     if len(bounds) == 2:
         advance(0, worlds, *arrays, dt, actors_token)
         return
-    import numba
-
-    numba.set_num_threads(min(_threads, numba.config.NUMBA_NUM_THREADS))
-    advance_ranges(bounds, *arrays, dt, actors_token)
+    pool = _executor()
+    jobs = [
+        pool.submit(advance, int(lo), int(hi), *arrays, dt, actors_token)
+        for lo, hi in itertools.pairwise(bounds)
+    ]
+    for job in jobs:
+        job.result()  # re-raises a thread's error here
