@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import hashlib
+import io
 import json
 import math
 import os
@@ -29,6 +30,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -218,9 +220,21 @@ def sweep_chunk(
     return table
 
 
-def _write_atomic(frame: pd.DataFrame, target: Path) -> None:
+def encoded_chunk(*args: Any) -> bytes:
+    """:func:`sweep_chunk`'s table as the bytes of its Parquet file.
+
+    Encoded where the chunk ran, so that the parent only writes bytes to disk
+    and leaves its core to the workers; the bytes travel to any executor,
+    whatever file system its workers see.
+    """
+    buffer = io.BytesIO()
+    sweep_chunk(*args).to_parquet(buffer, index=False)
+    return buffer.getvalue()
+
+
+def _write_atomic(data: bytes, target: Path) -> None:
     tmp = target.with_name(target.name + ".tmp")
-    frame.to_parquet(tmp, index=False)
+    tmp.write_bytes(data)
     os.replace(tmp, target)
 
 
@@ -325,7 +339,7 @@ def run_sweep(
             target = chunk_file(out, name, k)
             err = target.with_name(target.stem + ".error.json")
             try:
-                frame = fut.result()
+                data = fut.result()
             except Exception as exc:  # one bad chunk must not stop the sweep
                 err.write_text(
                     json.dumps(
@@ -339,7 +353,7 @@ def run_sweep(
                 )  # fmt: skip
                 record["failed"].append({"scenario": name, "chunk": k, "error": repr(exc)})
             else:
-                _write_atomic(frame, target)
+                _write_atomic(data, target)
                 err.unlink(missing_ok=True)
                 record["done"] += 1
             if progress is not None:
@@ -356,7 +370,7 @@ def run_sweep(
             last_point = (offset + size - 1) // sw.replicates
             rows = plan.design.values[first_point : last_point + 1]
             fut = pool.submit(
-                sweep_chunk, plan.inputs[name], sw.seed, offset, size, sw.replicates, names, rows,
+                encoded_chunk, plan.inputs[name], sw.seed, offset, size, sw.replicates, names, rows,
                 sw.sample_scenario_uncertainty,
             )  # fmt: skip
             pending[fut] = (name, k, offset, size)

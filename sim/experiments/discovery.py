@@ -16,6 +16,7 @@ import logging
 import warnings
 from collections.abc import Mapping
 from pathlib import Path
+from types import ModuleType
 
 import numpy as np
 import pandas as pd
@@ -39,6 +40,15 @@ MIN_EVENTS = 10
 def chunk_files(folder: Path) -> list[Path]:
     """The complete chunk files of a sweep's folder, in order."""
     return sorted((Path(folder) / "chunks").glob("*/chunk-*.parquet"))
+
+
+def prim_module() -> ModuleType:
+    """ema_workbench's PRIM, imported quietly (it warns about optional extras on import)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        logging.getLogger("EMA").setLevel(logging.ERROR)
+        from ema_workbench.analysis import prim
+    return prim
 
 
 def load_runs(folder: Path, columns: list[str] | None = None) -> pd.DataFrame:
@@ -118,11 +128,9 @@ def discover(
         keep = np.random.default_rng(plan.sweep.seed).choice(len(x), PRIM_SAMPLE, replace=False)
         keep.sort()
         x, event = x.iloc[keep].reset_index(drop=True), event[keep]
+    prim = prim_module()
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # ema_workbench warns about optional extras on import
-        logging.getLogger("EMA").setLevel(logging.ERROR)
-        from ema_workbench.analysis import prim
-
+        warnings.simplefilter("ignore")
         finder = prim.Prim(x, event)
         box = finder.find_box()
     traj = box.peeling_trajectory

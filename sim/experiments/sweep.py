@@ -12,6 +12,7 @@ from __future__ import annotations
 import concurrent.futures as cf
 import contextlib
 import json
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
@@ -20,6 +21,7 @@ from sim.engine.design import build_design
 from sim.engine.executors import executor_for
 from sim.engine.sweep import Plan, run_sweep
 from sim.experiments.base import SILENT, Progress, Result, Table
+from sim.experiments.discovery import prim_module
 from sim.experiments.sweep_analysis import SweepAnalysis, analyse
 
 CARRY: tuple[str, ...] = ("chunks", "sweep.json", "design.parquet")
@@ -66,6 +68,10 @@ class SweepExperiment:
         chunks in the folder for ``resume``.
         """
         plan = with_seed(self.plan, seed)
+        # The analysis's libraries take seconds to import (ema_workbench's PRIM most):
+        # import them while the worlds run, not after.
+        importing = threading.Thread(target=import_analysis_libraries, daemon=True)
+        importing.start()
         progress.start(plan.runs_per_scenario * len(plan.inputs), "runs", plan.sweep.name)
         with contextlib.ExitStack() as stack:
             workers = self.workers
@@ -80,7 +86,19 @@ class SweepExperiment:
                 progress=progress.advance,
             )
         progress.start(1, "analysis", f"analysing {plan.sweep.name}")
+        importing.join()  # one thread at a time touches the warning filters
         return sweep_result(plan, analyse(plan, self.folder, record), record)
+
+
+def import_analysis_libraries() -> None:
+    """Import what the analysis of a sweep needs (a failure is left for the analysis to report)."""
+    import importlib
+
+    with contextlib.suppress(Exception):
+        prim_module()
+    for name in ("SALib.analyze.sobol", "matplotlib.pyplot"):
+        with contextlib.suppress(Exception):
+            importlib.import_module(name)
 
 
 def with_seed(plan: Plan, seed: int) -> Plan:
