@@ -16,6 +16,7 @@ from sim.scenario.errors import InputError
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = ROOT / "data" / "episode_1949_1975.toml"
+SECOND = ROOT / "data" / "episode_1976_1991.toml"
 
 
 def episode_data() -> dict:
@@ -76,6 +77,8 @@ BAD = [
     (("years",), [1975, 1950], "years", "forward"),
     (("colour",), "red", "colour", "unknown field"),
     (("scenario",), "nowhere.toml", "scenario", "not found"),
+    (("targets", 0, "at_most"), 3.0, "targets[0]", "`at_most` belongs"),
+    (("targets", 0, "than"), [["USA", "RUS"]], "targets[0]", "`than` belongs"),
 ]
 
 
@@ -145,3 +148,39 @@ def test_a_scenario_replaces_the_hindcast_of_one_episode_only(tmp_path):
         hindcasts([SHIPPED, SHIPPED], scenario=ROOT / "scenarios/history/sino_soviet_1949.toml")
     with pytest.raises(InputError, match="share a name"):
         hindcasts([SHIPPED, SHIPPED])
+
+
+def test_the_second_episode_reads_the_1976_situation_and_its_own_records():
+    episode = load_episode(SECOND)
+    assert episode.scenario.endswith("normalisation_1976.toml")
+    assert episode.milestones.endswith("milestones_1976_1991.csv")
+    assert episode.years == (1977, 1991)
+    kinds = {t.kind for t in episode.targets}
+    assert {"never_aligned", "not_hostile_median", "closest_median", "crises_at_most"} <= kinds
+    assert episode.target("us_china_closest").than == [("USA", "RUS"), ("CHN", "RUS")]
+
+
+@pytest.mark.parametrize(
+    ("target", "fragment"),
+    [
+        ({"kind": "closest_median", "pair": ["USA", "CHN"], "years": [1960]}, "needs `than`"),
+        (
+            {"kind": "closest_median", "pair": ["USA", "CHN"], "years": [1960],
+             "than": [["CHN", "USA"]]},
+            "differs from `pair`",
+        ),
+        ({"kind": "crises_at_most", "pair": ["CHN", "RUS"]}, "needs it"),
+        ({"kind": "crises_at_most", "pair": ["CHN", "RUS"], "at_most": -1.0}, "greater than"),
+        (
+            {"kind": "closest_median", "pair": ["USA", "CHN"], "years": [1960],
+             "than": [["USA", "IND"]]},
+            "IND",
+        ),
+    ],
+)  # fmt: skip
+def test_the_new_target_kinds_refuse_what_they_cannot_read(tmp_path, target, fragment):
+    data = episode_data()
+    data["targets"].append({"key": "extra", "name": "n", "history": "h", "source": "s", **target})
+    with pytest.raises(InputError) as caught:
+        load_episode(write_episode(tmp_path, data))
+    assert fragment in caught.value.message, caught.value.line()

@@ -390,6 +390,79 @@ def test_the_fast_misses_agree_with_the_statistics_the_scorecard_shows(
             assert fast[t.key] == pytest.approx(max(1e-3, t.at_least - rise))
 
 
+SECOND = load_episode(ROOT / "data" / "episode_1976_1991.toml")
+
+
+def second_table(path, crises: float = 5.0, n: int = N) -> pd.DataFrame:
+    """Runs of 1976-1991 whose relations follow ``path(pair, year)`` with a little noise."""
+    rng = np.random.default_rng(11)
+    cols: dict[str, np.ndarray] = {"run": np.arange(n), "rupture_year": np.full(n, np.nan)}
+    for i, j in combinations(range(3), 2):
+        cols[f"crises_{CODES[i]}-{CODES[j]}"] = np.full(n, crises)
+        for year in range(1977, 1992):
+            value = path(frozenset((CODES[i], CODES[j])), year)
+            cols[f"r_{CODES[i]}-{CODES[j]}@{year + 0.75:g}"] = value + rng.uniform(-0.02, 0.02, n)
+    return pd.DataFrame(cols)
+
+
+def thaw_history(pair, year: int) -> float:
+    """What 1976-1991 did, roughly: the thaw, US-China terms, the Second Cold War and its end."""
+    if pair == {"CHN", "RUS"}:
+        return -0.6 if year <= 1981 else -0.6 + 0.08 * (year - 1981)
+    if pair == {"USA", "CHN"}:
+        return 0.0 if year < 1979 else 0.4
+    return -0.7 if year <= 1985 else -0.7 + 0.12 * (year - 1985)
+
+
+def second_verdicts(df: pd.DataFrame) -> dict[str, bool]:
+    card = scoring.score(df, CODES, SECOND, THR, start=1976.75)
+    return {t.key: t.passed for t in card.targets}
+
+
+def test_runs_that_do_what_1976_1991_did_pass_every_target():
+    assert all(second_verdicts(second_table(thaw_history)).values())
+
+
+def test_a_renewed_alliance_fails_only_the_alliance_target():
+    def realigned(pair, year):
+        return 0.5 if pair == {"CHN", "RUS"} and year >= 1990 else thaw_history(pair, year)
+
+    failed = {k for k, ok in second_verdicts(second_table(realigned)).items() if not ok}
+    assert failed == {"no_new_alliance"}
+
+
+def test_us_china_must_stay_above_hostile_every_year_tiananmen_included():
+    def tiananmen(pair, year):
+        return -0.3 if pair == {"USA", "CHN"} and year == 1989 else thaw_history(pair, year)
+
+    verdicts = second_verdicts(second_table(tiananmen))
+    assert not verdicts["us_china_not_hostile"] and verdicts["us_china_closest"]
+    miss = scoring.misses(second_table(tiananmen), CODES, SECOND, THR, 1976.75)
+    assert miss["us_china_not_hostile"] == pytest.approx(0.05, abs=0.02)
+
+
+def test_us_china_must_lead_both_other_pairs_in_every_year_of_the_early_1980s():
+    def soviet_thaw_first(pair, year):
+        if pair == {"CHN", "RUS"} and year == 1983:
+            return 0.5  # closer than US-China (0.4) in one year
+        return thaw_history(pair, year)
+
+    df = second_table(soviet_thaw_first)
+    assert not second_verdicts(df)["us_china_closest"]
+    card = scoring.score(df, CODES, SECOND, THR, start=1976.75)
+    closest = next(t for t in card.targets if t.key == "us_china_closest")
+    assert closest.detail["binding"] == "1983 CHN-RUS"
+    assert closest.median == pytest.approx(-0.1, abs=0.03)
+
+
+@pytest.mark.parametrize(("crises", "passes"), [(5.0, True), (7.5, True), (8.0, False)])
+def test_clashes_pass_at_or_below_the_bar_of_half_the_1960s_rate(crises, passes):
+    df = second_table(thaw_history, crises=crises)
+    assert second_verdicts(df)["sino_soviet_clashes_rare"] is passes
+    miss = scoring.misses(df, CODES, SECOND, THR, 1976.75)["sino_soviet_clashes_rare"]
+    assert miss == (0.0 if passes else pytest.approx(8.0 / 7.5 - 1.0))
+
+
 # ------------------------------------------------------------ shape over time
 
 WINDOWS = [(1950, 1953), (1954, 1957), (1958, 1961), (1962, 1965), (1966, 1969), (1970, 1973)]
@@ -778,3 +851,15 @@ def test_bad_input_exits_2(args, message, tmp_path, capsys):
     assert code == 2
     assert message in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+@settings(max_examples=25, deadline=None)
+@given(levels=st.lists(st.floats(-0.9, 0.9), min_size=3, max_size=3), crises=st.floats(0, 20))
+def test_the_second_episodes_fast_misses_are_its_scorecards(levels, crises):
+    pairs = [frozenset(p) for p in (("USA", "CHN"), ("USA", "RUS"), ("CHN", "RUS"))]
+    by_pair = dict(zip(pairs, levels, strict=True))
+    df = second_table(lambda pair, year: by_pair[pair] + 0.01 * (year - 1984), crises=crises)
+    fast = scoring.misses(df, CODES, SECOND, THR, 1976.75)
+    card = scoring.score(df, CODES, SECOND, THR, start=1976.75)
+    for result in card.targets:
+        assert fast[result.key] == result.miss and (result.miss == 0) == result.passed

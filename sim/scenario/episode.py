@@ -37,6 +37,10 @@ TargetKind = Literal[
     "hostile_median",
     "not_hostile_any",
     "median_rises",
+    "never_aligned",
+    "not_hostile_median",
+    "closest_median",
+    "crises_at_most",
 ]
 
 KINDS: dict[str, str] = {
@@ -54,10 +58,18 @@ KINDS: dict[str, str] = {
     "more snapshots of `years`; passes at `at_least` or more.",
     "median_rises": "Median relation of `pair` at `years[1]` above its median at `years[0]` by "
     "at least `at_least` (relation units).",
+    "never_aligned": "Share of runs whose `pair` is below the aligned threshold at every "
+    "snapshot of `years` (no alliance); passes at `at_least` or more.",
+    "not_hostile_median": "Median relation of `pair` above the hostile threshold at every "
+    "snapshot of `years`.",
+    "closest_median": "Median relation of `pair` above the median relation of each pair in "
+    "`than` at every snapshot of `years`.",
+    "crises_at_most": "Median over runs of the crises of `pair` over the whole run (the "
+    "`crises_<pair>` column) at most `at_most`.",
 }
 """What each target kind measures and the fields it reads (one entry per :data:`TargetKind`)."""
 
-SHARE_KINDS = frozenset({"aligned_throughout", "rupture", "not_hostile_any"})
+SHARE_KINDS = frozenset({"aligned_throughout", "rupture", "not_hostile_any", "never_aligned"})
 """Target kinds whose ``at_least`` is a share of runs, and which report a share."""
 
 YEAR_COLUMNS = ("worst_year", "peak_hazard_year")
@@ -101,6 +113,16 @@ class Target(Strict):
         description="Least share of runs (share kinds) or least rise of the median relation "
         "(`median_rises`, relation units).",
     )
+    than: list[tuple[Actor, Actor]] = Field(
+        default_factory=list,
+        description="Pairs a `closest_median` target's pair must be closer than.",
+    )
+    at_most: float | None = Field(
+        None,
+        ge=0.0,
+        allow_inf_nan=False,
+        description="Most crises over the run (`crises_at_most`), a count.",
+    )
     why: str = Field("", description="The judgement behind a bar, with its source.")
 
     @field_validator("window")
@@ -133,10 +155,21 @@ class Target(Strict):
             "hostile_median": ("pair", "years"),
             "not_hostile_any": ("pair", "years"),
             "median_rises": ("pair", "years"),
+            "never_aligned": ("pair", "years"),
+            "not_hostile_median": ("pair", "years"),
+            "closest_median": ("pair", "years", "than"),
+            "crises_at_most": ("pair",),
         }[self.kind]
         for name in needs:
             if not getattr(self, name):
                 raise ValueError(f"a `{self.kind}` target needs `{name}`")
+        if (self.kind == "crises_at_most") != (self.at_most is not None):
+            raise ValueError("`at_most` belongs to a `crises_at_most` target, which needs it")
+        if self.than and self.kind != "closest_median":
+            raise ValueError("`than` belongs to a `closest_median` target")
+        for other in self.than:
+            if other[0] == other[1] or set(other) == set(self.pair or ()):
+                raise ValueError("each pair in `than` needs two actors and differs from `pair`")
         if self.years != sorted(set(self.years)):
             raise ValueError("years must be distinct and in increasing order")
         if self.kind == "median_rises" and len(self.years) != 2:
@@ -240,6 +273,7 @@ class Episode(Strict):
             raise ValueError(f"targets: keys must be unique, got {keys}")
         pairs = [("partnership", self.partnership)]
         pairs += [(f"targets[{k}].pair", t.pair) for k, t in enumerate(self.targets) if t.pair]
+        pairs += [(f"targets[{k}].than", p) for k, t in enumerate(self.targets) for p in t.than]
         if self.shape is not None:
             pairs += [("shape.pairs", p) for p in [*self.shape.pairs, *self.shape.turn_pairs]]
         if self.clashes is not None:

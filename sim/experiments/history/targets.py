@@ -71,14 +71,34 @@ def measure(target: Target, thresholds: Mapping[str, float]) -> str:
                 f"median {pair} relation across runs at the {target.years[1]} snapshot "
                 f"against the {target.years[0]} snapshot"
             )
+        case "never_aligned":
+            return (
+                f"share of runs whose {pair} relation is below the aligned threshold "
+                f"(r < {format_relation(thresholds['aligned'])}) at every yearly snapshot {span}"
+            )
+        case "not_hostile_median":
+            return f"median {pair} relation across runs at the snapshots of {span}"
+        case "closest_median":
+            others = " and ".join("-".join(p) for p in target.than)
+            return (
+                f"median {pair} relation against the medians of {others}, at each snapshot {span}"
+            )
+        case "crises_at_most":
+            return f"median over runs of the number of {pair} crises over the whole run"
     raise ValueError(f"unknown target kind {target.kind!r}")
 
 
 def rule(target: Target, thresholds: Mapping[str, float]) -> str:
     """The pass rule of ``target``, in words."""
     match target.kind:
-        case "aligned_throughout" | "not_hostile_any":
+        case "aligned_throughout" | "not_hostile_any" | "never_aligned":
             return f"share ≥ {percent(target.at_least)}"
+        case "not_hostile_median":
+            return f"every median > {format_relation(thresholds['hostile'])}"
+        case "closest_median":
+            return "every median above each of the others"
+        case "crises_at_most":
+            return f"median ≤ {target.at_most:g}"
         case "rupture":
             return (
                 f"P(rupture by {target.years[-1]}) ≥ {percent(target.at_least)} and median "
@@ -179,7 +199,29 @@ def verdict(
             before, after = snaps.at(t.pair, t.years[0]), snaps.at(t.pair, t.years[1])
             rise = float(np.median(after)) - float(np.median(before))
             return rise >= t.at_least, t.at_least - rise
+        case "never_aligned":
+            share = float(np.mean((snaps.matrix(t.pair, t.years) < thr["aligned"]).all(axis=1)))
+            return share >= t.at_least, t.at_least - share
+        case "not_hostile_median":
+            low = min(float(np.median(snaps.at(t.pair, y))) for y in t.years)
+            return low > thr["hostile"], thr["hostile"] - low
+        case "closest_median":
+            gap = min(closeness_gaps(t, snaps).values())
+            return gap > 0.0, -gap
+        case "crises_at_most":
+            med = float(np.median(runs[f"crises_{snaps.pair(t.pair)}"].to_numpy(float)))
+            return med <= t.at_most, med / max(t.at_most, 1.0) - 1.0
     raise ValueError(f"unknown target kind {t.kind!r}")
+
+
+def closeness_gaps(t: Target, snaps: Snapshots) -> dict[str, float]:
+    """Per snapshot year and other pair: ``t.pair``'s median minus the other's (> 0: closer)."""
+    gaps = {}
+    for y in t.years:
+        own = float(np.median(snaps.at(t.pair, y)))
+        for other in t.than:
+            gaps[f"{y} {'-'.join(other)}"] = own - float(np.median(snaps.at(other, y)))
+    return gaps
 
 
 def evaluate(
@@ -274,10 +316,57 @@ def evaluate(
                     "change": {"median": med, "q05": lo, "q95": hi},
                 },
             }
+        case "never_aligned":
+            values = snaps.matrix(t.pair, t.years)
+            share = Estimate.of((values < thr["aligned"]).all(axis=1))
+            med, lo, hi = spread(values.max(axis=1))
+            return {
+                "share": share,
+                "median": med,
+                "q05": lo,
+                "q95": hi,
+                "simulated": f"{share.text()} of runs; highest r {span_text(t.years)}: median "
+                f"{rel(med)} {_range_text(lo, hi, rel)}",
+                "detail": {"statistic": "highest relation over the snapshots"},
+            }
+        case "not_hostile_median":
+            per_year = {}
+            for y in t.years:
+                m, lo, hi = spread(snaps.at(t.pair, y))
+                per_year[str(y)] = {"median": m, "q05": lo, "q95": hi}
+            low = min(per_year, key=lambda y: per_year[y]["median"])
+            m, lo, hi = (per_year[low][k] for k in ("median", "q05", "q95"))
+            return {
+                "median": m,
+                "q05": lo,
+                "q95": hi,
+                "simulated": f"lowest median {rel(m)} ({low}) {_range_text(lo, hi, rel)}",
+                "detail": {"by_year": per_year, "binding_year": int(low)},
+            }
+        case "closest_median":
+            gaps = closeness_gaps(t, snaps)
+            worst = min(gaps, key=gaps.__getitem__)
+            return {
+                "median": gaps[worst],
+                "simulated": f"smallest lead of the {'-'.join(t.pair)} median: "
+                f"{rel(gaps[worst])} (over {worst.replace(' ', ', ')})",
+                "detail": {"leads": gaps, "binding": worst},
+            }
+        case "crises_at_most":
+            counts = runs[f"crises_{snaps.pair(t.pair)}"].to_numpy(float)
+            med, lo, hi = spread(counts)
+            return {
+                "median": med,
+                "q05": lo,
+                "q95": hi,
+                "simulated": f"median {med:g} crises {_range_text(lo, hi, lambda v: f'{v:g}')}",
+            }
     raise ValueError(f"unknown target kind {t.kind!r}")
 
 
-MARGIN_KINDS = frozenset({"aligned_throughout", "rupture", "not_hostile_any", "median_rises"})
+MARGIN_KINDS = frozenset(
+    {"aligned_throughout", "rupture", "not_hostile_any", "median_rises", "never_aligned"}
+)
 """Target kinds with a least share or rise (``at_least``) that a margin can raise."""
 
 
