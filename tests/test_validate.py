@@ -781,8 +781,14 @@ def test_wedge_validate_writes_the_scorecard_folder(validated):
     assert proc.returncode == 0, proc.stderr
     assert {p.name for p in top.iterdir()} >= {"summary.json", "report.md", "manifest.json"}
     summary = json.loads((top / "summary.json").read_text())
-    assert [e["episode"] for e in summary["episodes"]] == [EPISODE.name]
+    assert [e["episode"] for e in summary["episodes"]] == [EPISODE.name, SECOND.name]
     assert "(sino_soviet_1949_1975/report.md)" in (top / "report.md").read_text()
+    assert "(normalisation_1976_1991/report.md)" in (top / "report.md").read_text()
+    second = json.loads((top / SECOND.name / "scorecard.json").read_text())
+    assert second["scenario"] == "normalisation_1976" and len(second["targets"]) == 9
+    assert second["snapshot_years"] == [y + 0.75 for y in range(1977, 1992)]
+    assert f"{second['targets_met']} of 9 targets met" in proc.stdout
+    assert (top / SECOND.name / "hindcast.png").is_file()
     out = top / EPISODE.name
     names = {p.name for p in out.iterdir()}
     assert names >= {"scorecard.json", "report.md", "manifest.json", "hindcast.png", "hindcast.svg"}
@@ -794,7 +800,8 @@ def test_wedge_validate_writes_the_scorecard_folder(validated):
     assert f"{card['targets_met']} of 9 targets met" in proc.stdout
     rows = [line for line in proc.stdout.splitlines() if re.match(r"\d+ {2,}\S", line)]
     verdicts = [line.split()[-1] for line in rows]
-    assert verdicts == ["yes" if t["pass"] else "NO" for t in card["targets"]]
+    expected = [t["pass"] for t in card["targets"]] + [t["pass"] for t in second["targets"]]
+    assert verdicts == ["yes" if ok else "NO" for ok in expected]
     assert set(card["windows"]) == {"CHN-RUS", "USA-CHN", "USA-RUS"}
     for shapes in card["windows"].values():
         assert [(w["first"], w["last"]) for w in shapes] == WINDOWS
@@ -821,7 +828,7 @@ def test_wedge_validate_writes_the_scorecard_folder(validated):
     assert manifest["runs"] == 40 and manifest["seed"] == 11
     assert manifest["episode_file"].endswith("episode_1949_1975.toml")
     assert len(manifest["milestones_sha256"]) == 64 and len(manifest["scenario_sha256"]) == 64
-    assert summary["targets_met"] == card["targets_met"]
+    assert summary["targets_met"] == card["targets_met"] + second["targets_met"]
     assert (out / "hindcast.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
@@ -842,7 +849,8 @@ def test_the_hindcast_runs_the_same_worlds_as_wedge_run():
         (["--runs", "0"], "--runs"),
         (["--seed", "-1"], "--seed"),
         (["--scenario", "no/such/file.toml"], "file not found"),
-        (["--scenario", str(BASELINE)], "every year 1950-1975"),
+        (["--scenario", str(BASELINE)], "fit 0 of the shipped episodes"),
+        (["--scenario", str(ROOT / "scenarios/history/cold_war_1949.toml")], "fit 2 of"),
         (["no/such/episode.toml"], "file not found"),
     ],
 )

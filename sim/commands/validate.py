@@ -34,7 +34,8 @@ def arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--scenario",
         metavar="FILE",
-        help="score this scenario in place of the episode's hindcast (one episode only)",
+        help="score this scenario in place of the episode's hindcast (one episode only; "
+        "without an episode file, the shipped episode whose years it covers)",
     )
     add_world_options(parser, "runs/validation/", runs="runs per episode")
 

@@ -239,6 +239,8 @@ def hindcasts(
         ``scenario`` with more than one episode.
     """
     paths = [Path(f) for f in files] or shipped_episodes()
+    if scenario is not None and not files:
+        paths = [_episode_for(scenario, paths)]
     if scenario is not None and len(paths) != 1:
         raise InputError(
             "--scenario", "", f"replaces the scenario of one episode; {len(paths)} were given"
@@ -253,6 +255,25 @@ def hindcasts(
     if len(set(names)) != len(names):
         raise InputError(paths[0], "name", f"two episodes share a name: {names}")
     return out
+
+
+def _episode_for(scenario: str | Path, paths: Sequence[Path]) -> Path:
+    """The one shipped episode whose snapshot years ``scenario``'s time covers."""
+    inputs = load_inputs(scenario)
+    fits = []
+    for path in paths:
+        try:
+            snapshot_years(inputs, load_episode(path))
+        except InputError:
+            continue
+        fits.append(path)
+    if len(fits) != 1:
+        names = ", ".join(p.name for p in paths)
+        raise InputError(
+            "--scenario", "", f"its years fit {len(fits)} of the shipped episodes ({names}); "
+            "name the episode file to score it on",
+        )  # fmt: skip
+    return fits[0]
 
 
 @dataclass(frozen=True)
