@@ -7,10 +7,12 @@ import sys
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sim import load_inputs, run_ensemble
 from sim.engine.ensemble import merge, run_chunk
-from sim.model.streams import BLOCK
+from sim.model.streams import BLOCK, Streams
 
 BASELINE = "scenarios/baseline_2024.toml"
 
@@ -55,6 +57,33 @@ def test_one_world_alone_equals_the_same_world_in_the_ensemble(inputs, ensemble,
     alone = run_chunk(inputs, 11, world, 1).runs.reset_index(drop=True)
     inside = ensemble.runs.iloc[[world]].reset_index(drop=True)
     assert alone.equals(inside)
+
+
+@given(
+    ids=st.lists(
+        st.sampled_from([0, 1, 7, BLOCK - 1, BLOCK, 2 * BLOCK + 99]), min_size=1, max_size=6
+    )
+)
+@settings(max_examples=8, deadline=None)
+def test_listed_worlds_draw_what_those_worlds_draw_in_the_ensemble(inputs, ensemble, ids):
+    """Common random numbers: world ids may repeat, and each world is the ensemble's world."""
+    runs = run_chunk(inputs, 11, 0, len(ids), world_ids=np.array(ids)).runs
+    inside = ensemble.runs.iloc[ids].reset_index(drop=True)
+    assert runs["run"].tolist() == list(range(len(ids)))  # positions, not the ids
+    assert runs.drop(columns="run").equals(inside.drop(columns="run"))
+
+
+def test_world_ids_must_be_one_non_negative_index_per_world():
+    with pytest.raises(ValueError, match="one non-negative world index per world"):
+        Streams(1, 0, 3, ids=np.array([0, 1]))
+    with pytest.raises(ValueError, match="one non-negative world index per world"):
+        Streams(1, 0, 2, ids=np.array([0, -1]))
+
+
+def test_contiguous_ids_draw_what_the_offset_draws():
+    by_offset = Streams(5, BLOCK - 3, 10).uniform("CHN>RUS", 2)
+    by_ids = Streams(5, 0, 10, ids=np.arange(BLOCK - 3, BLOCK + 7)).uniform("CHN>RUS", 2)
+    assert np.array_equal(by_offset, by_ids)
 
 
 def test_chunks_merge_in_any_order(inputs, ensemble):

@@ -133,6 +133,7 @@ def run_chunk(
     progress: Callable[[int], None] | None = None,
     fixed: dict[str, np.ndarray] | None = None,
     snapshots: tuple[float, ...] = (),
+    world_ids: np.ndarray | None = None,
 ) -> ChunkResult:
     """Simulate worlds ``[offset, offset + size)`` of a run with root ``seed``.
 
@@ -157,6 +158,10 @@ def run_chunk(
     snapshots
         Years at which each world's relations are added to the runs table as
         ``r_<pair>@<year>`` columns.
+    world_ids
+        Optional ``(size,)`` world indices whose random numbers the worlds draw
+        in place of ``offset + k`` (repeats allowed: common random numbers across
+        parameter sets); the ``run`` column still counts from ``offset``.
     """
     sc = inputs.scenario
     observer = Observer(sc.outcomes, tuple(snapshots))
@@ -170,6 +175,7 @@ def run_chunk(
         sample=sample,
         observer=observer,
         fixed=fixed,
+        world_ids=world_ids,
     )
     while model.running:
         model.step()

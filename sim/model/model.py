@@ -133,6 +133,11 @@ class WedgeModel(mesa.Model):
         Optional recorder called after every step (see :mod:`sim.outcomes`).
     fixed
         Path -> ``(worlds,)`` values imposed on top of sampling (sweep designs).
+    world_ids
+        Optional global index of each world, in place of ``world_offset + k``;
+        indices may repeat, and worlds with the same index draw the same random
+        numbers (:class:`~sim.model.streams.Streams`): many parameter sets run
+        on common worlds.
     """
 
     def __init__(
@@ -146,6 +151,7 @@ class WedgeModel(mesa.Model):
         sample: bool = True,
         observer: Observer | None = None,
         fixed: dict[str, np.ndarray] | None = None,
+        world_ids: np.ndarray | None = None,
     ) -> None:
         # Mesa's own generator is unused by the dynamics (all draws are keyed
         # streams); it is seeded so that nothing depends on OS entropy.
@@ -157,7 +163,7 @@ class WedgeModel(mesa.Model):
         self.dt = scenario.time.step
         self.start = scenario.time.start
         self.total_steps = scenario.time.steps
-        self.streams = Streams(seed, world_offset, self.worlds)
+        self.streams = Streams(seed, world_offset, self.worlds, world_ids)
         self.uncertain = uncertain_parameters(scenario, calibration)
         if unit_draws is None and sample and self.uncertain:
             # One stream per parameter: adding or removing one leaves the others' draws alone.

@@ -35,7 +35,7 @@ def entity_key(entity: str) -> int:
 
 
 class Streams:
-    """Block-wise generators for worlds ``[offset, offset + worlds)``.
+    """Block-wise generators for worlds ``[offset, offset + worlds)``, or for listed worlds.
 
     Parameters
     ----------
@@ -45,26 +45,39 @@ class Streams:
         Global index of the first world.
     worlds
         Number of worlds.
+    ids
+        Optional global index of each of the ``worlds`` worlds, in place of
+        ``offset + k``. Indices may repeat: every world with index ``w`` draws
+        exactly what world ``w`` of the seed draws (common random numbers, e.g.
+        many parameter sets run on the same worlds).
     """
 
-    def __init__(self, seed: int, offset: int, worlds: int) -> None:
+    def __init__(self, seed: int, offset: int, worlds: int, ids: np.ndarray | None = None) -> None:
         self.seed = int(seed)
         self.offset = int(offset)
         self.worlds = int(worlds)
-        first = self.offset // BLOCK
-        last = (self.offset + self.worlds - 1) // BLOCK
-        # For each block: (block id, lane slice inside the block, slice in our arrays).
-        self._blocks: list[tuple[int, slice, slice]] = []
-        for block in range(first, last + 1):
-            lo = max(self.offset, block * BLOCK)
-            hi = min(self.offset + self.worlds, (block + 1) * BLOCK)
-            self._blocks.append(
-                (
-                    block,
-                    slice(lo - block * BLOCK, hi - block * BLOCK),
-                    slice(lo - self.offset, hi - self.offset),
+        # For each block: (block id, lanes inside the block, positions in our arrays).
+        self._blocks: list[tuple[int, slice | np.ndarray, slice | np.ndarray]] = []
+        if ids is not None:
+            ids = np.asarray(ids, dtype=np.int64)
+            if ids.shape != (self.worlds,) or (ids < 0).any():
+                raise ValueError("ids must hold one non-negative world index per world")
+            for block in np.unique(ids // BLOCK):
+                ours = np.flatnonzero(ids // BLOCK == block)
+                self._blocks.append((int(block), ids[ours] % BLOCK, ours))
+        else:
+            first = self.offset // BLOCK
+            last = (self.offset + self.worlds - 1) // BLOCK
+            for block in range(first, last + 1):
+                lo = max(self.offset, block * BLOCK)
+                hi = min(self.offset + self.worlds, (block + 1) * BLOCK)
+                self._blocks.append(
+                    (
+                        block,
+                        slice(lo - block * BLOCK, hi - block * BLOCK),
+                        slice(lo - self.offset, hi - self.offset),
+                    )
                 )
-            )
         self._generators: dict[str, list[np.random.Generator]] = {}
 
     def _gens(self, entity: str) -> list[np.random.Generator]:
