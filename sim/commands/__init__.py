@@ -18,6 +18,7 @@ from sim.commands import (
     new,
     run,
     schema,
+    sensitivity,
     sweep,
     validate,
 )
@@ -31,6 +32,7 @@ REGISTRY: tuple[Command, ...] = (
     factors.COMMAND,
     calibrate.COMMAND,
     identify.COMMAND,
+    sensitivity.COMMAND,
     new.COMMAND,
     check.COMMAND,
     listing.COMMAND,

@@ -62,6 +62,7 @@ from sim.engine.ensemble import Inputs, run_chunk
 from sim.experiments.base import SILENT, Progress, Result, Table, input_files, json_ready
 from sim.experiments.history.scorecard import misses
 from sim.experiments.history.targets import tightened
+from sim.experiments.sets import run_sets
 from sim.paths import shown_path
 from sim.scenario.calibration import PARAMETERS, WEIGHT, Calibration, effective_sample_size
 
@@ -205,27 +206,6 @@ def _score_sets(
     miss_cols = [c for c in table.columns if c.startswith("miss_")]
     table["distance"] = np.sqrt((table[miss_cols] ** 2).sum(axis=1))
     return table
-
-
-def run_sets(
-    inputs: Inputs, values: np.ndarray, names: list[str], replicates: int, seed: int,
-    snapshots: tuple[float, ...], chunk: int = 8192,
-) -> pd.DataFrame:  # fmt: skip
-    """Runs of every set: set k on worlds ``[k R, (k + 1) R)``, a ``set`` column added."""
-    total = len(values) * replicates
-    per_world = np.repeat(values, replicates, axis=0)
-    frames = []
-    for start in range(0, total, chunk):
-        size = min(chunk, total - start)
-        rows = per_world[start : start + size]
-        fixed = {n: rows[:, c] for c, n in enumerate(names)}
-        runs = run_chunk(
-            inputs, seed, start, size, paths=False, fixed=fixed, snapshots=snapshots
-        ).runs
-        frames.append(runs)
-    out = pd.concat(frames, ignore_index=True)
-    out.insert(0, "set", out["run"].to_numpy() // replicates)
-    return out
 
 
 def calibrate(

@@ -18,8 +18,9 @@ from scipy.stats import qmc
 
 from sim.engine.ensemble import Inputs
 from sim.engine.stats import proportion
-from sim.experiments.calibrate import PRESENT_YEARS, fitted_names, present_day_ok, run_sets
+from sim.experiments.calibrate import PRESENT_YEARS, fitted_names, present_day_ok
 from sim.experiments.history.scorecard import distance
+from sim.experiments.sets import run_sets
 from sim.experiments.validate import fit_episode, fit_misses, snapshot_years
 
 JOINT_SHRINKS = (1.0, 0.5, 0.25, 0.125, 0.0625, 0.03125)
@@ -35,7 +36,7 @@ def shrunk(bounds: pd.DataFrame, factor: float) -> pd.DataFrame:
 
 
 def _distances(runs: pd.DataFrame, hindcast: Inputs) -> pd.Series:
-    """Distance to history of each ``set`` of a :func:`sim.experiments.calibrate.run_sets` table."""
+    """Distance to history of each ``set`` of a :func:`sim.experiments.sets.run_sets` table."""
     score = fit_misses(hindcast)
     return runs.groupby("set").apply(lambda r: distance(score(r)), include_groups=False)
 

@@ -41,6 +41,7 @@ VIEWS: dict[str, str] = {
     "calibrate": "sim.views.calibrate",
     "factors": "sim.views.factors",
     "identify": "sim.views.identify",
+    "sensitivity": "sim.views.sensitivity",
     "sweep": "sim.views.sweep",
 }
 """The view module of each experiment kind."""

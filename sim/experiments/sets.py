@@ -1,0 +1,171 @@
+"""Many behaviour parameter sets on one scenario, and their distance to a history episode.
+
+A fit, a sensitivity analysis and a profile all ask the same thing of the
+engine: run ``R`` worlds of a scenario for each of many parameter sets, and say
+how far each set's worlds miss an episode's targets. Sets run side by side in
+vectorised chunks (set ``k`` holds rows ``[k R, (k + 1) R)`` of the chunked
+worlds), on this process or on any executor, and the numbers do not depend on
+which.
+
+With ``common=True`` every set runs the *same* worlds ``0 .. R-1`` (common
+random numbers): two sets then differ only by their parameters, so a
+parameter that does nothing changes nothing, which a variance-based
+sensitivity analysis needs. Without it, set ``k`` runs worlds
+``[k R, (k + 1) R)`` of the seed, as a rejection fit does.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+from collections.abc import Callable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from sim.engine.ensemble import Inputs, run_chunk
+from sim.experiments.history.scorecard import distance, misses
+from sim.scenario.episode import Episode, Target
+
+CHUNK = 8192
+"""Worlds per chunk of sets (memory bound only; results do not depend on it)."""
+
+
+def _chunk(
+    inputs: Inputs, seed: int, start: int, rows: np.ndarray, names: Sequence[str],
+    snapshots: tuple[float, ...], ids: np.ndarray | None,
+) -> pd.DataFrame:  # fmt: skip
+    """Worlds ``[start, start + len(rows))`` with their sets' values (top level: it pickles)."""
+    fixed = {n: rows[:, c] for c, n in enumerate(names)}
+    return run_chunk(
+        inputs, seed, start, len(rows), paths=False, fixed=fixed, snapshots=snapshots,
+        world_ids=ids,
+    ).runs  # fmt: skip
+
+
+def run_sets(
+    inputs: Inputs,
+    values: np.ndarray,
+    names: Sequence[str],
+    replicates: int,
+    seed: int,
+    snapshots: tuple[float, ...] = (),
+    chunk: int = CHUNK,
+    common: bool = False,
+    executor: cf.Executor | None = None,
+) -> pd.DataFrame:
+    """Runs of every set, in set order, with a ``set`` column.
+
+    Parameters
+    ----------
+    inputs
+        The scenario and calibration.
+    values
+        ``(sets, len(names))`` parameter values, one row per set.
+    names
+        The behaviour parameters (or scenario paths) the columns of ``values`` set.
+    replicates
+        Worlds per set.
+    seed
+        Root seed.
+    snapshots
+        Years at which each world's relations are recorded (``r_<pair>@<year>``).
+    chunk
+        Worlds per chunk.
+    common
+        Every set on worlds ``0 .. replicates - 1`` (see the module docstring).
+    executor
+        Where chunks run (``None``: here). Chunks are put back in order.
+    """
+    total = len(values) * replicates
+    per_world = np.repeat(np.asarray(values, dtype=float), replicates, axis=0)
+    jobs = []
+    for start in range(0, total, chunk):
+        size = min(chunk, total - start)
+        ids = (start + np.arange(size)) % replicates if common else None
+        args = (inputs, seed, start, per_world[start : start + size], list(names), snapshots, ids)
+        if executor is None:
+            jobs.append(_chunk(*args))
+        else:
+            jobs.append(executor.submit(_chunk, *args))
+    frames = [j if isinstance(j, pd.DataFrame) else j.result() for j in jobs]
+    out = pd.concat(frames, ignore_index=True)
+    out.insert(0, "set", out["run"].to_numpy() // replicates)
+    return out
+
+
+def set_misses(
+    runs: pd.DataFrame,
+    inputs: Inputs,
+    episode: Episode,
+    targets: Sequence[Target] | None = None,
+) -> pd.DataFrame:
+    """One row per ``set`` of a :func:`run_sets` table: its misses of each target and distance.
+
+    Columns ``miss_<target>`` (0 when the target passes, see
+    :func:`~sim.experiments.history.scorecard.misses`) and ``distance``.
+    """
+    codes = list(inputs.scenario.actors)
+    thr = inputs.scenario.outcomes.model_dump()
+    start = inputs.scenario.time.start
+    rows = {
+        int(k): misses(grp, codes, episode, thr, start, targets)
+        for k, grp in runs.groupby("set", sort=True)
+    }
+    table = pd.DataFrame(rows).T.add_prefix("miss_")
+    table["distance"] = [distance(m) for m in rows.values()]
+    table.index.name = "set"
+    return table.reset_index()
+
+
+def _score_chunk(
+    inputs: Inputs, episode: Episode, seed: int, start: int, rows: np.ndarray,
+    names: Sequence[str], snapshots: tuple[float, ...], ids: np.ndarray | None, replicates: int,
+) -> pd.DataFrame:  # fmt: skip
+    """Misses of the whole sets of one chunk (top level: it pickles to workers)."""
+    runs = _chunk(inputs, seed, start, rows, names, snapshots, ids)
+    runs.insert(0, "set", runs["run"].to_numpy() // replicates)
+    return set_misses(runs, inputs, episode)
+
+
+def score_sets(
+    inputs: Inputs,
+    episode: Episode,
+    values: np.ndarray,
+    names: Sequence[str],
+    replicates: int,
+    seed: int,
+    snapshots: tuple[float, ...],
+    common: bool = False,
+    executor: cf.Executor | None = None,
+    chunk: int = CHUNK,
+    progress: Callable[[int], None] | None = None,
+) -> pd.DataFrame:
+    """:func:`set_misses` of every set, scored where its chunk ran (only misses travel back).
+
+    The arguments are :func:`run_sets`'s; chunks hold whole sets (``chunk``
+    rounded down to a multiple of ``replicates``, at least one set), so the
+    numbers equal :func:`set_misses` of :func:`run_sets`. ``progress`` is
+    called with the number of sets of each finished chunk.
+    """
+    per_chunk = max(1, chunk // replicates)
+    per_world = np.repeat(np.asarray(values, dtype=float), replicates, axis=0)
+    jobs = []
+    for first in range(0, len(values), per_chunk):
+        sets = min(per_chunk, len(values) - first)
+        start, size = first * replicates, sets * replicates
+        ids = np.tile(np.arange(replicates), sets) if common else None
+        args = (inputs, episode, seed, start, per_world[start : start + size], list(names),
+                snapshots, ids, replicates)  # fmt: skip
+        if executor is None:
+            jobs.append(_score_chunk(*args))
+            if progress is not None:
+                progress(sets)
+        else:
+            jobs.append(executor.submit(_score_chunk, *args))
+    frames = []
+    for job in jobs:
+        frame = job if isinstance(job, pd.DataFrame) else job.result()
+        if progress is not None and not isinstance(job, pd.DataFrame):
+            progress(len(frame))
+        frames.append(frame)
+    return pd.concat(frames, ignore_index=True)
