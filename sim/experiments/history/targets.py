@@ -2,9 +2,9 @@
 
 Every rule reads the runs table through :class:`~sim.experiments.history.snapshots.Snapshots`
 and returns a verdict, a *miss* (0 when the target passes, larger the further
-off, in comparable units: a share of runs, a relation on [-1, 1], or years
-divided by :data:`~sim.experiments.history.snapshots.YEAR_SCALE`) and the
-words of the scorecard. The targets themselves are data
+off, in comparable units: a share of runs, a relation on [-1, 1], years
+divided by :data:`~sim.experiments.history.snapshots.YEAR_SCALE`, or the share
+of a count beyond its bar) and the words of the scorecard. The targets themselves are data
 (:mod:`sim.scenario.episode`).
 """
 
@@ -209,8 +209,10 @@ def verdict(
             gap = min(closeness_gaps(t, snaps).values())
             return gap > 0.0, -gap
         case "crises_at_most":
+            # The miss is the share of the median's crises beyond the bar: on [0, 1) like a
+            # share of runs, so that one far-off count cannot outweigh every other target.
             med = float(np.median(runs[f"crises_{snaps.pair(t.pair)}"].to_numpy(float)))
-            return med <= t.at_most, med / max(t.at_most, 1.0) - 1.0
+            return med <= t.at_most, 1.0 - t.at_most / med if med > 0 else 0.0
     raise ValueError(f"unknown target kind {t.kind!r}")
 
 
