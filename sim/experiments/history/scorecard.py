@@ -187,8 +187,9 @@ def misses(
 ) -> pd.Series:
     """How far the runs miss each target: 0 when it passes, larger the further off.
 
-    Units are comparable: a share of runs, a relation on [-1, 1], or years
-    divided by :data:`~sim.experiments.history.snapshots.YEAR_SCALE`; a failed
+    Units are comparable: a share of runs, a relation on [-1, 1], years
+    divided by :data:`~sim.experiments.history.snapshots.YEAR_SCALE`, or the
+    share of a count beyond its bar; a failed
     target misses by at least
     :data:`~sim.experiments.history.snapshots.MIN_MISS`. Indexed by target key,
     in the order of ``targets`` (default: the episode's), for a calibration's
