@@ -39,7 +39,7 @@ def figures(result: Result) -> dict[str, Figure]:
     outcomes = [*found.episodes, JOINT]
     with mpl.rc_context(STYLE):
         fig = new_figure(4.0 * len(outcomes) + 2.0, 0.26 * len(shown) + 2.6)
-        axes = np.atleast_1d(fig.subplots(1, len(outcomes), sharey=True))
+        axes = np.atleast_1d(fig.subplots(1, len(outcomes), sharex=True, sharey=True))
         ypos = np.arange(len(shown))[::-1].astype(float)
         handles: list = []
         for ax, outcome in zip(axes, outcomes, strict=True):
@@ -57,9 +57,10 @@ def figures(result: Result) -> dict[str, Figure]:
             ax.axvline(0.0, color="black", linewidth=0.6)
             ax.set_title(_title(outcome))
             ax.set_xlabel("share of the distance's variance")
-            top = float(np.nanmax(table["ST"] + table["ST_conf"]))
-            ax.set_xlim(-0.05, max(0.5, min(1.5, top + 0.05)))
             ax.grid(axis="y", visible=False)
+        shown_st = found.indices[found.indices["parameter"].isin(shown)]
+        top = float(np.nanmax(shown_st["ST"] + shown_st["ST_conf"]))
+        axes[0].set_xlim(-0.05, max(0.5, min(1.5, top + 0.05)))  # one scale: panels compare
         axes[0].set_yticks(ypos, shown)
         axes[0].set_ylabel("behaviour parameter (largest total index first)")
         handles.append(
