@@ -13,8 +13,8 @@ summaries and small CSV tables; never Parquet, SVG or large tables); an index,
 summary (:mod:`sim.reference.index`); the new parts are swapped in only when
 every step has succeeded, so a failure leaves the old ``results/`` as it was.
 ``results/calibration/`` (``wedge calibrate``), ``results/identify/``
-(``wedge identify``) and anything else the index did not generate are never
-touched.
+(``wedge identify``), ``results/sensitivity*/`` (``wedge sensitivity``) and
+anything else the index did not generate are never touched.
 
 Layout of the generated parts, the default folders of the individual
 commands: ``<scenario name>/``, ``sweeps/<sweep name>/``, ``validation/``,

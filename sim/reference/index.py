@@ -312,8 +312,9 @@ def write_index(build: Path, gen: Generated) -> Path:
     )
     intro = (
         "The current summaries and figures of every shipped scenario, the shipped sweeps, "
-        "the 1949-1975 hindcast validation and the five-factor experiment, all made by one "
-        "command. Do not edit these files: rerun the command."
+        "the validation on both history episodes (1949-1975 and 1976-1991) and the "
+        "five-factor experiment, all made by one command. Do not edit these files: rerun "
+        "the command."
     )
     if (out / "calibration" / "report.md").is_file():
         intro += (
@@ -325,6 +326,15 @@ def write_index(build: Path, gen: Generated) -> Path:
             " How tightly history pins each fitted parameter, [`identify/`](identify/report.md), "
             "is written by `wedge identify` and is not part of this index either."
         )
+    for folder, prior in (
+        ("sensitivity", "admissible bounds"),
+        ("sensitivity_near_fit", "calibration's ranges"),
+    ):
+        if (out / folder / "report.md").is_file():
+            intro += (
+                f" Which parameters move the distance to history over their {prior}, "
+                f"[`{folder}/`]({folder}/report.md), is written by `wedge sensitivity`."
+            )
     lines = [
         "# Reference results",
         "",
