@@ -444,7 +444,7 @@ def test_many_mutated_sweeps_fail_in_one_line_or_run(tmp_path, capsys):
 # --- history episode files ----------------------------------------------------------------
 
 EPISODES = sorted((REPO / "data").glob("episode_*.toml"))
-RECORDS = ("milestones_1945_1975.csv", "mids_cow_v5_1946_1975.csv")
+RECORDS = ("milestones_1945_1975.csv", "mids_cow_v5_1946_1975.csv", "milestones_1976_1991.csv")
 
 
 def episode_mutant(data: st.DataObject, tmp_path: Path, values: list[Any]) -> Path:
