@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from sim.engine.ensemble import Inputs, run_chunk
+from sim.engine.executors import SerialExecutor
 from sim.experiments.history.scorecard import distance, misses
 from sim.scenario.episode import Episode, Target
 
@@ -31,8 +32,8 @@ CHUNK = 8192
 
 
 def _chunk(
-    inputs: Inputs, seed: int, start: int, rows: np.ndarray, names: Sequence[str],
-    snapshots: tuple[float, ...], ids: np.ndarray | None,
+    inputs: Inputs, seed: int, names: Sequence[str], snapshots: tuple[float, ...], start: int,
+    rows: np.ndarray, ids: np.ndarray | None,
 ) -> pd.DataFrame:  # fmt: skip
     """Worlds ``[start, start + len(rows))`` with their sets' values (top level: it pickles)."""
     fixed = {n: rows[:, c] for c, n in enumerate(names)}
@@ -40,6 +41,41 @@ def _chunk(
         inputs, seed, start, len(rows), paths=False, fixed=fixed, snapshots=snapshots,
         world_ids=ids,
     ).runs  # fmt: skip
+
+
+def _over_chunks(
+    task: Callable[..., pd.DataFrame],
+    head: tuple,
+    values: np.ndarray,
+    replicates: int,
+    chunk: int,
+    common: bool,
+    executor: cf.Executor | None,
+    progress: Callable[[int], None] | None = None,
+) -> list[pd.DataFrame]:
+    """``task(*head, start, rows, ids)`` on chunks of whole sets, in set order.
+
+    A chunk holds ``chunk // replicates`` sets (at least one): ``rows`` are
+    its worlds' parameter values and ``ids`` their world indices with
+    ``common`` (``None`` otherwise: worlds ``start, start + 1, ...``).
+    ``progress`` is called with the sets of each chunk as it is collected.
+    """
+    per_chunk = max(1, chunk // replicates)
+    per_world = np.repeat(np.asarray(values, dtype=float), replicates, axis=0)
+    pool = executor if executor is not None else SerialExecutor()
+    jobs = []
+    for first in range(0, len(values), per_chunk):
+        sets = min(per_chunk, len(values) - first)
+        start, size = first * replicates, sets * replicates
+        ids = np.tile(np.arange(replicates), sets) if common else None
+        rows = per_world[start : start + size]
+        jobs.append((sets, pool.submit(task, *head, start, rows, ids)))
+    out = []
+    for sets, job in jobs:
+        out.append(job.result())
+        if progress is not None:
+            progress(sets)
+    return out
 
 
 def run_sets(
@@ -70,24 +106,14 @@ def run_sets(
     snapshots
         Years at which each world's relations are recorded (``r_<pair>@<year>``).
     chunk
-        Worlds per chunk.
+        Worlds per chunk, at most (chunks hold whole sets; results do not depend on it).
     common
         Every set on worlds ``0 .. replicates - 1`` (see the module docstring).
     executor
         Where chunks run (``None``: here). Chunks are put back in order.
     """
-    total = len(values) * replicates
-    per_world = np.repeat(np.asarray(values, dtype=float), replicates, axis=0)
-    jobs = []
-    for start in range(0, total, chunk):
-        size = min(chunk, total - start)
-        ids = (start + np.arange(size)) % replicates if common else None
-        args = (inputs, seed, start, per_world[start : start + size], list(names), snapshots, ids)
-        if executor is None:
-            jobs.append(_chunk(*args))
-        else:
-            jobs.append(executor.submit(_chunk, *args))
-    frames = [j if isinstance(j, pd.DataFrame) else j.result() for j in jobs]
+    head = (inputs, seed, list(names), snapshots)
+    frames = _over_chunks(_chunk, head, values, replicates, chunk, common, executor)
     out = pd.concat(frames, ignore_index=True)
     out.insert(0, "set", out["run"].to_numpy() // replicates)
     return out
@@ -118,11 +144,12 @@ def set_misses(
 
 
 def _score_chunk(
-    inputs: Inputs, episode: Episode, seed: int, start: int, rows: np.ndarray,
-    names: Sequence[str], snapshots: tuple[float, ...], ids: np.ndarray | None, replicates: int,
+    inputs: Inputs, episode: Episode, seed: int, names: Sequence[str],
+    snapshots: tuple[float, ...], replicates: int, start: int, rows: np.ndarray,
+    ids: np.ndarray | None,
 ) -> pd.DataFrame:  # fmt: skip
     """Misses of the whole sets of one chunk (top level: it pickles to workers)."""
-    runs = _chunk(inputs, seed, start, rows, names, snapshots, ids)
+    runs = _chunk(inputs, seed, names, snapshots, start, rows, ids)
     runs.insert(0, "set", runs["run"].to_numpy() // replicates)
     return set_misses(runs, inputs, episode)
 
@@ -142,30 +169,10 @@ def score_sets(
 ) -> pd.DataFrame:
     """:func:`set_misses` of every set, scored where its chunk ran (only misses travel back).
 
-    The arguments are :func:`run_sets`'s; chunks hold whole sets (``chunk``
-    rounded down to a multiple of ``replicates``, at least one set), so the
-    numbers equal :func:`set_misses` of :func:`run_sets`. ``progress`` is
-    called with the number of sets of each finished chunk.
+    The arguments are :func:`run_sets`'s, so the numbers equal
+    :func:`set_misses` of :func:`run_sets`. ``progress`` is called with the
+    number of sets of each finished chunk.
     """
-    per_chunk = max(1, chunk // replicates)
-    per_world = np.repeat(np.asarray(values, dtype=float), replicates, axis=0)
-    jobs = []
-    for first in range(0, len(values), per_chunk):
-        sets = min(per_chunk, len(values) - first)
-        start, size = first * replicates, sets * replicates
-        ids = np.tile(np.arange(replicates), sets) if common else None
-        args = (inputs, episode, seed, start, per_world[start : start + size], list(names),
-                snapshots, ids, replicates)  # fmt: skip
-        if executor is None:
-            jobs.append(_score_chunk(*args))
-            if progress is not None:
-                progress(sets)
-        else:
-            jobs.append(executor.submit(_score_chunk, *args))
-    frames = []
-    for job in jobs:
-        frame = job if isinstance(job, pd.DataFrame) else job.result()
-        if progress is not None and not isinstance(job, pd.DataFrame):
-            progress(len(frame))
-        frames.append(frame)
+    head = (inputs, episode, seed, list(names), snapshots, replicates)
+    frames = _over_chunks(_score_chunk, head, values, replicates, chunk, common, executor, progress)
     return pd.concat(frames, ignore_index=True)
