@@ -69,16 +69,17 @@ def ranges(worlds: int, threads: int) -> np.ndarray:
     return np.linspace(0, worlds, parts + 1).round().astype(np.int64)
 
 
-_pool: ThreadPoolExecutor | None = None
+_pool: tuple[int, ThreadPoolExecutor] | None = None
+"""The threads of the step and how many there are, made when first needed."""
 
 
 def _executor() -> ThreadPoolExecutor:
     global _pool
-    if _pool is None or _pool._max_workers != _threads:
+    if _pool is None or _pool[0] != _threads:
         if _pool is not None:
-            _pool.shutdown()
-        _pool = ThreadPoolExecutor(_threads, thread_name_prefix="wedge-step")
-    return _pool
+            _pool[1].shutdown()
+        _pool = (_threads, ThreadPoolExecutor(_threads, thread_name_prefix="wedge-step"))
+    return _pool[1]
 
 
 def step(*arrays: object, dt: float, actors_token: tuple) -> None:
