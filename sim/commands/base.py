@@ -178,6 +178,16 @@ def use_cores(args: argparse.Namespace) -> None:
     use_threads(args.workers)
 
 
+def add_episodes(parser: argparse.ArgumentParser) -> None:
+    """``EPISODE ...``: history episode files, every shipped one by default."""
+    parser.add_argument(
+        "episodes",
+        nargs="*",
+        metavar="EPISODE",
+        help="history episode files (default: every shipped one, data/episode_*.toml)",
+    )
+
+
 def add_world_options(parser: argparse.ArgumentParser, out: str, runs: str = "") -> None:
     """The options of every command that runs worlds: runs, seed, out, workers, quiet.
 

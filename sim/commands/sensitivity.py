@@ -7,6 +7,7 @@ from pathlib import Path
 
 from sim.commands.base import (
     Command,
+    add_episodes,
     add_out,
     add_quiet,
     add_runs,
@@ -24,12 +25,7 @@ from sim.scenario.errors import InputError
 
 def arguments(parser: argparse.ArgumentParser) -> None:
     """The options of ``wedge sensitivity``."""
-    parser.add_argument(
-        "episodes",
-        nargs="*",
-        metavar="EPISODE",
-        help="history episode files (default: every shipped one, data/episode_*.toml)",
-    )
+    add_episodes(parser)
     parser.add_argument(
         "--points", type=int, default=64, metavar="N",
         help="Saltelli base sample, a power of 2: N (D + 3) sets for D parameters (default 64)",

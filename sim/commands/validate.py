@@ -11,6 +11,7 @@ from sim.commands.base import (
     Part,
     Settings,
     Shipped,
+    add_episodes,
     add_world_options,
     default_out,
     execute,
@@ -25,12 +26,7 @@ if TYPE_CHECKING:
 
 def arguments(parser: argparse.ArgumentParser) -> None:
     """The options of ``wedge validate``."""
-    parser.add_argument(
-        "episodes",
-        nargs="*",
-        metavar="EPISODE",
-        help="history episode files (default: every shipped one, data/episode_*.toml)",
-    )
+    add_episodes(parser)
     parser.add_argument(
         "--scenario",
         metavar="FILE",

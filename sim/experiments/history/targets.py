@@ -226,6 +226,30 @@ def closeness_gaps(t: Target, snaps: Snapshots) -> dict[str, float]:
     return gaps
 
 
+def _binding_median(t: Target, snaps: Snapshots, highest: bool) -> dict:
+    """The median and spread of ``t.pair`` each year, and the year that binds the rule.
+
+    The highest median binds a rule that every median stay at or below a bar,
+    the lowest one a rule that every median stay above it.
+    """
+    per_year = {}
+    for y in t.years:
+        m, lo, hi = spread(snaps.at(t.pair, y))
+        per_year[str(y)] = {"median": m, "q05": lo, "q95": hi}
+    pick = max if highest else min
+    binding = pick(per_year, key=lambda y: per_year[y]["median"])
+    m, lo, hi = (per_year[binding][k] for k in ("median", "q05", "q95"))
+    word = "highest" if highest else "lowest"
+    return {
+        "median": m,
+        "q05": lo,
+        "q95": hi,
+        "simulated": f"{word} median {format_relation(m)} ({binding}) "
+        f"{_range_text(lo, hi, format_relation)}",
+        "detail": {"by_year": per_year, "binding_year": int(binding)},
+    }
+
+
 def evaluate(
     t: Target, runs: pd.DataFrame, snaps: Snapshots, thr: Mapping[str, float], last_year: int
 ) -> dict:
@@ -272,19 +296,7 @@ def evaluate(
                 "simulated": f"median {format_year(med)} {_range_text(lo, hi, format_year)}",
             }
         case "hostile_median":
-            per_year = {}
-            for y in t.years:
-                m, lo, hi = spread(snaps.at(t.pair, y))
-                per_year[str(y)] = {"median": m, "q05": lo, "q95": hi}
-            top = max(per_year, key=lambda y: per_year[y]["median"])
-            m, lo, hi = (per_year[top][k] for k in ("median", "q05", "q95"))
-            return {
-                "median": m,
-                "q05": lo,
-                "q95": hi,
-                "simulated": f"highest median {rel(m)} ({top}) {_range_text(lo, hi, rel)}",
-                "detail": {"by_year": per_year, "binding_year": int(top)},
-            }
+            return _binding_median(t, snaps, highest=True)
         case "not_hostile_any":
             values = snaps.matrix(t.pair, t.years)
             share = Estimate.of((values > thr["hostile"]).any(axis=1))
@@ -332,19 +344,7 @@ def evaluate(
                 "detail": {"statistic": "highest relation over the snapshots"},
             }
         case "not_hostile_median":
-            per_year = {}
-            for y in t.years:
-                m, lo, hi = spread(snaps.at(t.pair, y))
-                per_year[str(y)] = {"median": m, "q05": lo, "q95": hi}
-            low = min(per_year, key=lambda y: per_year[y]["median"])
-            m, lo, hi = (per_year[low][k] for k in ("median", "q05", "q95"))
-            return {
-                "median": m,
-                "q05": lo,
-                "q95": hi,
-                "simulated": f"lowest median {rel(m)} ({low}) {_range_text(lo, hi, rel)}",
-                "detail": {"by_year": per_year, "binding_year": int(low)},
-            }
+            return _binding_median(t, snaps, highest=False)
         case "closest_median":
             gaps = closeness_gaps(t, snaps)
             worst = min(gaps, key=gaps.__getitem__)
