@@ -250,6 +250,23 @@ def _binding_median(t: Target, snaps: Snapshots, highest: bool) -> dict:
     }
 
 
+def _share_and_highest(
+    t: Target, values: np.ndarray, hits: np.ndarray, detail: dict[str, Any]
+) -> dict:
+    """A share of runs (``hits``) described with each run's highest relation over ``values``."""
+    share = Estimate.of(hits)
+    med, lo, hi = spread(values.max(axis=1))
+    return {
+        "share": share,
+        "median": med,
+        "q05": lo,
+        "q95": hi,
+        "simulated": f"{share.text()} of runs; highest r {span_text(t.years)}: median "
+        f"{format_relation(med)} {_range_text(lo, hi, format_relation)}",
+        "detail": {"statistic": "highest relation over the snapshots", **detail},
+    }
+
+
 def evaluate(
     t: Target, runs: pd.DataFrame, snaps: Snapshots, thr: Mapping[str, float], last_year: int
 ) -> dict:
@@ -299,21 +316,11 @@ def evaluate(
             return _binding_median(t, snaps, highest=True)
         case "not_hostile_any":
             values = snaps.matrix(t.pair, t.years)
-            share = Estimate.of((values > thr["hostile"]).any(axis=1))
             at_end = Estimate.of(values[:, -1] > thr["hostile"])
-            med, lo, hi = spread(values.max(axis=1))
-            return {
-                "share": share,
-                "median": med,
-                "q05": lo,
-                "q95": hi,
-                "simulated": f"{share.text()} of runs; highest r {span_text(t.years)}: median "
-                f"{rel(med)} {_range_text(lo, hi, rel)}",
-                "detail": {
-                    "statistic": "highest relation over the snapshots",
-                    f"share_not_hostile_at_{t.years[-1]}": at_end.to_dict(),
-                },
-            }
+            return _share_and_highest(
+                t, values, (values > thr["hostile"]).any(axis=1),
+                {f"share_not_hostile_at_{t.years[-1]}": at_end.to_dict()},
+            )  # fmt: skip
         case "median_rises":
             before, after = snaps.at(t.pair, t.years[0]), snaps.at(t.pair, t.years[1])
             m0, m1 = float(np.median(before)), float(np.median(after))
@@ -332,17 +339,7 @@ def evaluate(
             }
         case "never_aligned":
             values = snaps.matrix(t.pair, t.years)
-            share = Estimate.of((values < thr["aligned"]).all(axis=1))
-            med, lo, hi = spread(values.max(axis=1))
-            return {
-                "share": share,
-                "median": med,
-                "q05": lo,
-                "q95": hi,
-                "simulated": f"{share.text()} of runs; highest r {span_text(t.years)}: median "
-                f"{rel(med)} {_range_text(lo, hi, rel)}",
-                "detail": {"statistic": "highest relation over the snapshots"},
-            }
+            return _share_and_highest(t, values, (values < thr["aligned"]).all(axis=1), {})
         case "not_hostile_median":
             return _binding_median(t, snaps, highest=False)
         case "closest_median":
