@@ -250,20 +250,21 @@ def _binding_median(t: Target, snaps: Snapshots, highest: bool) -> dict:
     }
 
 
-def _share_and_highest(
-    t: Target, values: np.ndarray, hits: np.ndarray, detail: dict[str, Any]
+def _share_and_extreme(
+    t: Target, values: np.ndarray, hits: np.ndarray, detail: dict[str, Any], highest: bool
 ) -> dict:
-    """A share of runs (``hits``) described with each run's highest relation over ``values``."""
+    """A share of runs (``hits``) described with each run's highest (or lowest) relation."""
     share = Estimate.of(hits)
-    med, lo, hi = spread(values.max(axis=1))
+    med, lo, hi = spread(values.max(axis=1) if highest else values.min(axis=1))
+    word = "highest" if highest else "lowest"
     return {
         "share": share,
         "median": med,
         "q05": lo,
         "q95": hi,
-        "simulated": f"{share.text()} of runs; highest r {span_text(t.years)}: median "
+        "simulated": f"{share.text()} of runs; {word} r {span_text(t.years)}: median "
         f"{format_relation(med)} {_range_text(lo, hi, format_relation)}",
-        "detail": {"statistic": "highest relation over the snapshots", **detail},
+        "detail": {"statistic": f"{word} relation over the snapshots", **detail},
     }
 
 
@@ -278,17 +279,8 @@ def evaluate(
     match t.kind:
         case "aligned_throughout":
             values = snaps.matrix(t.pair, t.years)
-            share = Estimate.of((values >= thr["aligned"]).all(axis=1))
-            med, lo, hi = spread(values.min(axis=1))
-            return {
-                "share": share,
-                "median": med,
-                "q05": lo,
-                "q95": hi,
-                "simulated": f"{share.text()} of runs; lowest r {span_text(t.years)}: median "
-                f"{rel(med)} {_range_text(lo, hi, rel)}",
-                "detail": {"statistic": "lowest relation over the snapshots"},
-            }
+            hits = (values >= thr["aligned"]).all(axis=1)
+            return _share_and_extreme(t, values, hits, {}, highest=False)
         case "rupture":
             share = rupture_by(runs, t.years[-1])
             times = runs["rupture_year"].to_numpy(float)
@@ -317,9 +309,9 @@ def evaluate(
         case "not_hostile_any":
             values = snaps.matrix(t.pair, t.years)
             at_end = Estimate.of(values[:, -1] > thr["hostile"])
-            return _share_and_highest(
+            return _share_and_extreme(
                 t, values, (values > thr["hostile"]).any(axis=1),
-                {f"share_not_hostile_at_{t.years[-1]}": at_end.to_dict()},
+                {f"share_not_hostile_at_{t.years[-1]}": at_end.to_dict()}, highest=True,
             )  # fmt: skip
         case "median_rises":
             before, after = snaps.at(t.pair, t.years[0]), snaps.at(t.pair, t.years[1])
@@ -339,7 +331,8 @@ def evaluate(
             }
         case "never_aligned":
             values = snaps.matrix(t.pair, t.years)
-            return _share_and_highest(t, values, (values < thr["aligned"]).all(axis=1), {})
+            hits = (values < thr["aligned"]).all(axis=1)
+            return _share_and_extreme(t, values, hits, {}, highest=True)
         case "not_hostile_median":
             return _binding_median(t, snaps, highest=False)
         case "closest_median":
