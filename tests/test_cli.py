@@ -50,7 +50,13 @@ def test_summary_json_has_the_documented_fields(small_run):
         assert key in s, key
     assert s["runs"] == 40 and s["seed"] == 9
     assert s["partnership"] == ["CHN", "RUS"] and s["third"] == "USA"
-    assert set(s["p_split"]) == {"value", "low", "high"}
+    assert {"value", "low", "high"} <= set(s["p_split"])
+    if s["behaviour"]["mode"] == "none" or not s["behaviour"]["sampled_parameters"]:
+        assert set(s["p_split"]) == {"value", "low", "high"}  # one behaviour: no spread
+    else:  # the runs drew behaviour in sets of 20
+        spread = s["p_split"]["behaviour"]
+        assert set(spread) == {"low", "high", "sd", "share", "sets", "detected"}
+        assert spread["sets"] == 2 and 0 <= spread["low"] <= spread["high"] <= 1
     runs = pd.read_parquet(out / "runs.parquet")
     assert len(runs) == 40
     assert {"rupture_year", "split_year", "configuration", "first_mover"} <= set(runs.columns)

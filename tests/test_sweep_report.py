@@ -259,7 +259,7 @@ title = "Tiny offer against fear"
 scenarios = ["{REPO / "scenarios" / "us_offer_to_moscow.toml"}"]
 seed = 11
 design = "grid"
-replicates = 60
+replicates = 160
 chunk_size = 64
 
 [[levers]]

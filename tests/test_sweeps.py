@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+import tomli_w
 from conftest import scenario_data, write_toml
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -242,7 +243,27 @@ def test_runs_do_not_depend_on_chunks_even_across_random_blocks(write_scenario, 
 
 def parameter_columns(runs: pd.DataFrame) -> list[str]:
     columns = list(runs.columns)
-    return columns[columns.index("run") + 1 : columns.index("rupture_year")]
+    inside = columns[columns.index("run") + 1 : columns.index("rupture_year")]
+    return [c for c in inside if c != "behaviour_set"]
+
+
+def test_points_carry_the_range_over_behaviour_when_runs_draw_it(write_scenario, tmp_path):
+    data = small_scenario_sweep(write_scenario, replicates=60, chunk_size=60)
+    path = write_toml(tmp_path / "s.toml", data)
+    calibration_file = tmp_path / "calibration.toml"
+    calibration = tomllib.loads(calibration_file.read_text())
+    calibration.pop("posterior", None)
+    calibration["crisis_threat"] |= {"low": 0.5, "high": 8.0}  # a wide range: behaviour matters
+    calibration_file.write_text(tomli_w.dumps(calibration))
+    assert main(["sweep", str(path), "--out", str(tmp_path / "out"), "--quiet"]) == 0
+    points = pd.read_csv(tmp_path / "out" / "points.csv")
+    runs = all_runs(tmp_path / "out")
+    assert (runs["behaviour_set"] == runs["run"] // 20).all()
+    for outcome in ("p_split", "p_rupture"):
+        low, high = points[f"{outcome}_behaviour_low"], points[f"{outcome}_behaviour_high"]
+        assert ((low >= 0) & (low <= high) & (high <= 1)).all()
+    report = (tmp_path / "out" / "report.md").read_text()
+    assert "over behaviour" in report
 
 
 @pytest.mark.parametrize("sample", [True, False])
@@ -262,16 +283,23 @@ def test_scenario_uncertainty_is_sampled_only_when_asked(sample, write_scenario,
     calibration = plan.inputs["small"].calibration
     if sample and calibration.posterior is not None:
         # Each run draws one whole accepted set of the calibration's posterior sample.
+        # Each set of runs draws one whole accepted set of the calibration's posterior
+        # sample, and each fixed parameter with a judgement range over that range.
         names = list(calibration.posterior_names)
-        assert parameter_columns(runs) == [*names, FEAR]
+        judged = [n for n in calibration.ranges() if n not in names]
+        assert sorted(parameter_columns(runs)) == sorted([*names, *judged, FEAR])
         drawn = runs[names].to_numpy(dtype=float)
         gaps = np.abs(drawn[:, None, :] - calibration.posterior[None, :, :]).max(axis=2)
         assert np.all(gaps.min(axis=1) < 1e-4)  # float32 storage
-        assert len(np.unique(gaps.argmin(axis=1))) > 1
+        # The runs of a behaviour set share one accepted set.
+        rows = pd.Series(gaps.argmin(axis=1))
+        assert (rows.groupby(runs["behaviour_set"].to_numpy()).nunique() == 1).all()
     elif sample:
         ranged = list(calibration.ranges())
         assert parameter_columns(runs) == [*ranged, FEAR]
-        assert runs[ranged].nunique().min() == len(runs)
+        # Each set of runs that shares a behaviour draw has its own values.
+        assert runs[ranged].nunique().min() == runs["behaviour_set"].nunique() > 1
+        assert (runs.groupby("behaviour_set")[ranged].nunique() == 1).all().all()
     else:
         assert parameter_columns(runs) == [FEAR]
     # Replicates of a point differ all the same: the worlds' own noise is not switched off.

@@ -15,6 +15,7 @@ from typing import Any
 from sim.docs.parameters import replace_block
 from sim.formats import format_interval, format_share, format_year
 from sim.markdown import first_paragraph
+from sim.views.run import DRIVER_SHARE
 
 START = "<!-- headline:start -->"
 END = "<!-- headline:end -->"
@@ -29,6 +30,20 @@ def _share(estimate: dict[str, Any] | None) -> str:
         return "n/a"
     low, high = estimate.get("low"), estimate.get("high")
     return f"{format_share(estimate.get('value'))} ({format_interval(low, high)})"
+
+
+def _over_behaviour(summary: dict[str, Any]) -> str:
+    """P(split)'s central 80% over behaviour and the parameter it depends on most, or why not."""
+    spread = (summary.get("p_split") or {}).get("behaviour")
+    if not spread:
+        return "one behaviour"
+    if not spread.get("detected", True):
+        return "none detected"
+    text = format_interval(spread["low"], spread["high"])
+    top = ((summary.get("behaviour") or {}).get("drivers_split") or [None])[0]
+    if top and (top.get("share") or 0.0) >= DRIVER_SHARE:
+        text += f"; mostly `{top['parameter']}` ({'fitted' if top['fitted'] else 'free'})"
+    return text
 
 
 def headline_block(results: Path, link: str = "results") -> str:
@@ -48,7 +63,8 @@ def headline_block(results: Path, link: str = "results") -> str:
         behaviour = summary.get("behaviour") or behaviour
         rows.append(
             f"| [`{summary['scenario']}`]({link}/{part}/report.md) | {summary.get('title', '')} "
-            f"| {_share(summary.get('p_rupture'))} | {_share(summary.get('p_split'))} |"
+            f"| {_share(summary.get('p_rupture'))} | {_share(summary.get('p_split'))} "
+            f"| {_over_behaviour(summary)} |"
         )
     horizons = {_read(results / p / "summary.json").get("horizon") for p in meta["parts"]}
     horizon = format_year(max((h for h in horizons if h is not None), default=None))
@@ -58,8 +74,9 @@ def headline_block(results: Path, link: str = "results") -> str:
         f"`{meta['command']}`, {meta['generated']}); shares of {meta['runs']:,} simulated "
         f"worlds by {horizon}, with 95% intervals:",
         "",
-        "| scenario | situation | P(China–Russia rupture) | P(1970s-style split) |",
-        "| --- | --- | --- | --- |",
+        "| scenario | situation | P(China–Russia rupture) | P(1970s-style split) "
+        "| P(split), central 80% over behaviour |",
+        "| --- | --- | --- | --- | --- |",
         *rows,
         "",
     ]
@@ -85,13 +102,20 @@ def headline_block(results: Path, link: str = "results") -> str:
                 f"{direction['title']}: P(split) {format_share(base['p_split'])} as it is, "
                 f"{format_share(every['p_split'])} with all five."
             )
-    if behaviour:
+    if behaviour.get("posterior_sets"):
         lines.append(
-            f"- **Behaviour**: the runs draw whole parameter sets from the calibration's "
-            f"posterior of {behaviour.get('posterior_sets')} sets, whose effective sample size "
-            f"is {behaviour.get('effective_size', 0):.1f}; intervals show the noise of a finite "
-            f"number of worlds, not doubt about how states behave ([fit]({link}/calibration/"
-            "report.md))."
+            f"- **Behaviour**: each set of 20 runs draws one whole parameter set from the "
+            f"calibration's posterior of {behaviour.get('posterior_sets'):,} sets (effective "
+            f"sample size {behaviour.get('effective_size') or 0:,.1f})"
+            + (
+                f" and each of {behaviour['judged_parameters']} fixed parameters over its "
+                "judgement range"
+                if behaviour.get("judged_parameters")
+                else ""
+            )
+            + "; the 95% intervals show the noise of a finite number of worlds, the 80% "
+            "ranges how far the answer moves with how states behave "
+            f"([fit]({link}/calibration/report.md))."
         )
     return "\n".join([*lines, ""])
 

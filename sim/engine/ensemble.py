@@ -23,7 +23,7 @@ import pandas as pd
 
 from sim.defaults import DEFAULT_SEED
 from sim.engine.executors import SerialExecutor
-from sim.engine.stats import proportion
+from sim.engine.spread import drivers, spread
 from sim.model.cache import compiled_here
 from sim.model.model import WedgeModel
 from sim.model.setup import calibration_mode, check_uncertain
@@ -71,8 +71,9 @@ def load_inputs(path: str | Path, overrides: dict | None = None) -> Inputs:
     return Inputs(scenario, calibration, str(path))
 
 
-ID_COLUMNS = ("run", "scenario", "point", "replicate")
-"""Columns of a runs table that identify a run (sweeps add the last three)."""
+ID_COLUMNS = ("run", "scenario", "point", "replicate", "behaviour_set")
+"""Columns of a runs table that identify a run (sweeps add scenario, point and replicate;
+``behaviour_set`` numbers the set of worlds that share a behaviour draw)."""
 
 
 def parameter_columns(columns: Sequence[str]) -> list[str]:
@@ -203,6 +204,8 @@ def warm_up(inputs: Inputs) -> None:
 def _runs_table(model: WedgeModel, obs: Observer, offset: int, paths: bool) -> pd.DataFrame:
     codes = model.codes
     cols: dict[str, np.ndarray | list] = {"run": np.arange(offset, offset + model.worlds)}
+    if model.samples_behaviour:
+        cols["behaviour_set"] = model.behaviour_set
     for name, values in model.inputs.sampled.items():
         cols[name] = values
     cols["rupture_year"] = obs.rupture_year
@@ -343,14 +346,30 @@ class EnsembleResult:
         return pd.concat(rows, ignore_index=True)
 
     def events(self) -> pd.DataFrame:
-        """Cumulative probability of rupture and split by each year, with 95% Wilson intervals."""
+        """Cumulative probability of rupture and split by each year, with both intervals.
+
+        ``low``/``high`` bound the 95% sampling interval of the share of runs;
+        ``behaviour_low``/``behaviour_high`` the central 80% of the probability
+        over behaviour (equal to ``p`` when every run behaved alike; see
+        :mod:`sim.engine.spread`).
+        """
         rows = []
+        sets = self.runs["behaviour_set"].to_numpy() if "behaviour_set" in self.runs else None
         for event in ("rupture", "split"):
             times = self.runs[f"{event}_year"].to_numpy()
             for year in self.years:
-                k = int(np.sum(times <= year + 1e-9))
-                p, lo, hi = proportion(k, self.n)
-                rows.append({"year": year, "event": event, "p": p, "low": lo, "high": hi})
+                s = spread(times <= year + 1e-9, sets)
+                rows.append(
+                    {
+                        "year": year,
+                        "event": event,
+                        "p": s.value,
+                        "low": s.low,
+                        "high": s.high,
+                        "behaviour_low": s.behaviour_low,
+                        "behaviour_high": s.behaviour_high,
+                    }
+                )
         return pd.DataFrame(rows)
 
     def summary(self) -> dict:
@@ -381,10 +400,10 @@ class EnsembleResult:
                 successions.append({"actor": code, "year": year, "from": before, "name": name})
         if successions:
             out["successions"] = successions
+        sets = self.runs["behaviour_set"].to_numpy() if "behaviour_set" in self.runs else None
         for event in ("rupture", "split"):
-            k = int(self.runs[f"{event}_year"].notna().sum())
-            p, lo, hi = proportion(k, self.n)
-            out[f"p_{event}"] = {"value": p, "low": lo, "high": hi}
+            happened = self.runs[f"{event}_year"].notna().to_numpy()
+            out[f"p_{event}"] = spread(happened, sets).as_dict()
             out[f"median_{event}_year"] = _median_year(self.runs[f"{event}_year"].to_numpy())
         out["first_mover"] = {code: int(movers.get(code, 0)) for code in (a, b)}
         out["configurations_at_horizon"] = {
@@ -408,10 +427,19 @@ def behaviour_draws(inputs: Inputs, runs: pd.DataFrame) -> dict[str, Any]:
     values). ``posterior_sets`` and ``effective_size`` describe the fit's
     posterior sample (:func:`~sim.scenario.calibration.effective_sample_size` of its
     weights; ``None`` without one); ``distinct_sets_drawn`` counts the different combinations of
-    sampled behaviour parameters among the runs. A fit whose weight sits on one
+    sampled behaviour parameters among the runs; ``judged_parameters`` counts the
+    sampled parameters the posterior does not hold (drawn over their ranges beside
+    it). A fit whose weight sits on one
     set gives runs that all behave alike, so the spread across runs then shows
     the model's own randomness and the scenario's uncertain values, not doubt
     about behaviour; the report says so.
+
+    ``drivers_rupture`` and ``drivers_split`` (when behaviour was drawn) list
+    the :data:`DRIVERS_SHOWN` parameters whose values move the event's
+    probability most across behaviour sets (:func:`sim.engine.spread.drivers`):
+    ``share`` of the behaviour variance (0-1), ``spread`` (standard deviation
+    of the probability it accounts for) and ``fitted`` (drawn from the fit's
+    posterior, rather than over a judgement range that history leaves free).
     """
     calibration = inputs.calibration
     names = [c for c in parameter_columns(runs.columns) if c in calibration.parameters]
@@ -419,13 +447,38 @@ def behaviour_draws(inputs: Inputs, runs: pd.DataFrame) -> dict[str, Any]:
     effective = None
     if posterior is not None:
         effective = effective_sample_size(np.ones(len(posterior)) if weights is None else weights)
-    return {
+    out: dict[str, Any] = {
         "mode": calibration_mode(inputs.scenario, calibration),
         "posterior_sets": None if posterior is None else len(posterior),
         "effective_size": effective,
         "sampled_parameters": len(names),
+        "judged_parameters": len([n for n in names if n not in calibration.posterior_names])
+        if posterior is not None
+        else 0,
         "distinct_sets_drawn": len(runs[names].drop_duplicates()) if names else 1,
     }
+    if names and "behaviour_set" in runs:
+        fitted = set(calibration.posterior_names)
+        for event in ("rupture", "split"):
+            table = drivers(
+                runs[f"{event}_year"].notna().to_numpy(),
+                runs["behaviour_set"].to_numpy(),
+                runs[names],
+            )
+            out[f"drivers_{event}"] = [
+                {
+                    "parameter": str(name),
+                    "share": None if np.isnan(row.share) else float(row.share),
+                    "spread": float(row.spread),
+                    "fitted": name in fitted,
+                }
+                for name, row in table.head(DRIVERS_SHOWN).iterrows()
+            ]
+    return out
+
+
+DRIVERS_SHOWN = 5
+"""Behaviour parameters listed, largest first, as the drivers of each event's spread."""
 
 
 def _median_year(times: np.ndarray) -> float | None:

@@ -22,7 +22,8 @@ import pandas as pd
 
 from sim.defaults import DEFAULT_RUNS
 from sim.engine.ensemble import EnsembleResult, Inputs, run_ensemble
-from sim.engine.stats import mean_difference, median_difference, paired_difference, proportion
+from sim.engine.spread import spread
+from sim.engine.stats import mean_difference, median_difference, paired_difference
 from sim.experiments.base import SILENT, Progress, Result, Table, input_files
 from sim.experiments.run import ensemble_result
 from sim.paths import shown_path
@@ -199,15 +200,19 @@ class Compare:
 def summary(
     a: EnsembleResult, b: EnsembleResult, table: pd.DataFrame, folders: tuple[str, str]
 ) -> dict:
-    """``summary.json``: the two scenarios, their shares with Wilson intervals, the differences."""
+    """``summary.json``: the two scenarios, their shares with intervals, the differences.
+
+    Each share has its 95% interval and, when the runs drew behaviour, its spread over
+    behaviour (:mod:`sim.engine.spread`).
+    """
     sides = {}
     for label, ensemble, folder in (("a", a, folders[0]), ("b", b, folders[1])):
         sc = ensemble.scenario
         entry = {"scenario": sc.name, "title": sc.title, "file": shown_path(ensemble.inputs.path)}
+        runs = ensemble.runs
+        sets = runs["behaviour_set"].to_numpy() if "behaviour_set" in runs else None
         for event in EVENTS:
-            k = int(ensemble.runs[f"{event}_year"].notna().sum())
-            p, lo, hi = proportion(k, ensemble.n)
-            entry[f"p_{event}"] = {"value": p, "low": lo, "high": hi}
+            entry[f"p_{event}"] = spread(runs[f"{event}_year"].notna().to_numpy(), sets).as_dict()
         entry["folder"] = folder
         sides[label] = entry
     rows = table.set_index("outcome")

@@ -60,6 +60,14 @@ def load_runs(folder: Path, columns: list[str] | None = None) -> pd.DataFrame:
     return dataset.to_table(columns=columns).to_pandas()
 
 
+def runs_columns(folder: Path) -> list[str]:
+    """The columns of a sweep's runs tables (none before any chunk is complete)."""
+    files = chunk_files(folder)
+    if not files:
+        return []
+    return list(ds.dataset([str(f) for f in files], format="parquet").schema.names)
+
+
 def candidates(plan: Plan, columns: list[str]) -> list[str]:
     """The parameters a PRIM box may restrict, among the runs table's ``columns``.
 
@@ -114,7 +122,7 @@ def discover(
     if not files:
         return []
     # Read only the parameter columns and the event time: never the whole sweep.
-    inputs = candidates(plan, ds.dataset([str(f) for f in files], format="parquet").schema.names)
+    inputs = candidates(plan, runs_columns(folder))
     runs = load_runs(folder, [*inputs, EVENT[outcome]])
     event = runs[EVENT[outcome]].notna().to_numpy()
     if event.sum() < MIN_EVENTS or (~event).sum() < MIN_EVENTS:

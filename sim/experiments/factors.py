@@ -71,7 +71,8 @@ from pydantic import ValidationError
 
 from sim.defaults import DEFAULT_RUNS
 from sim.engine.ensemble import EnsembleResult, Inputs, run_ensemble
-from sim.engine.stats import paired_p_value, proportion
+from sim.engine.spread import spread
+from sim.engine.stats import paired_p_value
 from sim.experiments.base import SILENT, Progress, Result, Table, input_files
 from sim.experiments.factor_partition import (
     ALL_FIVE,
@@ -466,10 +467,15 @@ def _row(
         "runs": n,
         "seed": result.seed,
     }
+    sets = result.runs["behaviour_set"].to_numpy() if "behaviour_set" in result.runs else None
     for event in ("split", "rupture"):
-        k = int(result.runs[f"{event}_year"].notna().sum())
-        p, lo, hi = proportion(k, n)
-        row |= {f"p_{event}": p, f"p_{event}_low": lo, f"p_{event}_high": hi}
+        s = spread(result.runs[f"{event}_year"].notna().to_numpy(), sets)
+        row |= {f"p_{event}": s.value, f"p_{event}_low": s.low, f"p_{event}_high": s.high}
+        if sets is not None:
+            row |= {
+                f"p_{event}_behaviour_low": s.behaviour_low,
+                f"p_{event}_behaviour_high": s.behaviour_high,
+            }
     row["change_p_split"] = float(split.mean() - base_split.mean())
     row["p_value_split"] = float("nan") if case.label == BASE else paired_p_value(base_split, split)
     row["median_relation"] = float(np.median(_watched_relation(result)))

@@ -30,9 +30,10 @@ import numpy as np
 import pandas as pd
 
 from sim.engine.design import DUMMY
+from sim.engine.spread import spread
 from sim.engine.stats import proportion
 from sim.engine.sweep import Plan
-from sim.experiments.discovery import discover, load_runs
+from sim.experiments.discovery import discover, load_runs, runs_columns
 from sim.experiments.sweep_findings import (
     EVENT,
     answer,
@@ -96,23 +97,35 @@ def labels(plan: Plan) -> dict[str, str]:
     return out
 
 
+SETS = "behaviour_set"
+"""Runs-table column numbering the set of runs that share a behaviour draw."""
+
+
 def point_table(plan: Plan, folder: Path) -> pd.DataFrame:
     """One row per scenario and design point: runs, outcomes with intervals, design values.
 
-    Event outcomes are shares of runs with 95% Wilson intervals;
+    Event outcomes are shares of runs with 95% Wilson intervals (widened by the
+    design effect when behaviour was drawn, and then with the central 80% over
+    behaviour as ``<outcome>_behaviour_low``/``_high``: :mod:`sim.engine.spread`);
     ``r_partnership`` is the mean relation of the watched partnership at the
     horizon with a normal 95% interval of the mean.
     """
     column = {name: partnership_column(inp.scenario) for name, inp in plan.inputs.items()}
     pair_cols = sorted(set(column.values()))
-    runs = load_runs(folder, ["scenario", "point", "rupture_year", "split_year", *pair_cols])
+    wanted = ["scenario", "point", "rupture_year", "split_year", *pair_cols]
+    drawn = SETS in runs_columns(folder)
+    runs = load_runs(folder, wanted + [SETS] * drawn)
     rows = []
     for (scenario, point), grp in runs.groupby(["scenario", "point"], sort=True):
         row = {"scenario": scenario, "point": int(point), "runs": len(grp)}
         for outcome, col in EVENT.items():
-            k = int(grp[col].notna().sum())
-            p, lo, hi = proportion(k, len(grp))
-            row |= {outcome: p, f"{outcome}_low": lo, f"{outcome}_high": hi}
+            s = spread(grp[col].notna().to_numpy(), grp[SETS].to_numpy() if drawn else None)
+            row |= {outcome: s.value, f"{outcome}_low": s.low, f"{outcome}_high": s.high}
+            if drawn:
+                row |= {
+                    f"{outcome}_behaviour_low": s.behaviour_low,
+                    f"{outcome}_behaviour_high": s.behaviour_high,
+                }
         rel = grp[column[str(scenario)]].to_numpy(float)
         half = 1.96 * rel.std(ddof=1) / np.sqrt(len(rel)) if len(rel) > 1 else np.nan
         mean = float(rel.mean())

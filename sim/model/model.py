@@ -36,11 +36,12 @@ from sim.model.setup import (
     behaviour_record,
     build_worlds,
     calibration_mode,
+    is_behaviour,
     posterior_rows,
     stream_key,
     uncertain_parameters,
 )
-from sim.model.streams import Streams
+from sim.model.streams import Streams, behaviour_sets
 from sim.scenario.calibration import Calibration
 from sim.scenario.schema import Scenario
 
@@ -164,17 +165,32 @@ class WedgeModel(mesa.Model):
         self.start = scenario.time.start
         self.total_steps = scenario.time.steps
         self.streams = Streams(seed, world_offset, self.worlds, world_ids)
+        ids = (
+            np.arange(world_offset, world_offset + self.worlds) if world_ids is None else world_ids
+        )
+        self.behaviour_set = behaviour_sets(ids)
+        # Behaviour is drawn per set of SET_WORLDS worlds, so its doubt can be told from chance.
+        per_set = Streams(seed, 0, self.worlds, self.behaviour_set)
         self.uncertain = uncertain_parameters(scenario, calibration)
+        posterior = sample and calibration_mode(scenario, calibration) == "posterior"
+        self.samples_behaviour = posterior or (
+            sample and any(is_behaviour(d.parameter) for d in self.uncertain)
+        )
         if unit_draws is None and sample and self.uncertain:
             # One stream per parameter: adding or removing one leaves the others' draws alone.
             unit_draws = np.column_stack(
-                [self.streams.uniform(stream_key(d.parameter), 1)[:, 0] for d in self.uncertain]
+                [
+                    per_set.uniform(f"behaviour:{d.parameter}", 1)[:, 0]
+                    if is_behaviour(d.parameter)
+                    else self.streams.uniform(stream_key(d.parameter), 1)[:, 0]
+                    for d in self.uncertain
+                ]
             )
         imposed = dict(fixed or {})
-        if sample and calibration_mode(scenario, calibration) == "posterior":
-            # One draw per world picks a whole accepted set: the fit's joint uncertainty.
+        if posterior:
+            # One draw per set picks a whole accepted set: the fit's joint uncertainty.
             rows = posterior_rows(
-                scenario, calibration, self.streams.uniform("parameter:posterior", 1)[:, 0]
+                scenario, calibration, per_set.uniform("behaviour:posterior", 1)[:, 0]
             )
             imposed = rows | imposed  # a sweep's design values win
         self.inputs: Worlds = build_worlds(

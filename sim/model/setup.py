@@ -87,6 +87,11 @@ class Worlds:
         return self.actors.index(actor)
 
 
+def is_behaviour(path: str) -> bool:
+    """Whether an uncertain path names a behaviour parameter (drawn per behaviour set)."""
+    return "." not in path
+
+
 def stream_key(path: str) -> str:
     """The random-stream name of an uncertain parameter, independent of how a pair is written.
 
@@ -135,15 +140,21 @@ def uncertain_parameters(scenario: Scenario, calibration: Calibration) -> list[D
     """Every uncertain parameter of a run, in a fixed order.
 
     Calibration ranges come first (uniform over the calibrated range, when
-    ``calibration_uncertainty = "ranges"``), in calibration order; the
+    ``calibration_uncertainty = "ranges"``, and for the parameters a posterior
+    does not hold when it is ``"auto"`` and there is a posterior), in
+    calibration order; the
     scenario's own ``uncertain`` entries then replace any of them and add the
     situation values they name.
     """
     own = {u.parameter: u for u in scenario.uncertain}
     out: list[Distribution] = []
-    if calibration_mode(scenario, calibration) == "ranges":
+    mode = calibration_mode(scenario, calibration)
+    judged = mode == "posterior" and scenario.calibration_uncertainty == "auto"
+    if mode == "ranges" or judged:
+        # By default the posterior's sets give the fitted parameters and ranges the judged ones.
+        drawn = set(calibration.posterior_names) if judged else set()
         for name, (lo, hi) in calibration.ranges().items():
-            if name in scenario.behaviour:
+            if name in scenario.behaviour or name in drawn:
                 continue  # an explicit override fixes the value
             out.append(
                 own.pop(name, None)

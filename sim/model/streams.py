@@ -28,6 +28,23 @@ import numpy as np
 BLOCK = 1024
 """Worlds per random block. Fixed forever: changing it changes every result."""
 
+SET_WORLDS = 20
+"""Worlds per behaviour set. Fixed forever: changing it changes every result.
+
+Worlds ``s * SET_WORLDS`` to ``(s + 1) * SET_WORLDS - 1`` share one draw of the
+behaviour parameters (a whole posterior set, and one value of each ranged
+calibration parameter): their draws come from streams keyed by the set ``s``
+rather than by the world, under entity names ``"behaviour:<parameter>"``
+(``"behaviour:posterior"`` for the choice of posterior set). Worlds of a set
+differ in everything else, so the spread of per-set probabilities measures
+doubt about behaviour apart from chance (:mod:`sim.engine.spread`).
+"""
+
+
+def behaviour_sets(ids: np.ndarray) -> np.ndarray:
+    """The behaviour set of each world, from the worlds' global indices."""
+    return np.asarray(ids, dtype=np.int64) // SET_WORLDS
+
 
 def entity_key(entity: str) -> int:
     """A stable 32-bit key for an entity name (Python's ``hash`` is salted per process)."""

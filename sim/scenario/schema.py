@@ -342,10 +342,12 @@ class Scenario(Strict):
     calibration_uncertainty: Literal["auto", "posterior", "ranges", "none"] = Field(
         "auto",
         description=(
-            "`posterior`: each world draws one whole accepted parameter set of the calibration's "
-            "posterior sample (joint uncertainty); `ranges`: each parameter independently uniform "
-            "over its range; `none`: the point values; `auto`: `posterior` when the calibration "
-            "file has one, else `ranges`."
+            "`posterior`: each set of 20 worlds draws one whole accepted parameter set of the "
+            "calibration's posterior sample (joint uncertainty), every other parameter at its "
+            "value; `ranges`: each parameter independently uniform over its range; `none`: the "
+            "point values; `auto`: when the calibration file has a posterior, its sets for the "
+            "fitted parameters and every other parameter uniform over its range (the judgement "
+            "range of a fixed parameter), else `ranges`."
         ),
     )
     time: Time

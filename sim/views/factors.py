@@ -240,6 +240,11 @@ def _points(change: float) -> str:
     return f"{100 * change:+.1f} points"
 
 
+def behaviour_cell(low: float, high: float) -> str:
+    """The central 80% over behaviour, or "none detected" when the sets differ by chance alone."""
+    return "none detected" if high - low <= 0 else format_interval(low, high)
+
+
 def _p(p: float) -> str:
     return "< 0.001" if p < 0.001 else f"= {p:.3f}"
 
@@ -257,17 +262,24 @@ def report_markdown(res: FactorResults, figures: Mapping[str, str]) -> str:
         "era is set, alone and then all together, to its value in the other era, keeping "
         "the base's relations, shocks, horizon and the shared calibration.",
         "",
-        "| direction | case | P(split) | 95% interval | change | paired p | P(rupture) "
-        "| 95% interval | median r(CHN, RUS) at horizon |",
-        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    spread = "p_split_behaviour_low" in t
+    lines += [
+        "| direction | case | P(split) | 95% interval |"
+        + (" 80% over behaviour |" if spread else "")
+        + " change | paired p | P(rupture) | 95% interval | median r(CHN, RUS) at horizon |",
+        "| --- | --- | ---: | ---: |" + (" ---: |" if spread else "") + " ---: | ---: | ---: "
+        "| ---: | ---: |",
     ]
     for _, r in t.iterrows():
         p_value = "—" if r["case"] == BASE else _p(r["p_value_split"]).removeprefix("= ")
         change = "—" if r["case"] == BASE else _points(r["change_p_split"])
+        over = f" {behaviour_cell(r['p_split_behaviour_low'], r['p_split_behaviour_high'])} |"
+        over = over if spread else ""
         lines.append(
             f"| {r['direction']} | {r['case']} | {format_share(r['p_split'])} | "
-            f"{format_interval(r['p_split_low'], r['p_split_high'])} | {change} | {p_value} | "
-            f"{format_share(r['p_rupture'])} | "
+            f"{format_interval(r['p_split_low'], r['p_split_high'])} |{over} {change} | "
+            f"{p_value} | {format_share(r['p_rupture'])} | "
             f"{format_interval(r['p_rupture_low'], r['p_rupture_high'])} | "
             f"{r['median_relation']:+.2f} |"
         )
@@ -276,7 +288,13 @@ def report_markdown(res: FactorResults, figures: Mapping[str, str]) -> str:
         "P(split) and P(rupture) are shares of runs with the event by the horizon, with "
         "95% Wilson intervals; *change* is in percentage points against the direction's "
         "base; *paired p* is the two-sided exact McNemar test of the case against its base "
-        "over the same worlds.",
+        "over the same worlds."
+        + (
+            " *80% over behaviour* is the central 80% of P(split) over the behaviour the "
+            "calibration allows (runs drew behaviour in sets of 20; sim/engine/spread.py)."
+            if spread
+            else ""
+        ),
         "",
     ]
     for direction in res.directions:

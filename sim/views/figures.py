@@ -274,9 +274,11 @@ def plot_cumulative(events: pd.DataFrame, summary: Mapping[str, Any]) -> Figure:
 
     Step curves (the estimate is a share of runs at each simulated step), each with
     its own line style, marker and hatched 95% Wilson band so the two read apart in
-    greyscale. The legend states the value at the horizon. When every band stays
-    below :data:`ZOOM_BELOW`, a zoomed inset repeats the curves on a finer scale,
-    since small probabilities are the usual answer and vanish on a 0-1 axis.
+    greyscale; when runs drew behaviour, dotted lines bound the central 80% of the
+    probability over behaviour (:mod:`sim.engine.spread`). The legend states the
+    value at the horizon. When every band stays below :data:`ZOOM_BELOW`, a zoomed
+    inset repeats the curves on a finer scale, since small probabilities are the
+    usual answer and vanish on a 0-1 axis.
 
     Parameters
     ----------
@@ -316,6 +318,8 @@ def plot_cumulative(events: pd.DataFrame, summary: Mapping[str, Any]) -> Figure:
         ax.set_xlabel(YEAR_LABEL)
         ax.set_ylabel("probability (share of runs)")
         top = float(np.nanmax(events["high"].to_numpy(float), initial=0.0))
+        if _has_behaviour_band(events):
+            top = max(top, float(np.nanmax(events["behaviour_high"].to_numpy(float))))
         if 0.0 < top <= ZOOM_BELOW:
             # Small probabilities vanish on a 0-1 scale: repeat them in a zoomed inset,
             # in the empty upper-left of the axes (every curve is below ZOOM_BELOW).
@@ -357,9 +361,28 @@ def plot_cumulative(events: pd.DataFrame, summary: Mapping[str, Any]) -> Figure:
                 label="95% interval (Wilson) of each curve",
             )
         )
+        if _has_behaviour_band(events):
+            legend_handles.append(
+                Line2D(
+                    [],
+                    [],
+                    color="0.3",
+                    linestyle=(0, (1, 1.5)),
+                    linewidth=1.0,
+                    label="central 80% over behaviour (dotted)",
+                )
+            )
         fig.legend(handles=legend_handles, loc="outside lower center", ncols=1)
         suptitle(fig, "Cumulative probability of rupture and split", summary)
     return fig
+
+
+def _has_behaviour_band(events: pd.DataFrame) -> bool:
+    """Whether the table has a range over behaviour that differs from the estimate anywhere."""
+    if "behaviour_low" not in events:
+        return False
+    width = events["behaviour_high"].to_numpy(float) - events["behaviour_low"].to_numpy(float)
+    return bool(np.nanmax(width, initial=0.0) > 1e-9)
 
 
 def _draw_events(ax: Axes, events: pd.DataFrame, order: list[str], prefix: str) -> None:
@@ -380,6 +403,18 @@ def _draw_events(ax: Axes, events: pd.DataFrame, order: list[str], prefix: str) 
             linewidth=0,
         )
         band.set_gid(f"{prefix}band:{event}")
+        if _has_behaviour_band(df):
+            for side in ("behaviour_low", "behaviour_high"):
+                (edge,) = ax.plot(
+                    x,
+                    df[side],
+                    drawstyle="steps-post",
+                    color=style["color"],
+                    linestyle=(0, (1, 1.5)),
+                    linewidth=1.0,
+                    zorder=2,
+                )
+                edge.set_gid(f"{prefix}{side}:{event}")
         (line,) = ax.plot(
             x,
             df["p"],

@@ -9,7 +9,8 @@ strategic-triangle configurations at the horizon.
 Summary keys read here: ``scenario``, ``title``, ``runs``, ``seed``,
 ``start_year``, ``horizon`` (the last year simulated, a calendar year),
 ``partnership`` (``[a, b]``), ``third``, ``p_rupture`` and ``p_split`` (each
-``{"value", "low", "high"}``, shares of runs on [0, 1]), ``median_split_year``
+``{"value", "low", "high"}``, shares of runs on [0, 1], with a ``behaviour``
+table when runs drew behaviour: see :class:`sim.engine.spread.Spread`), ``median_split_year``
 and ``median_rupture_year`` (decimal years or ``None``),
 ``configurations_at_horizon`` (configuration -> share of runs), ``thresholds``
 (``{"aligned", "hostile"}`` on the relation scale [-1, 1]) and ``actors``
@@ -143,16 +144,18 @@ def markdown_tables(summary: Mapping[str, Any]) -> str:
     a, b, c = (actor_name(m, summary.get("actors")) for m in _members(summary))
     horizon = format_year(summary.get("horizon"))
     rup, spl = _estimate(summary, "p_rupture"), _estimate(summary, "p_split")
+    spread = [_behaviour_cell(summary, k) for k in ("p_rupture", "p_split")]
     lines = [
-        f"| outcome by {horizon} | estimate | 95% interval |",
-        "| --- | ---: | ---: |",
+        f"| outcome by {horizon} | estimate | 95% interval (runs) | 80% over behaviour |",
+        "| --- | ---: | ---: | ---: |",
         f"| P(rupture of {a} – {b}) | {format_share(rup['value'])} | "
-        f"{format_interval(rup['low'], rup['high'])} |",
+        f"{format_interval(rup['low'], rup['high'])} | {spread[0]} |",
         f"| P(split: {c} becomes pivot or partner) | {format_share(spl['value'])} | "
-        f"{format_interval(spl['low'], spl['high'])} |",
+        f"{format_interval(spl['low'], spl['high'])} | {spread[1]} |",
         f"| median rupture year | "
-        f"{_median_cell(summary.get('median_rupture_year'), 'ruptured')} | — |",
-        f"| median split year | {_median_cell(summary.get('median_split_year'), 'split')} | — |",
+        f"{_median_cell(summary.get('median_rupture_year'), 'ruptured')} | — | — |",
+        f"| median split year | {_median_cell(summary.get('median_split_year'), 'split')} "
+        "| — | — |",
         "",
         f"| configuration of {a} – {b} – {c} at {horizon} | meaning | share of runs |",
         "| --- | --- | ---: |",
@@ -162,6 +165,77 @@ def markdown_tables(summary: Mapping[str, Any]) -> str:
         for label, meaning, share in _configuration_rows(summary)
     ]
     return "\n".join(lines)
+
+
+def _behaviour_cell(summary: Mapping[str, Any], key: str) -> str:
+    """Table cell: the central 80% of a probability over behaviour, or why there is none."""
+    spread = (summary.get(key) or {}).get("behaviour")
+    if not spread:
+        return "one behaviour"
+    if not spread.get("detected", True):
+        return "none detected"
+    return format_interval(spread["low"], spread["high"])
+
+
+DRIVER_SHARE = 0.3
+"""Share of the spread over behaviour above which a parameter is named as the driver."""
+
+
+def spread_sentence(summary: Mapping[str, Any]) -> str:
+    """What doubt about behaviour does to P(split) and P(rupture), in words ("" if none drawn).
+
+    Reads the ``behaviour`` entry of ``p_rupture`` and ``p_split``
+    (:class:`sim.engine.spread.Spread`) and the ``drivers_*`` lists of the
+    summary's ``behaviour`` (:func:`sim.engine.ensemble.behaviour_draws`): the
+    range of the probability over behaviour sets, the share of the variance
+    across runs that behaviour makes, and the parameter it depends on most
+    when one accounts for at least :data:`DRIVER_SHARE` of that spread, with
+    whether the fit to history constrains it or leaves it to a judgement range.
+    """
+    behaviour = summary.get("behaviour") or {}
+    spreads = {
+        noun: (summary.get(f"p_{event}") or {}).get("behaviour")
+        for event, noun in (("split", "P(split)"), ("rupture", "P(rupture)"))
+    }
+    spreads = {noun: s for noun, s in spreads.items() if s}
+    if not spreads:
+        return ""
+    sets = next(iter(spreads.values()))["sets"]
+    seen = {noun: s for noun, s in spreads.items() if s.get("detected", True)}
+    unseen = [noun for noun in spreads if noun not in seen]
+    text = [f"Behaviour was drawn in {sets:,} sets of runs, the runs of a set sharing it."]
+    if seen:
+        ranges = " and ".join(
+            f"{noun} between {format_share(s['low'])} and {format_share(s['high'])}"
+            for noun, s in seen.items()
+        )
+        shares = " and ".join(f"{format_share(s['share'])}" for s in seen.values())
+        text.append(
+            f"Over the behaviour the calibration allows, 80% of behaviours give {ranges}; "
+            f"doubt about behaviour makes {shares} of {'their' if len(seen) > 1 else 'its'} "
+            "variance across runs, chance the rest."
+        )
+    if unseen:
+        text.append(
+            f"{' and '.join(unseen)} differ{'s' if len(unseen) == 1 else ''} across the sets "
+            "no more than chance makes {0} differ (F test at 5%), so no spread over behaviour "
+            "is shown; more runs could reveal a small one.".format(
+                "it" if len(unseen) == 1 else "them"
+            )
+        )
+    for event, noun in (("split", "P(split)"), ("rupture", "P(rupture)")):
+        top = (behaviour.get(f"drivers_{event}") or [None])[0]
+        if noun in seen and top and (top.get("share") or 0.0) >= DRIVER_SHARE:
+            where = (
+                "which the fit to history constrains (drawn from its posterior)"
+                if top["fitted"]
+                else "which history leaves free (drawn over its judgement range)"
+            )
+            text.append(
+                f"{noun} depends mostly on `{top['parameter']}` "
+                f"({format_share(top['share'])} of its spread over behaviour), {where}."
+            )
+    return " ".join(text)
 
 
 def behaviour_sentence(behaviour: Mapping[str, Any] | None) -> str:
@@ -184,8 +258,9 @@ def behaviour_sentence(behaviour: Mapping[str, Any] | None) -> str:
     if mode == "posterior" and behaviour.get("posterior_sets"):
         ess = behaviour.get("effective_size") or 0.0
         text = (
-            f"Behaviour parameters: each run drew one whole set from the calibration's "
-            f"{behaviour['posterior_sets']} accepted sets, in proportion to their weights "
+            f"Behaviour parameters: each set of 20 runs drew one whole set from the "
+            f"calibration's {behaviour['posterior_sets']} accepted sets, in proportion to their "
+            "weights "
             f"(effective sample size {ess:.1f}); the runs drew {drawn} distinct "
             f"set{'s' if drawn != 1 else ''}."
         )
@@ -254,12 +329,17 @@ def report_markdown(summary: Mapping[str, Any], figures: Mapping[str, str]) -> s
         markdown_tables(summary),
         "",
         "Probabilities are shares of runs. The 95% intervals measure the sampling error of "
-        "a finite number of runs, not doubt about the model's assumptions: more runs narrow "
-        "them, a different scenario or calibration can move the estimate itself.",
+        "a finite number of runs: more runs narrow them. The 80% range over behaviour is "
+        "how far the probability moves with how states behave, over the parameter sets the "
+        "calibration allows; more runs do not narrow it. Neither measures doubt about the "
+        "model's structure: a different scenario or mechanism can move the estimate itself.",
     ]
     behaviour = behaviour_sentence(summary.get("behaviour"))
     if behaviour:
         parts += ["", behaviour]
+    spread = spread_sentence(summary)
+    if spread:
+        parts += ["", spread]
     successions = succession_sentence(summary)
     if successions:
         parts += ["", successions]

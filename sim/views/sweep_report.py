@@ -295,7 +295,18 @@ def headline_paragraph(plan: Plan, summary: Mapping[str, Any], points: pd.DataFr
             words.append(
                 f"The design point with the highest P(split) is point {best['point']}, with "
                 f"{values}: {share(best['p_split'])} of its {int(row['runs']):,} runs split "
-                f"(95% interval {interval(row['p_split_low'], row['p_split_high'])}). "
+                f"(95% interval {interval(row['p_split_low'], row['p_split_high'])}"
+                + (
+                    "; central 80% over behaviour "
+                    + (
+                        "none detected"
+                        if row["p_split_behaviour_high"] <= row["p_split_behaviour_low"]
+                        else interval(row["p_split_behaviour_low"], row["p_split_behaviour_high"])
+                    )
+                    if "p_split_behaviour_low" in row
+                    else ""
+                )
+                + "). "
                 f"Being the largest of {len(rows):,} noisy estimates, this value more likely "
                 f"overstates than understates that point's true P(split)."
             )
@@ -340,7 +351,11 @@ def best_points_table(
     top: int,
     outcomes: tuple[str, ...] = ("p_split", "p_rupture"),
 ) -> str:
-    """Markdown table of the ``top`` design points by P(split) per scenario, with ``paths``."""
+    """Markdown table of the ``top`` design points by P(split) per scenario, with ``paths``.
+
+    Each probability cell holds the share of runs and its 95% interval and, when the
+    runs drew behaviour, the central 80% of the probability over behaviour.
+    """
     head = ["scenario", "point", *(labels.get(p, p) for p in paths), "runs"]
     head += [f"{OUTCOME_LABELS[o]} [95%]" for o in outcomes]
     lines = ["| " + " | ".join(head) + " |", "|" + " --- |" * 2 + " ---: |" * (len(head) - 2)]
@@ -352,7 +367,18 @@ def best_points_table(
             cells += [value(float(row[p])) for p in paths]
             cells += [f"{int(row['runs']):,}"]
             cells += [
-                f"{share(row[o])} [{interval(row[f'{o}_low'], row[f'{o}_high'])}]" for o in outcomes
+                f"{share(row[o])} [{interval(row[f'{o}_low'], row[f'{o}_high'])}]"
+                + (
+                    "; over behaviour "
+                    + (
+                        "none detected"
+                        if row[f"{o}_behaviour_high"] <= row[f"{o}_behaviour_low"]
+                        else interval(row[f"{o}_behaviour_low"], row[f"{o}_behaviour_high"])
+                    )
+                    if f"{o}_behaviour_low" in row
+                    else ""
+                )
+                for o in outcomes
             ]
             lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
