@@ -279,7 +279,15 @@ def test_cli_writes_the_table_charts_and_report(factors_run):
         assert ((lo >= 0) & (lo <= p) & (p <= hi) & (hi <= 1)).all()
     assert (table["runs"] == RUNS).all() and (table["seed"] == DEFAULT_SEED).all()
     assert table["median_relation"].between(-1, 1).all()
+    # The shipped calibration has a posterior: each case carries P's range over behaviour,
+    # inside [0, 1], and the report gives it a column.
+    for event in ("split", "rupture"):
+        p, lo, hi = (table[f"p_{event}{s}"] for s in ("", "_behaviour_low", "_behaviour_high"))
+        assert ((lo >= 0) & (lo <= hi) & (hi <= 1)).all()
+        flat = lo == hi  # no spread detected: the range is the estimate itself
+        assert (lo[flat] == p[flat]).all()
     report = (out / "report.md").read_text(encoding="utf-8")
+    assert "| 80% over behaviour |" in report
     assert "Rescaling" in report and "![" in report and "factors_2024.png" in report
     meta = json.loads((out / "factors.json").read_text())
     assert len(meta["cases"]) == 14 and len(meta["directions"]) == 2
