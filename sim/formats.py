@@ -8,6 +8,7 @@ library only: every layer may use it.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 
 def format_share(p: float | None) -> str:
@@ -44,6 +45,18 @@ def format_interval(low: float | None, high: float | None, sep: str = "–") -> 
         The interval, with both bounds as percentages.
     """
     return f"{format_share(low)}{sep}{format_share(high)}"
+
+
+def format_behaviour_range(
+    low: float, high: float, interval: Callable[[float, float], str] = format_interval
+) -> str:
+    """The central 80% of a probability over behaviour, or ``"none detected"``.
+
+    The range is a point (``high <= low``) when the behaviour sets differ no
+    more than chance makes them (:mod:`sim.engine.spread`). ``interval``
+    formats a real range (the view's own style of interval).
+    """
+    return "none detected" if high <= low else interval(low, high)
 
 
 def format_year(year: float | None) -> str:

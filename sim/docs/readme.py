@@ -15,7 +15,7 @@ from typing import Any
 from sim.docs.parameters import replace_block
 from sim.formats import format_interval, format_share, format_year
 from sim.markdown import first_paragraph
-from sim.views.run import DRIVER_SHARE
+from sim.views.run import DRIVER_SHARE, behaviour_cell
 
 START = "<!-- headline:start -->"
 END = "<!-- headline:end -->"
@@ -35,11 +35,9 @@ def _share(estimate: dict[str, Any] | None) -> str:
 def _over_behaviour(summary: dict[str, Any]) -> str:
     """P(split)'s central 80% over behaviour and the parameter it depends on most, or why not."""
     spread = (summary.get("p_split") or {}).get("behaviour")
-    if not spread:
-        return "one behaviour"
-    if not spread.get("detected", True):
-        return "none detected"
-    text = format_interval(spread["low"], spread["high"])
+    text = behaviour_cell(summary, "p_split")
+    if not spread or not spread.get("detected", True):
+        return text
     top = ((summary.get("behaviour") or {}).get("drivers_split") or [None])[0]
     if top and (top.get("share") or 0.0) >= DRIVER_SHARE:
         text += f"; mostly `{top['parameter']}` ({'fitted' if top['fitted'] else 'free'})"

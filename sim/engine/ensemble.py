@@ -23,7 +23,7 @@ import pandas as pd
 
 from sim.defaults import DEFAULT_SEED
 from sim.engine.executors import SerialExecutor
-from sim.engine.spread import drivers, spread
+from sim.engine.spread import SETS, drivers, sets_of, spread
 from sim.model.cache import compiled_here
 from sim.model.model import WedgeModel
 from sim.model.setup import calibration_mode, check_uncertain
@@ -71,7 +71,7 @@ def load_inputs(path: str | Path, overrides: dict | None = None) -> Inputs:
     return Inputs(scenario, calibration, str(path))
 
 
-ID_COLUMNS = ("run", "scenario", "point", "replicate", "behaviour_set")
+ID_COLUMNS = ("run", "scenario", "point", "replicate", SETS)
 """Columns of a runs table that identify a run (sweeps add scenario, point and replicate;
 ``behaviour_set`` numbers the set of worlds that share a behaviour draw)."""
 
@@ -205,7 +205,7 @@ def _runs_table(model: WedgeModel, obs: Observer, offset: int, paths: bool) -> p
     codes = model.codes
     cols: dict[str, np.ndarray | list] = {"run": np.arange(offset, offset + model.worlds)}
     if model.samples_behaviour:
-        cols["behaviour_set"] = model.behaviour_set
+        cols[SETS] = model.behaviour_set
     for name, values in model.inputs.sampled.items():
         cols[name] = values
     cols["rupture_year"] = obs.rupture_year
@@ -354,7 +354,7 @@ class EnsembleResult:
         :mod:`sim.engine.spread`).
         """
         rows = []
-        sets = self.runs["behaviour_set"].to_numpy() if "behaviour_set" in self.runs else None
+        sets = sets_of(self.runs)
         for event in ("rupture", "split"):
             times = self.runs[f"{event}_year"].to_numpy()
             for year in self.years:
@@ -400,7 +400,7 @@ class EnsembleResult:
                 successions.append({"actor": code, "year": year, "from": before, "name": name})
         if successions:
             out["successions"] = successions
-        sets = self.runs["behaviour_set"].to_numpy() if "behaviour_set" in self.runs else None
+        sets = sets_of(self.runs)
         for event in ("rupture", "split"):
             happened = self.runs[f"{event}_year"].notna().to_numpy()
             out[f"p_{event}"] = spread(happened, sets).as_dict()
@@ -457,12 +457,13 @@ def behaviour_draws(inputs: Inputs, runs: pd.DataFrame) -> dict[str, Any]:
         else 0,
         "distinct_sets_drawn": len(runs[names].drop_duplicates()) if names else 1,
     }
-    if names and "behaviour_set" in runs:
+    sets = sets_of(runs)
+    if names and sets is not None:
         fitted = set(calibration.posterior_names)
         for event in ("rupture", "split"):
             table = drivers(
                 runs[f"{event}_year"].notna().to_numpy(),
-                runs["behaviour_set"].to_numpy(),
+                sets,
                 runs[names],
             )
             out[f"drivers_{event}"] = [

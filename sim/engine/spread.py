@@ -92,19 +92,45 @@ class Spread:
         }
 
 
+@dataclass(frozen=True)
+class _OneWay:
+    """Mean squares of a one-way layout: ``n`` values in ``k`` groups."""
+
+    n: int
+    k: int
+    msb: float
+    msw: float
+    n0: float
+
+    @classmethod
+    def of(cls, values: np.ndarray, groups: np.ndarray) -> _OneWay:
+        _, codes, sizes = np.unique(groups, return_inverse=True, return_counts=True)
+        n, k = values.size, sizes.size
+        means = np.bincount(codes, weights=values, minlength=k) / sizes
+        within = float(np.sum((values - means[codes]) ** 2))
+        msw = within / (n - k) if n > k else 0.0
+        if k < 2:
+            return cls(n, k, 0.0, msw, math.nan)
+        msb = float(np.sum(sizes * (means - values.mean()) ** 2)) / (k - 1)
+        n0 = (n - float(np.sum(sizes**2)) / n) / (k - 1)
+        return cls(n, k, msb, msw, n0)
+
+    def between(self) -> float:
+        """The between-group variance net of noise (0 with one group)."""
+        return 0.0 if self.k < 2 else max(0.0, (self.msb - self.msw) / self.n0)
+
+    def p_value(self) -> float:
+        """p-value of the F test that the groups share one mean (1 with one group)."""
+        if self.k < 2 or self.n <= self.k:
+            return 1.0
+        if self.msw == 0.0:
+            return 0.0 if self.msb > 0 else 1.0
+        return float(f_dist.sf(self.msb / self.msw, self.k - 1, self.n - self.k))
+
+
 def differ_p_value(values: np.ndarray, groups: np.ndarray) -> float:
     """p-value of the one-way F test that the groups share one mean (1 with one group)."""
-    values = np.asarray(values, dtype=float)
-    _, codes, sizes = np.unique(groups, return_inverse=True, return_counts=True)
-    n, k = values.size, sizes.size
-    if k < 2 or n <= k:
-        return 1.0
-    means = np.bincount(codes, weights=values, minlength=k) / sizes
-    msw = float(np.sum((values - means[codes]) ** 2)) / (n - k)
-    msb = float(np.sum(sizes * (means - values.mean()) ** 2)) / (k - 1)
-    if msw == 0.0:
-        return 0.0 if msb > 0 else 1.0
-    return float(f_dist.sf(msb / msw, k - 1, n - k))
+    return _OneWay.of(np.asarray(values, dtype=float), groups).p_value()
 
 
 def between_variance(values: np.ndarray, groups: np.ndarray) -> tuple[float, float]:
@@ -120,18 +146,8 @@ def between_variance(values: np.ndarray, groups: np.ndarray) -> tuple[float, flo
     values = np.asarray(values, dtype=float)
     if values.size == 0:
         return math.nan, math.nan
-    _, codes, sizes = np.unique(groups, return_inverse=True, return_counts=True)
-    n, k = values.size, sizes.size
-    sums = np.bincount(codes, weights=values, minlength=k)
-    means = sums / sizes
-    within = float(np.sum((values - means[codes]) ** 2))
-    msw = within / (n - k) if n > k else 0.0
-    if k < 2:
-        return 0.0, msw
-    grand = values.mean()
-    msb = float(np.sum(sizes * (means - grand) ** 2)) / (k - 1)
-    n0 = (n - float(np.sum(sizes**2)) / n) / (k - 1)
-    return max(0.0, (msb - msw) / n0), msw
+    layout = _OneWay.of(values, groups)
+    return layout.between(), layout.msw
 
 
 def wilson(p: float, n: float, confidence: float = 0.95) -> tuple[float, float]:
@@ -162,11 +178,11 @@ def spread(events: np.ndarray, sets: np.ndarray | None) -> Spread:
     if sets is None or n == 0:
         lo, hi = proportion(int(y.sum()), n)[1:] if n else (math.nan, math.nan)
         return Spread(p, lo, hi, p, p, 0.0, 0.0, 0, False)
-    var_b, var_w = between_variance(y, sets)
-    k = int(np.unique(sets).size)
-    detected = differ_p_value(y, sets) < DETECT
-    if not detected:
-        var_b = 0.0  # chance alone could make sets differ this much
+    layout = _OneWay.of(y, sets)  # one pass: the variances and the F test share it
+    var_w, k = layout.msw, layout.k
+    detected = layout.p_value() < DETECT
+    # Unless the test finds them, a spread between sets could be chance alone.
+    var_b = layout.between() if detected else 0.0
     total = var_b + var_w
     share = var_b / total if total > 0 else 0.0
     deff = 1.0 + (n / k - 1.0) * share
@@ -227,6 +243,15 @@ def drivers(
         rows.append({"parameter": name, "share": share, "spread": math.sqrt(explained)})
     table = pd.DataFrame(rows, columns=["parameter", "share", "spread"])
     return table.sort_values("spread", ascending=False, kind="stable").set_index("parameter")
+
+
+SETS = "behaviour_set"
+"""Runs-table column numbering the set of worlds that share a behaviour draw."""
+
+
+def sets_of(runs: pd.DataFrame) -> np.ndarray | None:
+    """Each run's behaviour set, or ``None`` when the runs did not draw behaviour."""
+    return runs[SETS].to_numpy() if SETS in runs else None
 
 
 def _per_set(y: np.ndarray, sets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

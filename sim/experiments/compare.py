@@ -22,7 +22,7 @@ import pandas as pd
 
 from sim.defaults import DEFAULT_RUNS
 from sim.engine.ensemble import EnsembleResult, Inputs, run_ensemble
-from sim.engine.spread import spread
+from sim.engine.spread import sets_of, spread
 from sim.engine.stats import mean_difference, median_difference, paired_difference
 from sim.experiments.base import SILENT, Progress, Result, Table, input_files
 from sim.experiments.run import ensemble_result
@@ -209,8 +209,7 @@ def summary(
     for label, ensemble, folder in (("a", a, folders[0]), ("b", b, folders[1])):
         sc = ensemble.scenario
         entry = {"scenario": sc.name, "title": sc.title, "file": shown_path(ensemble.inputs.path)}
-        runs = ensemble.runs
-        sets = runs["behaviour_set"].to_numpy() if "behaviour_set" in runs else None
+        runs, sets = ensemble.runs, sets_of(ensemble.runs)
         for event in EVENTS:
             entry[f"p_{event}"] = spread(runs[f"{event}_year"].notna().to_numpy(), sets).as_dict()
         entry["folder"] = folder

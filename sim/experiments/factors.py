@@ -71,7 +71,7 @@ from pydantic import ValidationError
 
 from sim.defaults import DEFAULT_RUNS
 from sim.engine.ensemble import EnsembleResult, Inputs, run_ensemble
-from sim.engine.spread import spread
+from sim.engine.spread import sets_of, spread
 from sim.engine.stats import paired_p_value
 from sim.experiments.base import SILENT, Progress, Result, Table, input_files
 from sim.experiments.factor_partition import (
@@ -467,7 +467,7 @@ def _row(
         "runs": n,
         "seed": result.seed,
     }
-    sets = result.runs["behaviour_set"].to_numpy() if "behaviour_set" in result.runs else None
+    sets = sets_of(result.runs)
     for event in ("split", "rupture"):
         s = spread(result.runs[f"{event}_year"].notna().to_numpy(), sets)
         row |= {f"p_{event}": s.value, f"p_{event}_low": s.low, f"p_{event}_high": s.high}

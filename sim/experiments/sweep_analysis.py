@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from sim.engine.design import DUMMY
-from sim.engine.spread import spread
+from sim.engine.spread import SETS, spread
 from sim.engine.stats import proportion
 from sim.engine.sweep import Plan
 from sim.experiments.discovery import discover, load_runs, runs_columns
@@ -95,10 +95,6 @@ def labels(plan: Plan) -> dict[str, str]:
     if DUMMY in plan.design.problem["names"]:
         out[DUMMY] = "noise floor (a dummy parameter that changes nothing)"
     return out
-
-
-SETS = "behaviour_set"
-"""Runs-table column numbering the set of runs that share a behaviour draw."""
 
 
 def point_table(plan: Plan, folder: Path) -> pd.DataFrame:

@@ -19,7 +19,7 @@ from matplotlib.ticker import PercentFormatter
 
 from sim.experiments.factor_partition import ALL_FIVE, BASE, FACTORS, partition_markdown
 from sim.experiments.factors import Direction, FactorResults, factor_words, year_of
-from sim.formats import format_interval, format_share, format_year
+from sim.formats import format_behaviour_range, format_interval, format_share, format_year
 from sim.views.style import PAIRED_BAR_HEIGHT, STYLE, new_figure, paired_barh
 
 if TYPE_CHECKING:
@@ -240,11 +240,6 @@ def _points(change: float) -> str:
     return f"{100 * change:+.1f} points"
 
 
-def behaviour_cell(low: float, high: float) -> str:
-    """The central 80% over behaviour, or "none detected" when the sets differ by chance alone."""
-    return "none detected" if high - low <= 0 else format_interval(low, high)
-
-
 def _p(p: float) -> str:
     return "< 0.001" if p < 0.001 else f"= {p:.3f}"
 
@@ -274,7 +269,9 @@ def report_markdown(res: FactorResults, figures: Mapping[str, str]) -> str:
     for _, r in t.iterrows():
         p_value = "—" if r["case"] == BASE else _p(r["p_value_split"]).removeprefix("= ")
         change = "—" if r["case"] == BASE else _points(r["change_p_split"])
-        over = f" {behaviour_cell(r['p_split_behaviour_low'], r['p_split_behaviour_high'])} |"
+        over = (
+            f" {format_behaviour_range(r['p_split_behaviour_low'], r['p_split_behaviour_high'])} |"
+        )
         over = over if spread else ""
         lines.append(
             f"| {r['direction']} | {r['case']} | {format_share(r['p_split'])} | "

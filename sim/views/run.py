@@ -144,7 +144,7 @@ def markdown_tables(summary: Mapping[str, Any]) -> str:
     a, b, c = (actor_name(m, summary.get("actors")) for m in _members(summary))
     horizon = format_year(summary.get("horizon"))
     rup, spl = _estimate(summary, "p_rupture"), _estimate(summary, "p_split")
-    spread = [_behaviour_cell(summary, k) for k in ("p_rupture", "p_split")]
+    spread = [behaviour_cell(summary, k) for k in ("p_rupture", "p_split")]
     lines = [
         f"| outcome by {horizon} | estimate | 95% interval (runs) | 80% over behaviour |",
         "| --- | ---: | ---: | ---: |",
@@ -167,7 +167,7 @@ def markdown_tables(summary: Mapping[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def _behaviour_cell(summary: Mapping[str, Any], key: str) -> str:
+def behaviour_cell(summary: Mapping[str, Any], key: str) -> str:
     """Table cell: the central 80% of a probability over behaviour, or why there is none."""
     spread = (summary.get(key) or {}).get("behaviour")
     if not spread:

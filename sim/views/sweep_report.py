@@ -14,7 +14,7 @@ import pandas as pd
 
 from sim.engine.design import DUMMY
 from sim.engine.sweep import CALIBRATION_SOURCE, Plan
-from sim.formats import format_year
+from sim.formats import format_behaviour_range, format_year
 from sim.scenario.schema import Distribution
 from sim.scenario.sweep import GridAxis
 from sim.views.sweep_words import (
@@ -298,10 +298,8 @@ def headline_paragraph(plan: Plan, summary: Mapping[str, Any], points: pd.DataFr
                 f"(95% interval {interval(row['p_split_low'], row['p_split_high'])}"
                 + (
                     "; central 80% over behaviour "
-                    + (
-                        "none detected"
-                        if row["p_split_behaviour_high"] <= row["p_split_behaviour_low"]
-                        else interval(row["p_split_behaviour_low"], row["p_split_behaviour_high"])
+                    + format_behaviour_range(
+                        row["p_split_behaviour_low"], row["p_split_behaviour_high"], interval
                     )
                     if "p_split_behaviour_low" in row
                     else ""
@@ -370,10 +368,8 @@ def best_points_table(
                 f"{share(row[o])} [{interval(row[f'{o}_low'], row[f'{o}_high'])}]"
                 + (
                     "; over behaviour "
-                    + (
-                        "none detected"
-                        if row[f"{o}_behaviour_high"] <= row[f"{o}_behaviour_low"]
-                        else interval(row[f"{o}_behaviour_low"], row[f"{o}_behaviour_high"])
+                    + format_behaviour_range(
+                        row[f"{o}_behaviour_low"], row[f"{o}_behaviour_high"], interval
                     )
                     if f"{o}_behaviour_low" in row
                     else ""
