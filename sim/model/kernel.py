@@ -7,7 +7,7 @@ step of the ODD (section 3) on numbers that stay in the processor's cache:
 
 1. relations, counterweights and the help each state in distress receives;
 2. every state perceives (:func:`perceive`), weighs its motives and decides
-   (:func:`choose`), simultaneously: new stances are committed together;
+   (:func:`~sim.model.motives.choose`), simultaneously: new stances are committed together;
 3. endogenous events (:func:`events`): crises, aid cut-offs, leader changes;
 4. slow stocks (:func:`slow_stocks`): trust, institutions, doctrinal rivalry,
    crisis memory, structural and realised dependence, capability,
@@ -39,6 +39,7 @@ from sim.model.mechanisms.common import (
     relation_into,
     whole,
 )
+from sim.model.motives import MOTIVES, choose
 from sim.model.normal import quantile
 
 ACTOR_FIELDS = (
@@ -132,81 +133,6 @@ def perceive(
             )
             target = th.target(cap, intent, fear[i, j], alarm[i, j])
         threat[i, j] = approach(threat[i, j], target, keep)
-
-
-@compiled
-def choose(
-    i: int,
-    capability: np.ndarray,
-    salience: np.ndarray,
-    patronage: np.ndarray,
-    stance: np.ndarray,
-    threat: np.ndarray,
-    trust: np.ndarray,
-    dependence_: np.ndarray,
-    sanctions: np.ndarray,
-    institutions_: np.ndarray,
-    distance: np.ndarray,
-    rivalry: np.ndarray,
-    disputes: np.ndarray,
-    crisis: np.ndarray,
-    relation: np.ndarray,
-    worth: np.ndarray,
-    support: np.ndarray,
-    lever_motives: np.ndarray,
-    noise: np.ndarray,
-    fresh: bool,
-    b: np.void,
-    dt: float,
-    new_stance: np.ndarray,
-    abandon: np.ndarray,
-) -> None:
-    """State i weighs its motives toward each j and moves its stance, in one world.
-
-    Writes i's new stances into ``new_stance[i]`` (committed by the caller once
-    every state has chosen) and its abandonment fear into ``abandon[i]``.
-    ``noise`` is the world's ``(n, n)`` uniform stance-noise draws; ``fresh`` says whether i
-    has a new leader, who closes part of the gap to the desired stance at once.
-    """
-    own_threat, own_relation = threat[i], relation[i]
-    for j in range(capability.shape[0]):
-        if j == i:  # no stance toward oneself, and no fear of being abandoned by oneself
-            abandon[i, j] = 0.0
-            new_stance[i, j] = 0.0
-            continue
-        t_ij = threat[i, j]
-        aband = st.abandonment_toward(own_threat, own_relation, stance, j)
-        abandon[i, j] = aband
-        leverage = capability[i] / (capability[i] + capability[j])
-        lesser = st.priority_toward(own_threat, worth, b.security_priority, j)
-        aff = ideology.affinity(salience[i], distance[i, j], rivalry[i, j])
-        m = -b.w_threat * t_ij
-        m += b.w_balance * st.balancing_toward(own_threat, worth, j)
-        m += b.w_common_enemy * st.common_enemy_toward(own_relation, worth, i, j)
-        m += b.w_pivot * st.pivot_toward(relation, i, j)
-        m += b.w_rival_bid * st.rival_bid_toward(own_threat, own_relation, stance, j)
-        m += dependence.value(
-            dependence_[i, j], trust[i, j], t_ij, b.w_dependence_gain, b.w_dependence_risk
-        )
-        m -= b.w_sanctions * sanctions[j, i]
-        m += b.w_ideology * lesser * aff
-        m += b.w_trust * (2.0 * trust[i, j] - 1.0)
-        m += b.w_institutions * institutions_[i, j]
-        m -= b.w_disputes * lesser * disputes[i, j]
-        m += b.w_reciprocity * stance[j, i]
-        m += b.w_support * support[i, j]
-        m -= b.w_abandonment * aband
-        m += b.w_counterbid * aband * leverage * patronage[i]
-        m -= b.w_entrapment * st.entrapment_toward(own_threat, own_relation, crisis, i, j)
-        m += b.w_deescalation * st.deescalation(t_ij, crisis[i, j])
-        m += lever_motives[i, j]
-        want = st.desired(m, b.stance_gain)
-        shock = b.stance_noise * np.sqrt(dt) * quantile(noise[i, j])
-        drag = institutions.drag(institutions_[i, j], b.inertia)
-        new = st.move(stance[i, j], want, b.stance_speed, drag, dt, shock)
-        if fresh:
-            new = clip(new + b.leader_reset * (want - new), -1.0, 1.0)
-        new_stance[i, j] = new
 
 
 @compiled
@@ -443,6 +369,7 @@ def advance(
     crises: np.ndarray,
     cutoffs: np.ndarray,
     leaders: np.ndarray,
+    recorded: np.ndarray,
     dt: float,
     actors_token: tuple,
 ) -> None:
@@ -473,6 +400,11 @@ def advance(
         by this step's leader changes for the next.
     crises, cutoffs, leaders
         Event counts, added to.
+    recorded
+        ``(worlds, len(MOTIVES), n, n)``: each state's weighted motives toward
+        each other this step (:data:`~sim.model.motives.MOTIVES`), or
+        ``(0, ...)`` to record none;
+        the same arithmetic runs either way, so recording changes no number.
     actors_token
         A tuple of one zero per actor (:func:`~sim.model.setup.actors_token`): its length is part
         of its type, so the step is compiled for each number of actors and
@@ -494,6 +426,8 @@ def advance(
     draws = np.empty((4, n, n))  # stance noise, cut-off, crisis; capability and leader rows
     out = np.empty((4, n, n))  # relation, hazard, support, abandonment
     work = np.empty((SCRATCH, n, n))
+    terms = np.empty((len(MOTIVES), n, n))
+    recording = recorded.shape[0] > 0
     counts = np.zeros((3, n, n), dtype=np.int64)  # crises, cut-offs; leader changes in row 0
     flags = np.zeros((2, n), dtype=np.bool_)  # new leader; changed this step
     # Views made once: every equation below reads arrays owned here.
@@ -560,11 +494,16 @@ def advance(
             choose(
                 i, capability, salience, patronage, stance, threat, trust, dep, sanctions,
                 institutions_, distance, rivalry, disputes, crisis, rel, worth, helped, levers_w,
-                noise, new_row[i], b, dt, new_stance, aband,
+                noise, new_row[i], b, dt, new_stance, aband, recording, terms,
             )  # fmt: skip
         for i in range(n):
             for j in range(n):
                 stance[i, j] = new_stance[i, j]
+        if recording:
+            for k in range(len(MOTIVES)):
+                for i in range(n):
+                    for j in range(n):
+                        recorded[w, k, i, j] = terms[k, i, j]
         # 3: events, on the relations just chosen.
         relation_into(stance, rel)
         events(

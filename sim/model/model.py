@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
-from sim.model import cache, kernel, phases, schedule, threads
+from sim.model import cache, kernel, motives, phases, schedule, threads
 from sim.model.agents import State
 from sim.model.mechanisms import dependence, events, levers, trust
 from sim.model.mechanisms.common import relation
@@ -139,6 +139,11 @@ class WedgeModel(mesa.Model):
         indices may repeat, and worlds with the same index draw the same random
         numbers (:class:`~sim.model.streams.Streams`): many parameter sets run
         on common worlds.
+    record_motives
+        Keep each state's weighted motives toward each other at every step in
+        :attr:`motives` (``(worlds, len(MOTIVES), n, n)``, the last step's;
+        an observer reads them per step). Off by default: the ensemble
+        computes the same numbers either way and only copies them out when asked.
     """
 
     def __init__(
@@ -153,6 +158,7 @@ class WedgeModel(mesa.Model):
         observer: Observer | None = None,
         fixed: dict[str, np.ndarray] | None = None,
         world_ids: np.ndarray | None = None,
+        record_motives: bool = False,
     ) -> None:
         # Mesa's own generator is unused by the dynamics (all draws are keyed
         # streams); it is seeded so that nothing depends on OS entropy.
@@ -227,6 +233,9 @@ class WedgeModel(mesa.Model):
         self.support = np.zeros((self.worlds, self.n, self.n))
         self.abandonment = np.zeros((self.worlds, self.n, self.n))
         self._draws: StepDraws | None = None
+        self.motives = np.zeros(
+            (self.worlds if record_motives else 0, len(motives.MOTIVES), self.n, self.n)
+        )
         self.counts = {
             "crises": np.zeros((self.worlds, self.n, self.n), dtype=np.int32),
             "cutoffs": np.zeros((self.worlds, self.n, self.n), dtype=np.int32),
@@ -298,7 +307,8 @@ class WedgeModel(mesa.Model):
             draws.capability, draws.leader, draws.stance_noise, draws.cutoff, draws.crisis,
             self.lever_motives, self.relation, self.crisis_hazard, self.support,
             self.abandonment, self.new_leader,
-            c["crises"], c["cutoffs"], c["leader_changes"], dt=self.dt, actors_token=self.token,
+            c["crises"], c["cutoffs"], c["leader_changes"], self.motives, dt=self.dt,
+            actors_token=self.token,
         )  # fmt: skip
         if self.observer is not None:
             self.observer.record(self)

@@ -12,10 +12,11 @@ from __future__ import annotations
 import numpy as np
 
 from sim.model import kernel as k
-from sim.model.kernel import choose, clash, events, perceive, slow_stocks
+from sim.model.kernel import clash, events, perceive, slow_stocks
 from sim.model.mechanisms import economy
 from sim.model.mechanisms import stance as st
 from sim.model.mechanisms.common import compiled, kept
+from sim.model.motives import MOTIVES, choose
 
 
 @compiled
@@ -47,8 +48,10 @@ def choose_worlds(
     new_stance: np.ndarray,
     abandon: np.ndarray,
 ) -> None:
-    """:func:`~sim.model.kernel.choose` of state i in every world; outputs ``(worlds, n, n)``."""
+    """:func:`~sim.model.motives.choose` of state i in every world; outputs ``(worlds, n, n)``."""
     worth = np.empty(relation.shape[1:])
+    n = relation.shape[1]
+    terms = np.empty((len(MOTIVES), n, n))  # the motives, kept apart by choose; unused here
     for w in range(behaviour.shape[0]):
         a, p = actors[w], pairs[w]
         st.counterweight_into(relation[w], worth)
@@ -57,7 +60,7 @@ def choose_worlds(
             p[k.TRUST], p[k.DEPENDENCE], p[k.SANCTIONS], p[k.INSTITUTIONS],
             p[k.IDEOLOGY_DISTANCE], p[k.DOCTRINAL_RIVALRY], p[k.DISPUTES], p[k.CRISIS],
             relation[w], worth, support[w], lever_motives[w], noise_u[w], new_leader[w, i],
-            behaviour[w], dt, new_stance[w], abandon[w],
+            behaviour[w], dt, new_stance[w], abandon[w], False, terms,
         )  # fmt: skip
 
 

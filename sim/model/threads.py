@@ -85,7 +85,7 @@ def _executor() -> ThreadPoolExecutor:
 def step(*arrays: object, dt: float, actors_token: tuple) -> None:
     """One step of every world, on :func:`threads` threads (:func:`~sim.model.kernel.advance`).
 
-    ``arrays`` are ``advance``'s from ``actors`` to ``leaders``, in its order.
+    ``arrays`` are ``advance``'s from ``actors`` to ``recorded``, in its order.
     Each thread calls the very machine code a single thread runs (``advance``
     releases the interpreter while it works), so the numbers are the same to
     the last bit whatever the number of threads.

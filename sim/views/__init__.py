@@ -43,6 +43,7 @@ VIEWS: dict[str, str] = {
     "identify": "sim.views.identify",
     "sensitivity": "sim.views.sensitivity",
     "sweep": "sim.views.sweep",
+    "explain": "sim.views.explain",
 }
 """The view module of each experiment kind."""
 
