@@ -14,6 +14,8 @@ Rows (see benchmarks/README.md):
 1b. the same worlds on the numpy step of the commit before the step was
    compiled (``PRE_KERNEL``, checked out into a temporary git worktree and run
    in a child process), and the ratio compiled / numpy;
+1e. the same worlds on the step of the commit before the choice kept its
+   motives apart for ``wedge explain`` (``PRE_MOTIVES``), and the ratio now / then;
 2. the same worlds run the usual Mesa way, one model per world through
    ``mesa.batch_run``, and the ratio ensemble(largest) / batch_run;
 3. (``--million``) wall time and peak memory of a 1,000,000-run sweep with 2 workers;
@@ -304,7 +306,7 @@ def bench_ensemble(sizes: list[tuple[int, int]], log) -> tuple[list[Row], dict]:
 PRE_KERNEL = "26fc48a4730f4b86aa3b053f8ca0176d0cd3cb34"
 """The last commit whose step was numpy (issue 17 compiled it); its arithmetic is the same."""
 
-_PRE_KERNEL_CHILD = """
+_COMMIT_CHILD = """
 import json, sys, time
 sys.path.insert(0, sys.argv[1])
 import sim
@@ -321,28 +323,49 @@ print(json.dumps(out))
 """
 
 
+PRE_MOTIVES = "2f8e0355c5d2c589cf3151cb610db01b15a5ed7f"
+"""The last commit whose step summed the motives without keeping them apart (``wedge explain``)."""
+
+
 def bench_pre_kernel(sizes: list[int], ensemble: dict, log) -> list[Row]:
     """The same worlds on the numpy step of :data:`PRE_KERNEL`, from a git worktree, in this run."""
-    tmp = Path(tempfile.mkdtemp(prefix="wedge-prekernel-"))
+    return bench_commit(PRE_KERNEL, "1b", "pre-kernel numpy step", "compiled", sizes, ensemble, log)
+
+
+def bench_pre_motives(sizes: list[int], ensemble: dict, log) -> list[Row]:
+    """The same worlds on the step of :data:`PRE_MOTIVES`: what keeping the motives apart costs."""
+    return bench_commit(
+        PRE_MOTIVES, "1e", "step before the motives were kept apart", "now", sizes, ensemble, log
+    )
+
+
+def bench_commit(
+    commit: str, label: str, title: str, ratio_word: str, sizes: list[int], ensemble: dict, log
+) -> list[Row]:
+    """The same worlds on the step of an earlier ``commit``, from a git worktree, in this run.
+
+    The ratio is row 1's rate over the commit's, both measured in this invocation.
+    """
+    tmp = Path(tempfile.mkdtemp(prefix="wedge-commit-"))
     tree = tmp / "tree"
     try:
         made = subprocess.run(  # noqa: S603 (fixed arguments)
-            ["git", "-C", str(ROOT), "worktree", "add", "--detach", str(tree), PRE_KERNEL],  # noqa: S607
+            ["git", "-C", str(ROOT), "worktree", "add", "--detach", str(tree), commit],  # noqa: S607
             capture_output=True,
             text=True,
         )
         if made.returncode != 0:
             why = (made.stderr.strip().splitlines() or ["git failed"])[-1]
-            return [Row("1b", "pre-kernel numpy step", note=f"not measured: {why}")]
-        log(f"pre-kernel numpy step ({PRE_KERNEL[:9]}): {sizes} worlds")
+            return [Row(label, title, note=f"not measured: {why}")]
+        log(f"{title} ({commit[:9]}): {sizes} worlds")
         child = subprocess.run(  # noqa: S603 (fixed arguments)
-            [sys.executable, "-c", _PRE_KERNEL_CHILD, str(tree), str(BASELINE), str(SEED),
+            [sys.executable, "-c", _COMMIT_CHILD, str(tree), str(BASELINE), str(SEED),
              json.dumps(sizes)],
             capture_output=True, text=True, cwd=tmp,
         )  # fmt: skip
         if child.returncode != 0:
             why = (child.stderr.strip().splitlines() or ["child failed"])[-1]
-            return [Row("1b", "pre-kernel numpy step", note=f"not measured: {why}")]
+            return [Row(label, title, note=f"not measured: {why}")]
         walls = {int(k): v for k, v in json.loads(child.stdout).items()}
     finally:
         subprocess.run(  # noqa: S603 (fixed arguments)
@@ -363,12 +386,12 @@ def bench_pre_kernel(sizes: list[int], ensemble: dict, log) -> list[Row]:
         )
         rows.append(
             Row(
-                "1b",
-                f"pre-kernel numpy step ({PRE_KERNEL[:9]})",
+                label,
+                f"{title} ({commit[:9]})",
                 f"{n:,} worlds x {steps} steps",
                 _fmt_s(wall),
                 f"{_fmt_int(rate)} world-steps/s",
-                f"compiled {ratio:.1f}x",
+                f"{ratio_word} {ratio:.2f}x",
                 note=f"1 run, same invocation as row 1{also}",
                 values={"worlds": n, "wall_s": wall, "world_steps_per_s": rate, "speedup": ratio},
             )
@@ -1018,6 +1041,7 @@ def main(argv: list[str] | None = None) -> int:
     ens_rows, ensemble = bench_ensemble(sizes, log)
     rows += ens_rows
     rows += bench_pre_kernel([n for n, _ in sizes if n >= 1000], ensemble, log)
+    rows += bench_pre_motives([n for n, _ in sizes if n >= 1000], ensemble, log)
     rows += bench_batch_run(20 if args.quick else 100, ensemble, log)
     rows += bench_startup(log)
     lines = header(info, args)

@@ -7,8 +7,8 @@ in registers; only when a run records them (``WedgeModel(record_motives=True)``,
 for the few worlds ``wedge explain`` replays) are they written out, so the
 ensemble pays little for being explainable and computes the same numbers.
 (Returning them from a helper function, or storing every term, made the
-whole step about a quarter slower; as written it costs about 3%: 20,000 worlds of
-the 2024 baseline, best of 5, against the step before the motives were kept apart.)
+whole step about a quarter slower; as written the cost is within the noise of
+``benchmarks/run.py``, row 1e: 2-3% in a best-of-5 comparison.)
 """
 
 from __future__ import annotations
