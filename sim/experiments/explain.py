@@ -25,7 +25,7 @@ from typing import ClassVar
 import numpy as np
 import pandas as pd
 
-from sim.engine.ensemble import Inputs
+from sim.engine.ensemble import Inputs, run_chunk
 from sim.experiments.base import SILENT, Progress, Result, Table, input_files, json_ready
 from sim.model.mechanisms.stance import desired
 from sim.model.model import WedgeModel
@@ -320,11 +320,8 @@ def motive_table(trace: MotiveRecorder, k: int, pair: tuple[str, str]) -> pd.Dat
 
 def first_rupture(inputs: Inputs, seed: int, worlds: int = SEARCH_WORLDS) -> int | None:
     """The first of a run's first ``worlds`` worlds whose watched pair ruptures, if any."""
-    sc = inputs.scenario
-    observer = Observer(sc.outcomes)
-    model = WedgeModel(sc, inputs.calibration, worlds, seed, observer=observer)
-    model.run()
-    hits = np.flatnonzero(np.isfinite(observer.rupture_year))
+    runs = run_chunk(inputs, seed, 0, worlds, paths=False).runs
+    hits = np.flatnonzero(runs["rupture_year"].notna().to_numpy())
     return int(hits[0]) if hits.size else None
 
 

@@ -25,6 +25,7 @@ from sim.views.style import (
     wrap_title,
     year_axis,
 )
+from sim.views.words import thresholds_of
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -123,7 +124,7 @@ def figures(result: Result) -> dict[str, Figure]:
     with mpl.rc_context(STYLE):
         fig = new_figure(13.0, 5.6)
         grid = fig.add_gridspec(1, 3, width_ratios=[1.25, 1.0, 1.0])
-        _timeline(fig.add_subplot(grid[0]), e, table, result.summary["thresholds"])
+        _timeline(fig.add_subplot(grid[0]), e, table, thresholds_of(result.summary))
         for k, d in enumerate(e.directions):
             _waterfall(fig.add_subplot(grid[k + 1]), e, d, labels)
         fig.legend(
