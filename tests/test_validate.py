@@ -871,3 +871,34 @@ def test_the_second_episodes_fast_misses_are_its_scorecards(levels, crises):
     card = scoring.score(df, CODES, SECOND, THR, start=1976.75)
     for result in card.targets:
         assert fast[result.key] == result.miss and (result.miss == 0) == result.passed
+
+
+def test_another_calibration_scores_the_same_worlds_with_its_behaviour(tmp_path):
+    """--calibration swaps the calibration every episode's scenario names, nothing else."""
+    from conftest import copy_calibration
+
+    from sim.experiments.validate import hindcasts
+
+    same = copy_calibration(tmp_path)
+    shipped, copied = hindcasts(), hindcasts(calibration=same)
+    assert [h.episode.name for h in copied] == [h.episode.name for h in shipped]
+    for a, b in zip(shipped, copied, strict=True):
+        assert b.inputs.scenario.calibration == str(same.resolve())
+        assert b.inputs.calibration.values() == a.inputs.calibration.values()
+    # A changed value reaches every episode's inputs.
+    text = same.read_text(encoding="utf-8")
+    changed = tmp_path / "changed.toml"
+    line = next(x for x in text.splitlines() if x.startswith("stance_noise = "))
+    new = 'stance_noise = { value = 0.0123, source = "test" }'
+    changed.write_text(text.replace(line, new), encoding="utf-8")
+    for h in hindcasts(calibration=changed):
+        assert h.inputs.calibration.parameters["stance_noise"].value == 0.0123
+
+
+def test_a_missing_calibration_is_one_line(tmp_path, capsys):
+    out = tmp_path / "out"
+    code = main(["validate", "--calibration", str(tmp_path / "nope.toml"), "--out", str(out)])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code != 0 and len(err) == 1
+    assert "--calibration" in err[0] and "nope.toml" in err[0]
+    assert not out.exists()

@@ -33,6 +33,13 @@ def arguments(parser: argparse.ArgumentParser) -> None:
         help="score this scenario in place of the episode's hindcast (one episode only; "
         "without an episode file, the shipped episode whose years it covers)",
     )
+    parser.add_argument(
+        "--calibration",
+        metavar="FILE",
+        help="score with this calibration file (and the posterior sample beside it) in place "
+        "of the one each scenario names: a fit's calibration.toml, to score a fit to one "
+        "episode on another",
+    )
     add_world_options(parser, "runs/validation/", runs="runs per episode")
 
 
@@ -46,6 +53,7 @@ def main(args: argparse.Namespace) -> int:
     chosen = hindcasts(
         [locate(e) for e in args.episodes],
         locate(args.scenario) if args.scenario else None,
+        args.calibration,
     )
     out = Path(args.out) if args.out else default_out("validation")
     with executor_of(args) as (executor, _):

@@ -224,13 +224,17 @@ def episode_result(ensemble: EnsembleResult, episode: Episode, path: str) -> Res
 
 
 def hindcasts(
-    files: Sequence[str | Path] = (), scenario: str | Path | None = None
+    files: Sequence[str | Path] = (),
+    scenario: str | Path | None = None,
+    calibration: str | Path | None = None,
 ) -> list[Hindcast]:
     """Load episodes (default: every shipped one) and their hindcast scenarios.
 
     ``scenario`` replaces the hindcast scenario of a single episode (a
-    variant of the hindcast to score). Every file is validated before
-    anything runs.
+    variant of the hindcast to score); ``calibration`` replaces the
+    calibration file every scenario names (a fit's ``calibration.toml``,
+    with its posterior beside it: how a fit to one episode scores on
+    another). Every file is validated before anything runs.
 
     Raises
     ------
@@ -245,10 +249,15 @@ def hindcasts(
         raise InputError(
             "--scenario", "", f"replaces the scenario of one episode; {len(paths)} were given"
         )
+    overrides = None
+    if calibration is not None:
+        if not Path(calibration).is_file():
+            raise InputError("--calibration", "", f"no calibration file at {calibration}")
+        overrides = {"calibration": str(Path(calibration).resolve())}
     out = []
     for path in paths:
         episode = load_episode(path)
-        inputs = load_inputs(scenario if scenario is not None else episode.scenario)
+        inputs = load_inputs(scenario if scenario is not None else episode.scenario, overrides)
         snapshot_years(inputs, episode)
         out.append(Hindcast(str(path), episode, inputs))
     names = [h.episode.name for h in out]
