@@ -13,6 +13,7 @@ from typing import Any
 
 from sim.commands.base import Part
 from sim.markdown import first_paragraph, link_target
+from sim.reference.claims import claims_section
 from sim.reference.parts import (
     MAX_TABLE_BYTES,
     Generated,
@@ -364,6 +365,8 @@ def write_index(build: Path, gen: Generated) -> Path:
         "| --- | --- | --- |",
         *contents,
         *body,
+        "",
+        *claims_section(build),
     ]
     path = build / "README.md"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8", newline="\n")
