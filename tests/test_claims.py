@@ -87,7 +87,7 @@ def test_the_split_from_within_reads_the_hindcast_and_the_factors(tmp_path):
     assert "**Holds in the model**" in text
     assert "ideology -60.0 points; leadership +1.0 points" in text
     assert "Carrying the split: ideology." in text
-    assert "the model bears out ideology and not leadership." in text
+    assert "the model bears out ideology, not leadership." in text
 
 
 @pytest.mark.parametrize("k", range(len(CLAIMS)))
@@ -95,3 +95,18 @@ def test_a_claim_without_its_parts_says_so(tmp_path, k):
     _claim, reader = CLAIMS[k]
     lines = reader(tmp_path)
     assert len(lines) == 1 and "not among these results" in lines[0]
+
+
+@pytest.mark.parametrize(
+    ("items", "text"),
+    [([], ""), (["a"], "a"), (["a", "b"], "a and b"), (["a", "b", "c"], "a, b and c")],
+)
+def test_listing_reads_as_prose(items, text):
+    from sim.reference.claims import listing
+
+    assert listing(items) == text
+
+
+def test_offers_that_all_give_nothing_are_said_to_give_nothing(tmp_path):
+    build = results(tmp_path, us_offer_to_moscow=0.0, us_offer_to_beijing=0.0, baseline_2024=0.0)
+    assert "All three are zero" in "\n".join(claims_section(build))

@@ -30,6 +30,11 @@ MATERIAL = 0.05
 carrying the outcome (five points)."""
 
 
+def listing(items: list[str]) -> str:
+    """``"a"``, ``"a and b"``, ``"a, b and c"``."""
+    return " and ".join(filter(None, [", ".join(items[:-1]), *items[-1:]]))
+
+
 def _share(est: Estimate | None) -> str:
     if not est or est.get("value") is None:
         return "not available"
@@ -90,16 +95,16 @@ def from_within(build: Path) -> list[str]:
             listed = "; ".join(
                 f"{c['case']} {100 * (c.get('change_p_split') or 0.0):+.1f} points" for c in cases
             )
-            carried = ", ".join(c["case"] for c in moving) or "none of them alone"
+            carried = listing([c["case"] for c in moving]) or "none of them alone"
             named = [f for f in CLAIMED_DRIVERS if any(c["case"] == f for c in cases)]
             borne = [f for f in named if any(c["case"] == f for c in moving)]
             lines.append(
                 f"Which of 1949's factors carry it (each replaced by its 2024 value, same worlds): "
                 f"{listed}. Carrying the split: {carried}. Of the drivers the claim names (fear: "
                 f"geopolitics; ideological rivalry; mistrust: leadership) the model bears out "
-                f"{', '.join(borne) or 'none'}"
+                f"{listing(borne) or 'none'}"
                 + (
-                    f" and not {', '.join(f for f in named if f not in borne)}."
+                    f", not {listing([f for f in named if f not in borne])}."
                     if len(borne) < len(named)
                     else "."
                 )
@@ -127,10 +132,12 @@ def weaker_member(build: Path) -> list[str]:
         "a deal alone does not move Russia",
         "<": "the offer to Moscow makes a split rarer than doing nothing",
     }[moved]
+    none = all((x.get("value") or 0.0) == 0.0 for x in (moscow, beijing, base))
     return [
         f"P(split) by the horizon: an offer to Moscow {_share(moscow)}, the same kind of offer to "
         f"Beijing {_share(beijing)}, nothing {_share(base)}. Working better on the weaker member "
         f"(now Russia): {words}; {sweet}."
+        + (" All three are zero: in the model nothing here moves either member." if none else "")
     ]
 
 
