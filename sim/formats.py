@@ -8,7 +8,8 @@ library only: every layer may use it.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
 
 def format_share(p: float | None) -> str:
@@ -45,6 +46,16 @@ def format_interval(low: float | None, high: float | None, sep: str = "–") -> 
         The interval, with both bounds as percentages.
     """
     return f"{format_share(low)}{sep}{format_share(high)}"
+
+
+def format_estimate(est: Mapping[str, Any] | None) -> str:
+    """A share with its 95% interval, ``"12.3% (10.4%–14.5%)"``, from ``{"value", "low", "high"}``.
+
+    ``"n/a"`` when there is no estimate.
+    """
+    if not est:
+        return "n/a"
+    return f"{format_share(est.get('value'))} ({format_interval(est.get('low'), est.get('high'))})"
 
 
 def format_behaviour_range(

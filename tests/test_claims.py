@@ -26,10 +26,11 @@ def put(build: Path, name: str, p_split: dict) -> None:
     (build / name / "summary.json").write_text(json.dumps({"p_split": p_split}))
 
 
-def results(tmp_path: Path, **splits: float) -> Path:
+def section(tmp_path: Path, **splits: float) -> str:
+    """The claims section over scenario parts with these P(split), each +/- 0.01."""
     for name, value in splits.items():
         put(tmp_path, name, est(value))
-    return tmp_path
+    return "\n".join(claims_section(tmp_path))
 
 
 @given(a=st.floats(0, 1), b=st.floats(0, 1), half=st.floats(0, 0.2))
@@ -43,27 +44,22 @@ def test_compare_is_antisymmetric_and_needs_intervals_apart(a, b, half):
 
 
 def test_an_offer_to_the_weaker_member_that_splits_more_holds(tmp_path):
-    build = results(tmp_path, us_offer_to_moscow=0.30, us_offer_to_beijing=0.05, baseline_2024=0.02)
-    text = "\n".join(claims_section(build))
-    assert "an offer to Moscow 30.0% (29.0-31.0%)" in text
+    text = section(tmp_path, us_offer_to_moscow=0.30, us_offer_to_beijing=0.05, baseline_2024=0.02)
+    assert "an offer to Moscow 30.0% (29.0%–31.0%)" in text
     assert "**holds in the model**: the offer to Moscow splits more often" in text
     assert "does move it above the baseline" in text
 
 
 def test_offers_that_cannot_be_told_apart_are_not_a_finding(tmp_path):
-    build = results(
-        tmp_path, us_offer_to_moscow=0.05, us_offer_to_beijing=0.055, baseline_2024=0.05
-    )
-    text = "\n".join(claims_section(build))
+    text = section(tmp_path, us_offer_to_moscow=0.05, us_offer_to_beijing=0.055, baseline_2024=0.05)
     assert "**not shown**: the two offers cannot be told apart" in text
     assert "**holds** that a deal alone does not move Russia" in text
 
 
 def test_the_far_east_and_the_defeat_are_read_against_the_baseline(tmp_path):
-    build = results(
+    text = section(
         tmp_path, baseline_2024=0.02, far_east_tension=0.20, russian_defeat_ukraine=0.021
     )
-    text = "\n".join(claims_section(build))
     assert "**the friction matters** in the model" in text
     assert "**no clear change**: the defeat alone does not loosen the axis" in text
 
@@ -83,7 +79,7 @@ def test_the_split_from_within_reads_the_hindcast_and_the_factors(tmp_path):
     ]
     (tmp_path / "factors" / "factors.json").write_text(json.dumps({"cases": cases}))
     text = "\n".join(claims_section(tmp_path))
-    assert "ruptures by 1965 in 70.0% (69.0-71.0%) of runs, median year 1962.5" in text
+    assert "ruptures by 1965 in 70.0% (69.0%–71.0%) of runs, median year 1962.5" in text
     assert "**Holds in the model**" in text
     assert "ideology -60.0 points; leadership +1.0 points" in text
     assert "Carrying the split: ideology." in text
@@ -108,5 +104,5 @@ def test_listing_reads_as_prose(items, text):
 
 
 def test_offers_that_all_give_nothing_are_said_to_give_nothing(tmp_path):
-    build = results(tmp_path, us_offer_to_moscow=0.0, us_offer_to_beijing=0.0, baseline_2024=0.0)
-    assert "All three are zero" in "\n".join(claims_section(build))
+    text = section(tmp_path, us_offer_to_moscow=0.0, us_offer_to_beijing=0.0, baseline_2024=0.0)
+    assert "All three are zero" in text

@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from sim.formats import format_estimate as _share
 from sim.reference.parts import read_json
 
 Estimate = Mapping[str, Any]
@@ -35,15 +36,6 @@ def listing(items: list[str]) -> str:
     return " and ".join(filter(None, [", ".join(items[:-1]), *items[-1:]]))
 
 
-def _share(est: Estimate | None) -> str:
-    if not est or est.get("value") is None:
-        return "not available"
-    text = f"{100 * est['value']:.1f}%"
-    if est.get("low") is not None and est.get("high") is not None:
-        text += f" ({100 * est['low']:.1f}-{100 * est['high']:.1f}%)"
-    return text
-
-
 def compare(a: Estimate | None, b: Estimate | None) -> str:
     """``">"``, ``"<"`` or ``"~"``: ``a``'s 95% interval above, below or across ``b``'s."""
     if not a or not b or any(x.get(k) is None for x in (a, b) for k in ("low", "high")):
@@ -62,10 +54,9 @@ def _split(build: Path, name: str) -> Estimate | None:
 
 def from_within(build: Path) -> list[str]:
     """The 1960s split came from within, not from outside pressure."""
-    card_path = build / "validation" / "sino_soviet_1949_1975" / "scorecard.json"
-    if not card_path.is_file():
+    card = read_json(build / "validation" / "sino_soviet_1949_1975", "scorecard.json")
+    if not card:
         return ["The validation of 1949-1975 is not among these results."]
-    card = read_json(card_path.parent, "scorecard.json")
     p = card.get("p_rupture_by_1965") or {}
     year = card.get("median_rupture_year")
     when = f", median year {year:.1f}" if isinstance(year, int | float) else ""
@@ -78,37 +69,35 @@ def from_within(build: Path) -> list[str]:
         f"With no lever and no outside offer scheduled, the 1949 hindcast's alliance ruptures by "
         f"1965 in {_share(p)} of runs{when}. {verdict}."
     ]
-    factors = build / "factors" / "factors.json"
-    if factors.is_file():
-        cases = [
-            c
-            for c in read_json(factors.parent, "factors.json").get("cases") or []
-            if c.get("direction") == "1949" and c.get("case") not in ("base", "all five")
-        ]
+    cases = [
+        c
+        for c in read_json(build / "factors", "factors.json").get("cases") or []
+        if c.get("direction") == "1949" and c.get("case") not in ("base", "all five")
+    ]
+    if cases:
         moving = [
             c
             for c in cases
             if (c.get("p_value_split") or 1.0) < SIGNIFICANT
             and abs(c.get("change_p_split") or 0.0) >= MATERIAL
         ]
-        if cases:
-            listed = "; ".join(
-                f"{c['case']} {100 * (c.get('change_p_split') or 0.0):+.1f} points" for c in cases
+        listed = "; ".join(
+            f"{c['case']} {100 * (c.get('change_p_split') or 0.0):+.1f} points" for c in cases
+        )
+        carried = listing([c["case"] for c in moving]) or "none of them alone"
+        named = [f for f in CLAIMED_DRIVERS if any(c["case"] == f for c in cases)]
+        borne = [f for f in named if any(c["case"] == f for c in moving)]
+        lines.append(
+            f"Which of 1949's factors carry it (each replaced by its 2024 value, same worlds): "
+            f"{listed}. Carrying the split: {carried}. Of the drivers the claim names (fear: "
+            f"geopolitics; ideological rivalry; mistrust: leadership) the model bears out "
+            f"{listing(borne) or 'none'}"
+            + (
+                f", not {listing([f for f in named if f not in borne])}."
+                if len(borne) < len(named)
+                else "."
             )
-            carried = listing([c["case"] for c in moving]) or "none of them alone"
-            named = [f for f in CLAIMED_DRIVERS if any(c["case"] == f for c in cases)]
-            borne = [f for f in named if any(c["case"] == f for c in moving)]
-            lines.append(
-                f"Which of 1949's factors carry it (each replaced by its 2024 value, same worlds): "
-                f"{listed}. Carrying the split: {carried}. Of the drivers the claim names (fear: "
-                f"geopolitics; ideological rivalry; mistrust: leadership) the model bears out "
-                f"{listing(borne) or 'none'}"
-                + (
-                    f", not {listing([f for f in named if f not in borne])}."
-                    if len(borne) < len(named)
-                    else "."
-                )
-            )
+        )
     return lines
 
 

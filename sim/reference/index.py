@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.commands.base import Part
+from sim.formats import format_estimate as _estimate
 from sim.markdown import first_paragraph, link_target
 from sim.reference.claims import claims_section
 from sim.reference.parts import (
@@ -55,15 +56,6 @@ def _source_link(part: Part, out: Path, gen: Generated) -> str:
     if part.source is None:
         return ""
     return _file_link(part.source, out, gen.options.root)
-
-
-def _estimate(est: Mapping[str, Any] | None) -> str:
-    """``"12.3% (95% interval 10.4%–14.5%)"`` from ``{"value", "low", "high"}``."""
-    from sim.formats import format_interval, format_share
-
-    if not est:
-        return "n/a"
-    return f"{format_share(est.get('value'))} ({format_interval(est.get('low'), est.get('high'))})"
 
 
 def _median(year: float | None, event: str) -> str:
