@@ -49,6 +49,7 @@ an optimum does not.
 from __future__ import annotations
 
 import concurrent.futures as cf
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar
@@ -61,7 +62,7 @@ from scipy.stats import qmc, truncnorm
 from sim.engine.ensemble import Inputs, run_chunk
 from sim.experiments.base import SILENT, Progress, Result, Table, input_files, json_ready
 from sim.experiments.history.scorecard import misses
-from sim.experiments.history.targets import tightened
+from sim.experiments.history.targets import Quantity, floored, tightened
 from sim.experiments.sets import run_sets
 from sim.paths import shown_path
 from sim.scenario.calibration import PARAMETERS, WEIGHT, Calibration, effective_sample_size
@@ -284,24 +285,63 @@ PRESENT_FLOOR = -0.9
 """Judgement: a median relation below this would be open war, which 2018-2024 was not."""
 
 
-def present_day_ok(runs: pd.DataFrame, thresholds: dict[str, float]) -> bool:
-    """The 2018-2024 picture (data/README.md) at every year of :data:`PRESENT_YEARS`.
+def present_quantities(runs: pd.DataFrame, thresholds: dict[str, float]) -> list[Quantity]:
+    """The 2018-2024 picture (data/README.md) as quantities with the intervals that meet it.
 
-    Medians across runs: CHN-RUS aligned, USA-RUS hostile, USA-CHN hostile or
-    within 0.1 of it; and neither US relation at the floor (median above
-    :data:`PRESENT_FLOOR`): 2018-2024 was rivalry with summits, trade and
-    arms-control talks, not war.
+    Medians across runs at every year of :data:`PRESENT_YEARS`: CHN-RUS
+    aligned (its lowest median at or above the aligned threshold), USA-RUS
+    hostile (its highest at or below the hostile threshold), USA-CHN hostile
+    or within 0.1 of it; and neither US relation at the floor (the lowest
+    median of either above :data:`PRESENT_FLOOR`): 2018-2024 was rivalry with
+    summits, trade and arms-control talks, not war. Relation units.
     """
-    for year in PRESENT_YEARS:
-        med = {p: runs[f"r_{p}@{year:g}"].median() for p in ("CHN-RUS", "USA-RUS", "USA-CHN")}
-        if not (
-            med["CHN-RUS"] >= thresholds["aligned"]
-            and med["USA-RUS"] <= thresholds["hostile"]
-            and med["USA-CHN"] <= thresholds["hostile"] + 0.1
-            and min(med["USA-RUS"], med["USA-CHN"]) > PRESENT_FLOOR
-        ):
-            return False
-    return True
+    med = {
+        p: np.array([runs[f"r_{p}@{year:g}"].median() for year in PRESENT_YEARS], dtype=float)
+        for p in ("CHN-RUS", "USA-RUS", "USA-CHN")
+    }
+    inf = math.inf
+    floor = float(np.nextafter(PRESENT_FLOOR, inf))
+    return [
+        Quantity("present.chn_rus", float(med["CHN-RUS"].min()), thresholds["aligned"], inf,
+                 "relation"),
+        Quantity("present.usa_rus", float(med["USA-RUS"].max()), -inf, thresholds["hostile"],
+                 "relation"),
+        Quantity("present.usa_chn", float(med["USA-CHN"].max()), -inf,
+                 thresholds["hostile"] + 0.1, "relation"),
+        Quantity("present.floor", float(min(med["USA-RUS"].min(), med["USA-CHN"].min())),
+                 floor, inf, "relation"),
+    ]  # fmt: skip
+
+
+def present_day_ok(runs: pd.DataFrame, thresholds: dict[str, float]) -> bool:
+    """Do the runs give the 2018-2024 picture (:func:`present_quantities`, every one met)."""
+    return all(q.met for q in present_quantities(runs, thresholds))
+
+
+@dataclass(frozen=True)
+class PresentMeasure:
+    """The 2018-2024 picture read from one set's runs of the 2024 baseline.
+
+    Returns :func:`present_quantities` and a miss per quantity (0 when met,
+    else its distance outside its interval, at least
+    :data:`~sim.experiments.history.snapshots.MIN_MISS`), like an episode's
+    :class:`~sim.experiments.sets.EpisodeMeasure`. Picklable.
+    """
+
+    thresholds: dict[str, float]
+
+    def __call__(self, runs: pd.DataFrame) -> tuple[list[Quantity], pd.Series]:
+        """The set's present-day quantities and their misses."""
+        found = present_quantities(runs, self.thresholds)
+        miss = {q.name: floored(q.met, outside(q)) for q in found}
+        return found, pd.Series(miss, dtype=float)
+
+
+def outside(q: Quantity) -> float:
+    """How far a quantity lies outside its interval, in its units (0 inside; 1 if undefined)."""
+    if math.isnan(q.value):
+        return 1.0
+    return max(0.0, q.low - q.value, q.value - q.high)
 
 
 # ------------------------------------------------------------------ the experiment

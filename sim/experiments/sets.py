@@ -18,13 +18,15 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from sim.engine.ensemble import Inputs, run_chunk
 from sim.engine.executors import SerialExecutor
-from sim.experiments.history.scorecard import distance, misses
+from sim.experiments.history.scorecard import distance, measured, misses
+from sim.experiments.history.targets import Quantity
 from sim.scenario.episode import Episode, Target
 
 CHUNK = 8192
@@ -176,3 +178,78 @@ def score_sets(
     head = (inputs, episode, seed, list(names), snapshots, replicates)
     frames = _over_chunks(_score_chunk, head, values, replicates, chunk, common, executor, progress)
     return pd.concat(frames, ignore_index=True)
+
+
+Interval = tuple[str, float, float, str]
+"""A quantity's name, the interval that meets it (``low``, ``high``) and its scale."""
+
+
+@dataclass(frozen=True)
+class EpisodeMeasure:
+    """What history matching reads of one set's runs of an episode's hindcast.
+
+    Called on the runs of one set: every quantity the targets' rules read
+    (:func:`~sim.experiments.history.scorecard.measured`), each target's
+    miss (``miss_<key>``) and the set's ``distance``. Picklable, so it runs
+    where the chunk ran.
+    """
+
+    episode: Episode
+    codes: tuple[str, ...]
+    thresholds: dict[str, float]
+    start: float | None
+
+    @classmethod
+    def of(cls, inputs: Inputs, episode: Episode) -> EpisodeMeasure:
+        """The measure of ``episode`` on the scenario of ``inputs``."""
+        sc = inputs.scenario
+        return cls(episode, tuple(sc.actors), sc.outcomes.model_dump(), sc.time.start)
+
+    def __call__(self, runs: pd.DataFrame) -> tuple[list[Quantity], pd.Series]:
+        """The set's quantities and its misses (indexed by target key)."""
+        args = (runs, self.codes, self.episode, self.thresholds, self.start)
+        return measured(*args), misses(*args)
+
+
+def _measure_chunk(
+    inputs: Inputs, measure: Callable[[pd.DataFrame], tuple[list[Quantity], pd.Series]],
+    seed: int, names: Sequence[str], snapshots: tuple[float, ...], replicates: int, start: int,
+    rows: np.ndarray, ids: np.ndarray | None,
+) -> tuple[pd.DataFrame, list[Interval]]:  # fmt: skip
+    """One row of quantities, misses and distance per whole set of one chunk, and the intervals."""
+    runs = _chunk(inputs, seed, names, snapshots, start, rows, ids)
+    table, intervals = {}, []
+    for k, grp in runs.groupby(runs["run"].to_numpy() // replicates, sort=True):
+        found, miss = measure(grp)
+        intervals = [(q.name, q.low, q.high, q.scale) for q in found]
+        row = {q.name: q.value for q in found} | miss.add_prefix("miss_").to_dict()
+        table[int(k)] = row | {"distance": distance(miss)}
+    out = pd.DataFrame.from_dict(table, orient="index")
+    out.index.name = "set"
+    return out.reset_index(), intervals
+
+
+def measure_sets(
+    inputs: Inputs,
+    measure: Callable[[pd.DataFrame], tuple[list[Quantity], pd.Series]],
+    values: np.ndarray,
+    names: Sequence[str],
+    replicates: int,
+    seed: int,
+    snapshots: tuple[float, ...],
+    executor: cf.Executor | None = None,
+    chunk: int = CHUNK,
+    progress: Callable[[int], None] | None = None,
+) -> tuple[pd.DataFrame, list[Interval]]:
+    """Every set's quantities, misses and distance, measured where its chunk ran.
+
+    The arguments are :func:`run_sets`'s, with ``measure`` reading one set's
+    runs (an :class:`EpisodeMeasure`, or the present-day picture); set ``k``
+    runs worlds ``[k R, (k + 1) R)`` of ``seed``. Returns one row per set
+    (``set``, one column per quantity, ``miss_<key>`` and ``distance``) and
+    the quantities' intervals, which do not depend on the set.
+    """
+    head = (inputs, measure, seed, list(names), snapshots, replicates)
+    parts = _over_chunks(_measure_chunk, head, values, replicates, chunk, False, executor,
+                         progress)  # fmt: skip
+    return pd.concat([t for t, _ in parts], ignore_index=True), parts[0][1]

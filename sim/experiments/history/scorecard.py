@@ -25,7 +25,14 @@ from sim.experiments.history.shape import (
     shape_windows,
 )
 from sim.experiments.history.snapshots import Estimate, Snapshots, median_event_year
-from sim.experiments.history.targets import TargetResult, floored, results, verdict
+from sim.experiments.history.targets import (
+    Quantity,
+    TargetResult,
+    floored,
+    quantities,
+    results,
+    verdict,
+)
 from sim.scenario.episode import Episode, Target
 
 
@@ -200,6 +207,27 @@ def misses(
     thr, last = _thresholds(thresholds), episode.years[1]
     found = {t.key: floored(*verdict(t, runs, snaps, thr, last)) for t in chosen}
     return pd.Series(found, name="miss", dtype=float)
+
+
+def measured(
+    runs: pd.DataFrame,
+    codes: Sequence[str],
+    episode: Episode,
+    thresholds: Mapping[str, float],
+    start: float | None = None,
+    targets: Sequence[Target] | None = None,
+) -> list[Quantity]:
+    """Every quantity the targets' rules read, with the interval that meets it.
+
+    In the order of ``targets`` (default: the episode's); a target passes
+    exactly when all its quantities are met
+    (:func:`~sim.experiments.history.targets.quantities`). History matching
+    emulates these.
+    """
+    snaps = _snapshots(runs, codes, start)
+    chosen = episode.targets if targets is None else targets
+    thr, last = _thresholds(thresholds), episode.years[1]
+    return [q for t in chosen for q in quantities(t, runs, snaps, thr, last)]
 
 
 def distance(miss: pd.Series) -> float:

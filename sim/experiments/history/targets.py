@@ -216,6 +216,99 @@ def verdict(
     raise ValueError(f"unknown target kind {t.kind!r}")
 
 
+SCALES = ("share", "relation", "year", "count")
+"""What a :class:`Quantity` is measured in: a share of runs, a relation, a decimal year, a count."""
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """One continuous statistic a target's rule reads, with the interval that meets it.
+
+    A target passes exactly when every one of its quantities lies in its
+    interval (:func:`quantities`). An open side is infinite; a strict bound
+    (``>``) is the next float past it, so the interval is closed. ``value`` is
+    NaN when the statistic does not exist in these runs (a median year of an
+    event that never happened), which lies in no interval. History matching
+    emulates these smooth quantities rather than the kinked misses.
+    """
+
+    name: str
+    value: float
+    low: float
+    high: float
+    scale: str
+
+    @property
+    def met(self) -> bool:
+        """Does the value lie in its interval (NaN never does)."""
+        return bool(self.low <= self.value <= self.high)
+
+
+def _above(bound: float) -> float:
+    return float(np.nextafter(bound, math.inf))
+
+
+def _year_interval(window: tuple[int, int]) -> tuple[float, float]:
+    """The decimal years of calendar years ``window``: [first, last + 1)."""
+    return float(window[0]), float(np.nextafter(window[1] + 1.0, -math.inf))
+
+
+def quantities(
+    t: Target, runs: pd.DataFrame, snaps: Snapshots, thr: Mapping[str, float], last_year: int
+) -> list[Quantity]:
+    """The quantities target ``t``'s rule reads, each with the interval that meets it.
+
+    The same statistics :func:`verdict` computes, named ``<key>`` or
+    ``<key>.share`` and ``<key>.year`` for the rupture (a share of runs by the
+    horizon and the median rupture year; under half ruptured, the year is the
+    one after the episode, ``last_year + 1``, as for the miss). A run of the
+    target's rule on the same runs passes exactly when every quantity is met.
+    """
+    inf = math.inf
+    match t.kind:
+        case "aligned_throughout" | "not_hostile_any" | "never_aligned":
+            values = snaps.matrix(t.pair, t.years)
+            hits = {
+                "aligned_throughout": lambda v: (v >= thr["aligned"]).all(axis=1),
+                "not_hostile_any": lambda v: (v > thr["hostile"]).any(axis=1),
+                "never_aligned": lambda v: (v < thr["aligned"]).all(axis=1),
+            }[t.kind](values)
+            return [Quantity(t.key, float(np.mean(hits)), t.at_least, inf, "share")]
+        case "rupture":
+            times = runs["rupture_year"].to_numpy(float)
+            share = float(np.mean(~np.isnan(times) & (times < t.years[-1] + 1)))
+            med = median_event_year(times)
+            year = float(last_year + 1) if med is None else med
+            low, high = _year_interval(t.window)
+            if med is None and low <= year <= high:
+                year = math.nan  # no rupture year, and the stand-in would lie in the window
+            return [
+                Quantity(f"{t.key}.share", share, t.at_least, inf, "share"),
+                Quantity(f"{t.key}.year", year, low, high, "year"),
+            ]
+        case "median_year":
+            med = finite_median(runs[t.column].to_numpy(float))
+            return [Quantity(t.key, math.nan if med is None else med, *_year_interval(t.window),
+                             "year")]  # fmt: skip
+        case "hostile_median":
+            top = max(float(np.median(snaps.at(t.pair, y))) for y in t.years)
+            return [Quantity(t.key, top, -inf, thr["hostile"], "relation")]
+        case "median_rises":
+            before, after = snaps.at(t.pair, t.years[0]), snaps.at(t.pair, t.years[1])
+            rise = float(np.median(after)) - float(np.median(before))
+            return [Quantity(t.key, rise, t.at_least, inf, "relation")]
+        case "not_hostile_median":
+            low = min(float(np.median(snaps.at(t.pair, y))) for y in t.years)
+            return [Quantity(t.key, low, _above(thr["hostile"]), inf, "relation")]
+        case "closest_median":
+            gap = min(closeness_gaps(t, snaps).values())
+            return [Quantity(t.key, gap, _above(0.0), inf, "relation")]
+        case "crises_at_most":
+            med = float(np.median(runs[f"crises_{snaps.pair(t.pair)}"].to_numpy(float)))
+            return [Quantity(t.key, med, -inf, float(t.at_most), "count")]
+    raise ValueError(f"unknown target kind {t.kind!r}")
+
+
 def closeness_gaps(t: Target, snaps: Snapshots) -> dict[str, float]:
     """Per snapshot year and other pair: ``t.pair``'s median minus the other's (> 0: closer)."""
     gaps = {}
