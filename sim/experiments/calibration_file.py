@@ -56,14 +56,41 @@ def hand_set(value: float, source: str) -> tuple[str, str]:
     return shown, source
 
 
+ABC_REJECTION = (
+    "# value = the accepted parameter set closest to the 1949-1975 history;",
+    "# low/high = 10th-90th percentiles of the accepted sets (ABC rejection);",
+    "# posterior = the accepted sets themselves: by default each world draws one",
+    '# whole set (calibration_uncertainty = "auto"), keeping the fit\'s joint',
+    "# structure.",
+)
+"""How a rejection fit's calibration file reads (its header)."""
+
+ABC_STEP = (
+    "# value = the accepted parameter set closest to the 1949-1975 history;",
+    "# low/high = weighted 10th-90th percentiles of the accepted sets (an ABC-PMC",
+    "# population step around the previous fit; unweighted where one set holds",
+    "# so much of the weight that the two coincide);",
+    "# posterior = the accepted sets with their importance weights: by default each",
+    "# world draws one whole set in proportion to its weight",
+    '# (calibration_uncertainty = "auto"), keeping the fit\'s joint structure.',
+)
+"""How the calibration file of an ABC-PMC population step reads (its header)."""
+
+
 def calibration_text(
-    result: CalibrationResult, old: Calibration, note: str, stem: str = "calibration"
+    result: CalibrationResult,
+    old: Calibration,
+    note: str,
+    stem: str = "calibration",
+    method: tuple[str, ...] = (),
 ) -> str:
     """A calibration file holding a fit: the fitted values and ranges, and its posterior's name.
 
-    Parameters without a range keep their value. Each fitted entry keeps its
-    earlier source and states how it was fitted. The file names its posterior
-    sample ``<stem>_posterior.csv`` (:func:`posterior_csv`), beside it.
+    Parameters the fit did not set keep their value and range. Each fitted
+    entry keeps its earlier source and states how it was fitted. The file
+    names its posterior sample ``<stem>_posterior.csv`` (:func:`posterior_csv`),
+    beside it. ``method`` replaces the header's account of value, low/high and
+    the posterior (comment lines), for a fit other than ABC.
     """
     best = result.best()
     ranges = result.ranges()
@@ -76,24 +103,7 @@ def calibration_text(
         "# Units and meanings: docs/ODD.md (generated from sim/scenario/calibration.py).",
         "#",
         f"# Fitted by `wedge calibrate` ({note}); see results/calibration/report.md.",
-        "# value = the accepted parameter set closest to the 1949-1975 history;",
-        *(
-            [
-                "# low/high = weighted 10th-90th percentiles of the accepted sets (an ABC-PMC",
-                "# population step around the previous fit; unweighted where one set holds",
-                "# so much of the weight that the two coincide);",
-                "# posterior = the accepted sets with their importance weights: by default each",
-                "# world draws one whole set in proportion to its weight",
-                '# (calibration_uncertainty = "auto"), keeping the fit\'s joint structure.',
-            ]
-            if result.around
-            else [
-                "# low/high = 10th-90th percentiles of the accepted sets (ABC rejection);",
-                "# posterior = the accepted sets themselves: by default each world draws one",
-                '# whole set (calibration_uncertainty = "auto"), keeping the fit\'s joint',
-                "# structure.",
-            ]
-        ),
+        *(method or (ABC_STEP if result.around else ABC_REJECTION)),
         "",
         f'posterior = "{stem}_posterior.csv"',
         "",
@@ -114,6 +124,8 @@ def calibration_text(
         else:
             source = param.source
             entry = f"value = {param.value:.4g}"
+            if param.low is not None and param.high is not None:
+                entry += f", low = {param.low:.4g}, high = {param.high:.4g}"
         source = source.replace("\\", "/").replace('"', "'")
         lines.append(f'{name} = {{ {entry}, source = "{source}" }}')
     return "\n".join(lines) + "\n"

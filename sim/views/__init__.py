@@ -39,6 +39,7 @@ VIEWS: dict[str, str] = {
     "validate": "sim.views.validate",
     "episode": "sim.views.episode",
     "calibrate": "sim.views.calibrate",
+    "match": "sim.views.history_match",
     "factors": "sim.views.factors",
     "identify": "sim.views.identify",
     "sensitivity": "sim.views.sensitivity",
