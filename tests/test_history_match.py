@@ -133,6 +133,12 @@ def test_a_distance_no_set_reaches_is_one_line_and_leaves_no_fit(tmp_path, capsy
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "came within --epsilon 1e-09" in err[0]
     assert not (out / "calibration.toml").exists() and (out / "waves" / "wave_1.csv").is_file()
+    kept = out / "waves" / "samples_16.csv"
+    stamp = kept.stat().st_mtime_ns
+    assert main(["calibrate", *TINY, "--seed", "5", "--out", str(out), "--resume"]) == 0
+    assert kept.stat().st_mtime_ns == stamp  # accepted again, not run again
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["accepted"] == summary["sampled"] == 16
 
 
 def test_a_prior_history_rules_out_whole_is_one_line(tmp_path, capsys):

@@ -195,7 +195,10 @@ def _history(args: argparse.Namespace, seed: int) -> int:
     try:
         execute(experiment, args, out, seed)
     except HistoryRuledOutError as err:
-        stderr(f"wedge: {err}; the waves are kept in {out}/waves (--resume); nothing else written")
+        stderr(
+            f"wedge: {err}; waves and sampled sets kept in {out}/waves (--resume); "
+            "nothing else written"
+        )
         return 1
     if args.apply:
         target = Path(episodes[0].inputs.calibration.path)

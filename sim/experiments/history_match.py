@@ -341,15 +341,9 @@ class MatchHistory:
                 f"history rules out the whole prior by wave {len(match.waves) - 1}: no set of "
                 f"{len(self.names)} parameters is expected to meet every target"
             )
-        rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(SAMPLING,)))
-        unit, density = match.sample(self.samples, rng)
-        progress.note(f"sampling: {len(unit)} sets from the region left")
-        table, _ = self.measure(prior.values(unit), stream(seed, SAMPLING))
-        samples = pd.DataFrame(prior.values(unit), columns=list(prior.names))
-        samples[[f"u_{n}" for n in prior.names]] = unit
-        samples = pd.concat([samples, table], axis=1)
+        samples = self._sampled(match, prior, seed, waves_dir, progress)
         samples["accepted"] = samples["distance"] <= self.epsilon
-        samples[WEIGHT] = 1.0 / density
+        samples[WEIGHT] = 1.0 / samples["density"]
         if not samples["accepted"].any():
             raise HistoryRuledOutError(
                 f"none of {len(samples)} sets drawn from the region left came within "
@@ -357,6 +351,36 @@ class MatchHistory:
             )
         found = Matched(self, match, prior, outputs, samples, self.command(seed))
         return match_result(found, seed)
+
+    def _sampled(
+        self, match: Match, prior: Prior, seed: int, folder: Path | None, progress: Progress
+    ) -> pd.DataFrame:
+        """The sampling stage's sets, run; read back from ``folder`` when a resumed fit has them.
+
+        The sets and their distances are written (``samples.csv``) before any is
+        accepted, so a fit resumed with another ``epsilon`` accepts again without
+        running them again. The column ``density`` is the proposal's.
+        """
+        path = None if folder is None else folder / f"samples_{self.samples}.csv"
+        units = [f"u_{n}" for n in prior.names]
+        if path is not None and path.is_file():
+            samples = pd.read_csv(path)
+            if list(samples.columns[: len(prior.names)]) != list(prior.names):
+                raise InputError(path, "columns", "written by a fit of other parameters; "
+                                 "remove the folder or give another --out")  # fmt: skip
+            return samples
+        rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(SAMPLING,)))
+        unit, density = match.sample(self.samples, rng)
+        progress.note(f"sampling: {len(unit)} sets from the region left")
+        table, _ = self.measure(prior.values(unit), stream(seed, SAMPLING))
+        samples = pd.DataFrame(prior.values(unit), columns=list(prior.names))
+        samples[units] = unit
+        samples["density"] = density
+        samples = pd.concat([samples, table], axis=1)
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            samples.to_csv(path, index=False)
+        return samples
 
 
 def _stored(
@@ -396,7 +420,8 @@ def match_result(found: Matched, seed: int) -> Result:
     scale, with its outputs), ``samples.parquet`` (every sampled set: values,
     outputs, misses, distance, accepted, weight), ``calibration.toml`` and
     ``calibration_posterior.csv`` (the fit as a calibration file), and
-    ``summary.json``; ``waves/`` is kept for a resumed fit.
+    ``summary.json``; ``waves/`` (each wave, and the sampled sets with their
+    distances) is kept for a resumed fit.
     """
     from sim.experiments.calibration_file import calibration_text, posterior_csv
 
