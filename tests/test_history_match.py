@@ -133,7 +133,7 @@ def test_a_distance_no_set_reaches_is_one_line_and_leaves_no_fit(tmp_path, capsy
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "came within --epsilon 1e-09" in err[0]
     assert not (out / "calibration.toml").exists() and (out / "waves" / "wave_1.csv").is_file()
-    kept = out / "waves" / "samples_16.csv"
+    kept = out / "waves" / "samples_2_16.csv"
     stamp = kept.stat().st_mtime_ns
     assert main(["calibrate", *TINY, "--seed", "5", "--out", str(out), "--resume"]) == 0
     assert kept.stat().st_mtime_ns == stamp  # accepted again, not run again
@@ -165,3 +165,18 @@ def test_bad_options_are_one_line(tmp_path, capsys, flag, value, fragment):
     err = capsys.readouterr().err.strip().splitlines()
     assert code != 0 and len(err) == 1 and fragment in err[0]
     assert not (tmp_path / "x").exists()
+
+
+def test_a_fit_resumed_with_more_waves_adds_them_and_samples_afresh(fitted, tmp_path):
+    more = tmp_path / "more"
+    (more / "waves").mkdir(parents=True)
+    for f in (fitted / "waves").iterdir():
+        (more / "waves" / f.name).write_bytes(f.read_bytes())
+    first = (more / "waves" / "wave_1.csv").stat().st_mtime_ns
+    args = [*TINY, "--seed", "5", "--out", str(more), "--resume"]
+    assert main([*args[: args.index("--waves") + 1], "3", *args[args.index("--waves") + 2 :]]) == 0
+    assert (more / "waves" / "wave_1.csv").stat().st_mtime_ns == first
+    assert (more / "waves" / "wave_2.csv").is_file()
+    assert (more / "waves" / "samples_3_16.csv").is_file()
+    summary = json.loads((more / "summary.json").read_text())
+    assert [w["wave"] for w in summary["waves"]] == [0, 1, 2]

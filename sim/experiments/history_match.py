@@ -362,11 +362,12 @@ class MatchHistory:
     ) -> pd.DataFrame:
         """The sampling stage's sets, run; read back from ``folder`` when a resumed fit has them.
 
-        The sets and their distances are written (``samples.csv``) before any is
-        accepted, so a fit resumed with another ``epsilon`` accepts again without
-        running them again. The column ``density`` is the proposal's.
+        The sets and their distances are written (``samples_<waves>_<samples>.csv``)
+        before any is accepted, so a fit resumed with another ``epsilon`` accepts
+        again without running them again; a fit resumed with more waves samples
+        afresh from its smaller region. The column ``density`` is the proposal's.
         """
-        path = None if folder is None else folder / f"samples_{self.samples}.csv"
+        path = None if folder is None else folder / f"samples_{len(match.waves)}_{self.samples}.csv"
         units = [f"u_{n}" for n in prior.names]
         if path is not None and path.is_file():
             samples = pd.read_csv(path)
