@@ -174,7 +174,8 @@ def test_a_fit_resumed_with_more_waves_adds_them_and_samples_afresh(fitted, tmp_
         (more / "waves" / f.name).write_bytes(f.read_bytes())
     first = (more / "waves" / "wave_1.csv").stat().st_mtime_ns
     args = [*TINY, "--seed", "5", "--out", str(more), "--resume"]
-    assert main([*args[: args.index("--waves") + 1], "3", *args[args.index("--waves") + 2 :]]) == 0
+    args[args.index("--waves") + 1] = "3"
+    assert main(["calibrate", *args]) == 0
     assert (more / "waves" / "wave_1.csv").stat().st_mtime_ns == first
     assert (more / "waves" / "wave_2.csv").is_file()
     assert (more / "waves" / "samples_3_16.csv").is_file()
