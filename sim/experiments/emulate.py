@@ -135,6 +135,27 @@ def latin_hypercube(n: int, dims: int, rng: Rng) -> np.ndarray:
     return qmc.LatinHypercube(d=dims, seed=rng).random(n)
 
 
+_PAD = 64
+"""Rows of every matrix product of the variance, padded up to a multiple of this."""
+
+
+def _rows_product(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``a @ b.T`` by BLAS on one thread, each row the same whatever rows share the call.
+
+    A BLAS product computes a row's sums in an order that depends only on the
+    kernel it picks, and it picks by the number of rows: padding every call to
+    a multiple of :data:`_PAD` rows (at least one block) keeps the same kernel,
+    so a point's variance does not depend on the other points of its chunk
+    (tested) at the speed of BLAS rather than of a Python-level sum.
+    """
+    rows = len(a)
+    size = max(_PAD, -(-rows // _PAD) * _PAD)
+    padded = np.zeros((size, a.shape[1])) if size != rows else a
+    if size != rows:
+        padded[:rows] = a
+    return (padded @ b.T)[:rows]
+
+
 @dataclass(frozen=True, eq=False)
 class Emulator:
     """A fast statistical stand-in for one simulator output on the unit cube (see :meth:`fit`).
@@ -210,7 +231,7 @@ class Emulator:
         mean = mean + self.scale * (cross * np.ravel(gp.alpha_)).sum(axis=1)
         if not variance:
             return mean, None
-        v = np.einsum("ij,kj->ik", cross, self.whiten)
+        v = _rows_product(cross, self.whiten)
         var = np.clip(gp.kernel_.diag(x) - np.einsum("ij,ij->i", v, v), 0.0, self.gp_prior)
         return mean, var * self.scale**2 + self.floor
 
