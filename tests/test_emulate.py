@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.special import ndtr
 
-from sim.experiments import emulate as em
+from sim.experiments import emulator as gp_module
 from sim.experiments.emulate import (
     CUTOFF,
     DEFENSIVE,
@@ -104,7 +104,7 @@ def test_emulator_predicts_smooth_function(smooth_emulator):
 def test_emulator_chunks_do_not_change_predictions(smooth_emulator, monkeypatch):
     x = np.random.default_rng(3).random((50, 3))
     whole = smooth_emulator.predict(x)
-    monkeypatch.setattr(em, "CHUNK", 7)
+    monkeypatch.setattr(gp_module, "CHUNK", 7)
     parts = smooth_emulator.predict(x)
     np.testing.assert_array_equal(parts[0], whole[0])  # row by row: exactly the same
     np.testing.assert_array_equal(parts[1], whole[1])
