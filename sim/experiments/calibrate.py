@@ -333,15 +333,8 @@ class PresentMeasure:
     def __call__(self, runs: pd.DataFrame) -> tuple[list[Quantity], pd.Series]:
         """The set's present-day quantities and their misses."""
         found = present_quantities(runs, self.thresholds)
-        miss = {q.name: floored(q.met, outside(q)) for q in found}
+        miss = {q.name: floored(q.met, q.outside) for q in found}
         return found, pd.Series(miss, dtype=float)
-
-
-def outside(q: Quantity) -> float:
-    """How far a quantity lies outside its interval, in its units (0 inside; 1 if undefined)."""
-    if math.isnan(q.value):
-        return 1.0
-    return max(0.0, q.low - q.value, q.value - q.high)
 
 
 # ------------------------------------------------------------------ the experiment

@@ -25,7 +25,7 @@ import pandas as pd
 
 from sim.engine.ensemble import Inputs, run_chunk
 from sim.engine.executors import SerialExecutor
-from sim.experiments.history.scorecard import distance, measured, misses
+from sim.experiments.history.scorecard import distance, measured_and_missed, misses
 from sim.experiments.history.targets import Quantity
 from sim.scenario.episode import Episode, Target
 
@@ -188,10 +188,10 @@ Interval = tuple[str, float, float, str]
 class EpisodeMeasure:
     """What history matching reads of one set's runs of an episode's hindcast.
 
-    Called on the runs of one set: every quantity the targets' rules read
-    (:func:`~sim.experiments.history.scorecard.measured`), each target's
-    miss (``miss_<key>``) and the set's ``distance``. Picklable, so it runs
-    where the chunk ran.
+    Called on the runs of one set: every quantity the targets' rules read and
+    each target's miss
+    (:func:`~sim.experiments.history.scorecard.measured_and_missed`).
+    Picklable, so it runs where the chunk ran.
     """
 
     episode: Episode
@@ -207,8 +207,7 @@ class EpisodeMeasure:
 
     def __call__(self, runs: pd.DataFrame) -> tuple[list[Quantity], pd.Series]:
         """The set's quantities and its misses (indexed by target key)."""
-        args = (runs, self.codes, self.episode, self.thresholds, self.start)
-        return measured(*args), misses(*args)
+        return measured_and_missed(runs, self.codes, self.episode, self.thresholds, self.start)
 
 
 def _measure_chunk(

@@ -202,9 +202,27 @@ def misses(
     in the order of ``targets`` (default: the episode's), for a calibration's
     distance to history. Reads only the snapshots the targets use.
     """
-    snaps = _snapshots(runs, codes, start)
+    snaps, chosen, thr, last = _prepared(runs, codes, episode, thresholds, start, targets)
+    return _misses(runs, snaps, chosen, thr, last)
+
+
+def _prepared(
+    runs: pd.DataFrame,
+    codes: Sequence[str],
+    episode: Episode,
+    thresholds: Mapping[str, float],
+    start: float | None,
+    targets: Sequence[Target] | None,
+) -> tuple[Snapshots, Sequence[Target], dict[str, float], int]:
+    """What every reading of a runs table needs: snapshots, targets, thresholds, last year."""
     chosen = episode.targets if targets is None else targets
-    thr, last = _thresholds(thresholds), episode.years[1]
+    return _snapshots(runs, codes, start), chosen, _thresholds(thresholds), episode.years[1]
+
+
+def _misses(
+    runs: pd.DataFrame, snaps: Snapshots, chosen: Sequence[Target], thr: dict[str, float],
+    last: int,
+) -> pd.Series:  # fmt: skip
     found = {t.key: floored(*verdict(t, runs, snaps, thr, last)) for t in chosen}
     return pd.Series(found, name="miss", dtype=float)
 
@@ -224,9 +242,27 @@ def measured(
     (:func:`~sim.experiments.history.targets.quantities`). History matching
     emulates these.
     """
-    snaps = _snapshots(runs, codes, start)
-    chosen = episode.targets if targets is None else targets
-    thr, last = _thresholds(thresholds), episode.years[1]
+    snaps, chosen, thr, last = _prepared(runs, codes, episode, thresholds, start, targets)
+    return _quantities(runs, snaps, chosen, thr, last)
+
+
+def measured_and_missed(
+    runs: pd.DataFrame,
+    codes: Sequence[str],
+    episode: Episode,
+    thresholds: Mapping[str, float],
+    start: float | None = None,
+    targets: Sequence[Target] | None = None,
+) -> tuple[list[Quantity], pd.Series]:
+    """:func:`measured` and :func:`misses` of the same runs, reading the table once."""
+    snaps, chosen, thr, last = _prepared(runs, codes, episode, thresholds, start, targets)
+    return _quantities(runs, snaps, chosen, thr, last), _misses(runs, snaps, chosen, thr, last)
+
+
+def _quantities(
+    runs: pd.DataFrame, snaps: Snapshots, chosen: Sequence[Target], thr: dict[str, float],
+    last: int,
+) -> list[Quantity]:  # fmt: skip
     return [q for t in chosen for q in quantities(t, runs, snaps, thr, last)]
 
 

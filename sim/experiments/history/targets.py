@@ -243,6 +243,13 @@ class Quantity:
         """Does the value lie in its interval (NaN never does)."""
         return bool(self.low <= self.value <= self.high)
 
+    @property
+    def outside(self) -> float:
+        """How far the value lies outside its interval, in its units (0 inside; 1 if NaN)."""
+        if math.isnan(self.value):
+            return 1.0
+        return max(0.0, self.low - self.value, self.value - self.high)
+
 
 def _above(bound: float) -> float:
     return float(np.nextafter(bound, math.inf))
