@@ -113,8 +113,6 @@ def arguments(parser: argparse.ArgumentParser) -> None:
 
 def main(args: argparse.Namespace) -> int:
     """Fit, write ``runs/calibration/`` (or ``--out``); ``--apply`` installs the fit."""
-    import shutil
-
     from sim.experiments.calibrate import FitToHistory, NothingAcceptedError
 
     for flag, count in (
@@ -150,12 +148,7 @@ def main(args: argparse.Namespace) -> int:
         stderr("wedge: no parameter set gave the present-day picture; nothing written")
         return 1
     if args.apply:
-        target = Path(hindcast.calibration.path)
-        shutil.copyfile(out / "calibration.toml", target)
-        shutil.copyfile(
-            out / "calibration_posterior.csv", target.with_name(f"{target.stem}_posterior.csv")
-        )
-        print(f"wrote {target} and its posterior; run `wedge docs` and `wedge validate`")
+        install(out, hindcast.calibration.path)
     return 0
 
 
@@ -201,13 +194,20 @@ def _history(args: argparse.Namespace, seed: int) -> int:
         )
         return 1
     if args.apply:
-        target = Path(episodes[0].inputs.calibration.path)
-        shutil.copyfile(out / "calibration.toml", target)
-        shutil.copyfile(
-            out / "calibration_posterior.csv", target.with_name(f"{target.stem}_posterior.csv")
-        )
-        print(f"wrote {target} and its posterior; run `wedge docs` and `wedge validate`")
+        install(out, episodes[0].inputs.calibration.path)
     return 0
+
+
+def install(out: Path, calibration: str | Path) -> None:
+    """``--apply``: copy a fit's ``calibration.toml`` and posterior over ``calibration``."""
+    import shutil
+
+    target = Path(calibration)
+    shutil.copyfile(out / "calibration.toml", target)
+    shutil.copyfile(
+        out / "calibration_posterior.csv", target.with_name(f"{target.stem}_posterior.csv")
+    )
+    print(f"wrote {target} and its posterior; run `wedge docs` and `wedge validate`")
 
 
 COMMAND = Command(

@@ -50,7 +50,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -131,16 +131,21 @@ def fitted_names(calibration: Calibration) -> list[str]:
     return names or list(calibration.ranges())
 
 
+def weighted_quantiles(x: np.ndarray, w: np.ndarray, q: Sequence[float]) -> list[float]:
+    """Weighted ``q`` quantiles of ``x``: the smallest value whose weight share reaches each.
+
+    The inverse of the weighted empirical distribution function (numpy's
+    ``inverted_cdf``), so that a set with almost all the weight is every quantile.
+    """
+    return [float(v) for v in np.quantile(x, list(q), weights=w, method="inverted_cdf")]
+
+
 def weighted_range(
     x: np.ndarray, w: np.ndarray, q: tuple[float, float] = (0.1, 0.9)
 ) -> tuple[float, float]:
-    """Weighted ``q`` quantiles of ``x``: the smallest value whose weight share reaches ``q``.
-
-    The inverse of the weighted empirical distribution function (numpy's
-    ``inverted_cdf``), so that a set with almost all the weight is the range.
-    """
-    lo, hi = np.quantile(x, list(q), weights=w, method="inverted_cdf")
-    return float(lo), float(hi)
+    """Weighted ``q`` quantiles of ``x`` as a range (:func:`weighted_quantiles`)."""
+    lo, hi = weighted_quantiles(x, w, q)
+    return lo, hi
 
 
 def propose_around(

@@ -49,7 +49,12 @@ import pandas as pd
 
 from sim.engine.ensemble import Inputs
 from sim.experiments.base import SILENT, Progress, Result, Table, input_files
-from sim.experiments.calibrate import PRESENT_YEARS, CalibrationResult, PresentMeasure
+from sim.experiments.calibrate import (
+    PRESENT_YEARS,
+    CalibrationResult,
+    PresentMeasure,
+    weighted_quantiles,
+)
 from sim.experiments.calibration_file import hand_set
 from sim.experiments.emulate import Match, Output, history_match
 from sim.experiments.sets import EpisodeMeasure, Interval, measure_sets
@@ -201,34 +206,34 @@ class Matched:
     def marginals(self) -> pd.DataFrame:
         """Per parameter: prior range, weighted 5/50/95% of the posterior, share of the prior.
 
-        ``share`` is the width of the 5-95% interval on the prior's own (unit)
-        scale; ``verdict`` says ``constrained`` under a half, ``free`` over
-        0.8, and nothing under :data:`FEW` effective sets.
+        ``q05``, ``median``, ``q95`` are in the parameter's units and
+        ``u_q05``, ``u_median``, ``u_q95`` on the prior's own (unit) scale;
+        ``share`` is the 5-95% width on that scale; ``verdict`` says
+        ``constrained`` under a half, ``free`` over 0.8, and nothing under
+        :data:`FEW` effective sets.
         """
         acc = self.accepted
         w = acc[WEIGHT].to_numpy(float)
+        judged = self.effective_size() >= FEW
+        levels = (0.05, 0.5, 0.95)
         rows = []
         for k, name in enumerate(self.prior.names):
-            q = _weighted_quantiles(acc[name].to_numpy(float), w, (0.05, 0.5, 0.95))
-            u = _weighted_quantiles(acc[f"u_{name}"].to_numpy(float), w, (0.05, 0.95))
-            share = float(u[1] - u[0]) if len(acc) else math.nan
+            q, u = (
+                weighted_quantiles(acc[c].to_numpy(float), w, levels) if len(acc)
+                else [math.nan] * 3
+                for c in (name, f"u_{name}")
+            )  # fmt: skip
+            share = u[2] - u[0]
             verdict = ""
-            if self.effective_size() >= FEW:
+            if judged:
                 verdict = "constrained" if share < 0.5 else "free" if share > 0.8 else ""
             rows.append({
                 "parameter": name, "prior_low": float(self.prior.low[k]),
                 "prior_high": float(self.prior.high[k]), "log": bool(self.prior.log[k]),
-                "q05": q[0], "median": q[1], "q95": q[2], "share": share, "verdict": verdict,
+                "q05": q[0], "median": q[1], "q95": q[2],
+                "u_q05": u[0], "u_median": u[1], "u_q95": u[2], "share": share, "verdict": verdict,
             })  # fmt: skip
         return pd.DataFrame(rows)
-
-
-def _weighted_quantiles(x: np.ndarray, w: np.ndarray, qs: tuple[float, ...]) -> list[float]:
-    if len(x) == 0:
-        return [math.nan] * len(qs)
-    order = np.argsort(x)
-    cdf = np.cumsum(w[order]) / np.sum(w)
-    return [float(x[order][min(np.searchsorted(cdf, q), len(x) - 1)]) for q in qs]
 
 
 @dataclass(frozen=True)

@@ -28,8 +28,7 @@ def figures(result: Result) -> dict[str, Figure]:
     """``posterior``: each parameter's prior, the waves' regions and the posterior."""
     found: Matched = result.payload
     names = list(found.prior.names)
-    acc = found.accepted
-    w = acc["weight"].to_numpy(float)
+    marg = found.marginals()
     with mpl.rc_context(STYLE):
         fig = new_figure(8.5, 0.42 * len(names) + 2.4)
         ax = fig.subplots()
@@ -40,16 +39,13 @@ def figures(result: Result) -> dict[str, Figure]:
             where = "the prior" if k == 0 else "the region earlier waves left"
             ax.barh(ypos + 0.3 - 0.12 * k, hi - lo, left=lo, height=0.1, color=str(greys[k]),
                     label=f"wave {k}: 5-95% of its sets (drawn from {where})")  # fmt: skip
-        for j, name in enumerate(names):
-            u = acc[f"u_{name}"].to_numpy(float)
-            if len(u) == 0:
+        for j, row in marg.iterrows():
+            if np.isnan(row["u_median"]):
                 continue
-            order = np.argsort(u)
-            cdf = np.cumsum(w[order]) / w.sum()
-            q = [u[order][min(np.searchsorted(cdf, p), len(u) - 1)] for p in (0.05, 0.5, 0.95)]
-            ax.plot([q[0], q[2]], [ypos[j] - 0.25] * 2, color=OKABE_ITO["vermillion"],
-                    linewidth=3, label="posterior: weighted 5-95%" if j == 0 else None)  # fmt: skip
-            ax.plot(q[1], ypos[j] - 0.25, "D", color="black", markersize=5,
+            ax.plot([row["u_q05"], row["u_q95"]], [ypos[j] - 0.25] * 2,
+                    color=OKABE_ITO["vermillion"], linewidth=3,
+                    label="posterior: weighted 5-95%" if j == 0 else None)  # fmt: skip
+            ax.plot(row["u_median"], ypos[j] - 0.25, "D", color="black", markersize=5,
                     label="posterior median" if j == 0 else None)  # fmt: skip
         ax.set_yticks(ypos, names)
         ax.set_xlim(0, 1)
@@ -59,7 +55,7 @@ def figures(result: Result) -> dict[str, Figure]:
         ax.set_title(wrap_title(fig, f"History matching: what {len(found.match.designs)} waves "
                                 f"and the sampled posterior (effective size {ess:.0f}) leave "
                                 "of each fitted parameter"))  # fmt: skip
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2, fontsize="small")
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2, fontsize="small")
     return {"posterior": fig}
 
 
